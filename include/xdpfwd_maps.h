@@ -1,0 +1,199 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * xdpfwd map layouts: the contract between the XDP datapath (bpf/) and the
+ * zebra module (plugin/). Both sides include this header and nothing else
+ * to agree on keys, values, sizes and encodings.
+ *
+ * All sizes are overridable at compile time; map sizes can also be changed
+ * at load time by the plugin (bpf_map__set_max_entries), the datapath never
+ * depends on them except through bounds it gets from the map itself.
+ */
+#ifndef XDPFWD_MAPS_H
+#define XDPFWD_MAPS_H
+
+#ifdef __bpf__
+#include <linux/types.h>
+#else
+#include <stdint.h>
+#include <linux/types.h>
+#endif
+
+/* ---- IPv4 FIB: DIR-24-8 (as DPDK rte_lpm) ----
+ *
+ * tbl24 has one 16-bit entry per /24 (2^24 entries, 32 MiB), stored as
+ * blocks of 256 entries so that an element is one /16: block index is
+ * addr >> 16, entry index (addr >> 8) & 0xff.  tbl8 holds groups of 256
+ * entries, one group per /24 that has routes longer than /24; the entry
+ * index inside a group is addr & 0xff.
+ *
+ * Entry encoding:
+ *   0                       no route (pass to the kernel)
+ *   XDPFWD_FIB4_EXT | g     tbl24 only: continue in tbl8 group g
+ *   n (1..0x7fff)           nexthop-group id n
+ *
+ * Both arrays are BPF_F_MMAPABLE: the plugin writes them with plain stores,
+ * a tbl8 group completely before the tbl24 entry that points to it.
+ */
+#define XDPFWD_FIB4_EXT 0x8000
+#define XDPFWD_FIB4_VAL_MASK 0x7fff
+#define XDPFWD_FIB4_BLOCK 256
+#define XDPFWD_TBL24_BLOCKS (1 << 16)
+#ifndef XDPFWD_TBL8_GROUPS
+#define XDPFWD_TBL8_GROUPS 16384 /* at most 32768: 15-bit group index */
+#endif
+
+struct xdpfwd_fib4_block {
+	__u16 entry[XDPFWD_FIB4_BLOCK];
+};
+
+/* ---- IPv6 FIB: BPF LPM trie keyed by prefix ---- */
+#ifndef XDPFWD_FIB6_MAX
+#define XDPFWD_FIB6_MAX 262144
+#endif
+
+struct xdpfwd_fib6_key {
+	__u32 prefixlen;
+	__u8 addr[16];
+};
+
+/* value of the IPv6 FIB: a nexthop-group id (same space as IPv4) */
+typedef __u32 xdpfwd_fib6_val;
+
+/* ---- Nexthop groups ----
+ *
+ * A route points at a nexthop group.  Weighted ECMP is expanded into slots:
+ * a flow hash picks slot[hash % nslots], which holds an adjacency id.
+ * Ids 1..3 are reserved groups that the plugin creates at start.
+ */
+#ifndef XDPFWD_NHG_MAX
+#define XDPFWD_NHG_MAX 32768 /* ids are 15 bits (FIB4 entry encoding) */
+#endif
+#ifndef XDPFWD_NHG_SLOTS
+#define XDPFWD_NHG_SLOTS 64
+#endif
+
+enum xdpfwd_nhg_type {
+	XDPFWD_NHG_NONE = 0,	    /* unused entry: pass */
+	XDPFWD_NHG_FORWARD = 1,	    /* forward through slot[] */
+	XDPFWD_NHG_LOCAL = 2,	    /* router's own address: pass */
+	XDPFWD_NHG_BLACKHOLE = 3,   /* drop in XDP */
+	XDPFWD_NHG_UNREACHABLE = 4, /* unreachable/prohibit: pass, kernel answers */
+};
+
+#define XDPFWD_NHG_ID_LOCAL 1
+#define XDPFWD_NHG_ID_BLACKHOLE 2
+#define XDPFWD_NHG_ID_UNREACHABLE 3
+#define XDPFWD_NHG_ID_FIRST_DYNAMIC 4
+
+struct xdpfwd_nhg {
+	__u8 type;   /* enum xdpfwd_nhg_type */
+	__u8 nslots; /* used slots, 1..XDPFWD_NHG_SLOTS for FORWARD */
+	__u16 pad;
+	__u16 slot[XDPFWD_NHG_SLOTS]; /* adjacency ids */
+};
+
+/* ---- Adjacencies: one per (egress interface, gateway) ----
+ *
+ * Shared by every group that uses the nexthop, so a neighbour's MAC change
+ * or a nexthop going away is one write.  A CONNECTED adjacency has no
+ * gateway: the destination MAC comes from the neighbour map keyed by the
+ * packet's destination address.
+ */
+#ifndef XDPFWD_ADJ_MAX
+#define XDPFWD_ADJ_MAX 65536
+#endif
+
+#define XDPFWD_ADJ_F_VALID 0x1	   /* egress known and up */
+#define XDPFWD_ADJ_F_RESOLVED 0x2  /* dmac is the gateway's MAC */
+#define XDPFWD_ADJ_F_CONNECTED 0x4 /* dmac from neighbour map per packet */
+
+struct xdpfwd_adj {
+	__u32 ifindex; /* egress interface */
+	__u16 mtu;     /* egress L3 MTU */
+	__u16 flags;   /* XDPFWD_ADJ_F_* */
+	__u8 smac[6];
+	__u8 dmac[6];
+};
+
+/* ---- Neighbours on connected subnets (ARP / ND) ---- */
+#ifndef XDPFWD_NEIGH_MAX
+#define XDPFWD_NEIGH_MAX 65536
+#endif
+
+struct xdpfwd_neigh4_key {
+	__u32 ifindex;
+	__u32 addr; /* network byte order */
+};
+
+struct xdpfwd_neigh6_key {
+	__u32 ifindex;
+	__u8 addr[16];
+};
+
+struct xdpfwd_neigh {
+	__u8 mac[6];
+	__u16 pad;
+};
+
+/* ---- Interfaces ----
+ *
+ * Indexed by ifindex.  An ingress interface takes the fast path only when
+ * ENABLED; its MAC is the destination a routed frame must carry.
+ */
+#ifndef XDPFWD_IFINDEX_MAX
+#define XDPFWD_IFINDEX_MAX 8192
+#endif
+
+#define XDPFWD_IF_F_ENABLED 0x1
+
+struct xdpfwd_iface {
+	__u8 mac[6];
+	__u16 flags; /* XDPFWD_IF_F_* */
+};
+
+/* Egress: DEVMAP_HASH keyed by ifindex, value the ifindex.  Only interfaces
+ * that can take XDP redirects are in it; a miss passes to the kernel.
+ */
+#ifndef XDPFWD_TX_PORTS_MAX
+#define XDPFWD_TX_PORTS_MAX 1024
+#endif
+
+/* ---- Counters (per CPU) ---- */
+enum xdpfwd_reason {
+	XDPFWD_R_FWD_V4 = 0,	  /* redirected, IPv4 */
+	XDPFWD_R_FWD_V6,	  /* redirected, IPv6 */
+	XDPFWD_R_DROP_BLACKHOLE,  /* blackhole route */
+	XDPFWD_R_PASS_DISABLED,	  /* ingress not enabled */
+	XDPFWD_R_PASS_MALFORMED,  /* truncated or bad header */
+	XDPFWD_R_PASS_NOT_OURS,	  /* destination MAC not the ingress MAC */
+	XDPFWD_R_PASS_ETHERTYPE,  /* ARP and every other ethertype */
+	XDPFWD_R_PASS_VLAN,	  /* 802.1Q / 802.1ad tagged */
+	XDPFWD_R_PASS_IP_OPTIONS, /* IPv4 header with options */
+	XDPFWD_R_PASS_TTL,	  /* TTL / hop limit <= 1 */
+	XDPFWD_R_PASS_NON_UNICAST, /* multicast, broadcast, link-local, martian */
+	XDPFWD_R_PASS_LOCAL,	  /* addressed to the router */
+	XDPFWD_R_PASS_NO_ROUTE,	  /* no FIB entry */
+	XDPFWD_R_PASS_UNREACHABLE, /* unreachable / prohibit route */
+	XDPFWD_R_PASS_NEIGH,	  /* neighbour not resolved */
+	XDPFWD_R_PASS_MTU,	  /* larger than the egress MTU */
+	XDPFWD_R_PASS_EGRESS,	  /* egress down or cannot take redirects */
+	XDPFWD_R_PASS_NEXTHOP,	  /* group or adjacency missing */
+	XDPFWD_R__MAX
+};
+
+struct xdpfwd_counter {
+	__u64 packets;
+	__u64 bytes;
+};
+
+/* per-interface counters, indexed by ifindex (PERCPU_ARRAY) */
+struct xdpfwd_if_counters {
+	__u64 rx_fwd_packets; /* received and forwarded in XDP */
+	__u64 rx_fwd_bytes;
+	__u64 tx_fwd_packets; /* sent out by XDP redirect */
+	__u64 tx_fwd_bytes;
+	__u64 rx_pass_packets; /* received and passed to the kernel */
+	__u64 rx_drop_packets; /* received and dropped (blackhole) */
+};
+
+#endif /* XDPFWD_MAPS_H */
