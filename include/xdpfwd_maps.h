@@ -78,12 +78,14 @@ enum xdpfwd_nhg_type {
 	XDPFWD_NHG_LOCAL = 2,	    /* router's own address: pass */
 	XDPFWD_NHG_BLACKHOLE = 3,   /* drop in XDP */
 	XDPFWD_NHG_UNREACHABLE = 4, /* unreachable/prohibit: pass, kernel answers */
+	XDPFWD_NHG_KERNEL = 5,	    /* route the fast path cannot take: pass */
 };
 
 #define XDPFWD_NHG_ID_LOCAL 1
 #define XDPFWD_NHG_ID_BLACKHOLE 2
 #define XDPFWD_NHG_ID_UNREACHABLE 3
-#define XDPFWD_NHG_ID_FIRST_DYNAMIC 4
+#define XDPFWD_NHG_ID_KERNEL 4
+#define XDPFWD_NHG_ID_FIRST_DYNAMIC 5
 
 struct xdpfwd_nhg {
 	__u8 type;   /* enum xdpfwd_nhg_type */
@@ -178,6 +180,7 @@ enum xdpfwd_reason {
 	XDPFWD_R_PASS_MTU,	  /* larger than the egress MTU */
 	XDPFWD_R_PASS_EGRESS,	  /* egress down or cannot take redirects */
 	XDPFWD_R_PASS_NEXTHOP,	  /* group or adjacency missing */
+	XDPFWD_R_PASS_KERNEL,	  /* route kept on the kernel path */
 	XDPFWD_R__MAX
 };
 

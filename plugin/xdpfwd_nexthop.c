@@ -1,0 +1,495 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * xdpfwd: nexthop groups and adjacencies.
+ *
+ * An adjacency is one (egress interface, gateway) pair, or one interface
+ * for connected routes.  Groups reference adjacencies by id and routes
+ * reference groups by id, so a neighbour's MAC changing or an interface
+ * going down is one adjacency write, whatever the number of routes.
+ * Groups are deduplicated by content: routes with the same nexthops share
+ * one group.
+ */
+#include "config.h"
+#include <zebra.h>
+
+#include <bpf/bpf.h>
+
+#include "lib/log.h"
+#include "lib/jhash.h"
+#include "lib/json.h"
+#include "lib/vty.h"
+#include "lib/id_alloc.h"
+
+#include "xdpfwd.h"
+#include "nhg_slots.h"
+
+DEFINE_MTYPE_STATIC(XDPFWD, XDPFWD_ADJ, "xdpfwd adjacency");
+DEFINE_MTYPE_STATIC(XDPFWD, XDPFWD_NHG, "xdpfwd nexthop group");
+
+PREDECL_HASH(adjs);
+struct adj_item {
+	struct adjs_item hitem;
+	int ifindex;
+	int family; /* AF_UNSPEC: connected */
+	uint8_t gw[16];
+	uint16_t id;
+	uint32_t refcnt;
+	struct xdpfwd_adj val; /* as last written to the map */
+};
+
+static int adj_cmp(const struct adj_item *a, const struct adj_item *b)
+{
+	if (a->ifindex != b->ifindex)
+		return numcmp(a->ifindex, b->ifindex);
+	if (a->family != b->family)
+		return numcmp(a->family, b->family);
+	return memcmp(a->gw, b->gw, sizeof(a->gw));
+}
+
+static uint32_t adj_hash(const struct adj_item *a)
+{
+	return jhash(a->gw, sizeof(a->gw), a->ifindex ^ (a->family << 16));
+}
+DECLARE_HASH(adjs, struct adj_item, hitem, adj_cmp, adj_hash);
+
+PREDECL_HASH(nhgs);
+struct nhg_item {
+	struct nhgs_item hitem;
+	uint16_t id;
+	uint32_t refcnt;
+	unsigned int count;
+	uint16_t adj[XDPFWD_NHG_SLOTS];	   /* sorted by id */
+	uint32_t weight[XDPFWD_NHG_SLOTS]; /* same order */
+};
+
+static int nhg_cmp(const struct nhg_item *a, const struct nhg_item *b)
+{
+	if (a->count != b->count)
+		return numcmp(a->count, b->count);
+	for (unsigned int i = 0; i < a->count; i++) {
+		if (a->adj[i] != b->adj[i])
+			return numcmp(a->adj[i], b->adj[i]);
+		if (a->weight[i] != b->weight[i])
+			return numcmp(a->weight[i], b->weight[i]);
+	}
+	return 0;
+}
+
+static uint32_t nhg_hash(const struct nhg_item *a)
+{
+	uint32_t h = jhash(a->adj, a->count * sizeof(a->adj[0]), a->count);
+
+	return jhash(a->weight, a->count * sizeof(a->weight[0]), h);
+}
+DECLARE_HASH(nhgs, struct nhg_item, hitem, nhg_cmp, nhg_hash);
+
+static struct adjs_head adjs_head;
+static struct nhgs_head nhgs_head;
+static struct id_alloc *adj_ids, *nhg_ids;
+static struct adj_item **adj_by_id;
+static struct nhg_item **nhg_by_id;
+
+int xdpfwd_nexthop_init(void)
+{
+	adjs_init(&adjs_head);
+	nhgs_init(&nhgs_head);
+	adj_ids = idalloc_new("xdpfwd adjacencies");
+	nhg_ids = idalloc_new("xdpfwd nexthop groups");
+	/* group ids below the first dynamic one are the reserved groups */
+	for (uint32_t id = 1; id < XDPFWD_NHG_ID_FIRST_DYNAMIC; id++)
+		idalloc_reserve(nhg_ids, id);
+	adj_by_id = XCALLOC(MTYPE_XDPFWD_ADJ,
+			    sizeof(*adj_by_id) * XDPFWD_ADJ_MAX);
+	nhg_by_id = XCALLOC(MTYPE_XDPFWD_NHG,
+			    sizeof(*nhg_by_id) * XDPFWD_NHG_MAX);
+	return 0;
+}
+
+void xdpfwd_nexthop_fini(void)
+{
+	struct adj_item *a;
+	struct nhg_item *g;
+
+	while ((g = nhgs_pop(&nhgs_head)))
+		XFREE(MTYPE_XDPFWD_NHG, g);
+	while ((a = adjs_pop(&adjs_head)))
+		XFREE(MTYPE_XDPFWD_ADJ, a);
+	if (adj_ids)
+		idalloc_destroy(adj_ids);
+	if (nhg_ids)
+		idalloc_destroy(nhg_ids);
+	adj_ids = nhg_ids = NULL;
+	XFREE(MTYPE_XDPFWD_ADJ, adj_by_id);
+	XFREE(MTYPE_XDPFWD_NHG, nhg_by_id);
+}
+
+/* ---- adjacencies ---- */
+
+static void adj_compute(const struct adj_item *a, struct xdpfwd_adj *v)
+{
+	struct xdpfwd_link *l = xdpfwd_link_get(a->ifindex);
+	const uint8_t *mac;
+
+	memset(v, 0, sizeof(*v));
+	v->ifindex = a->ifindex;
+	if (!l)
+		return;
+	memcpy(v->smac, l->mac, sizeof(v->smac));
+	v->mtu = l->mtu > UINT16_MAX ? UINT16_MAX : l->mtu;
+	if (xdpfwd_link_forwarding(a->ifindex))
+		v->flags |= XDPFWD_ADJ_F_VALID;
+	if (a->family == AF_UNSPEC) {
+		v->flags |= XDPFWD_ADJ_F_CONNECTED;
+		return;
+	}
+	mac = xdpfwd_neigh_mac(a->ifindex, a->family, a->gw);
+	if (mac) {
+		memcpy(v->dmac, mac, sizeof(v->dmac));
+		v->flags |= XDPFWD_ADJ_F_RESOLVED;
+	}
+}
+
+static void adj_sync(struct adj_item *a)
+{
+	struct xdpfwd_adj v;
+	uint32_t key = a->id;
+
+	adj_compute(a, &v);
+	if (!memcmp(&v, &a->val, sizeof(v)))
+		return;
+	if (bpf_map_update_elem(xdpfwd_dp.fd_adjs, &key, &v, BPF_ANY) < 0) {
+		zlog_warn("xdpfwd: adjacency %u update: %s", a->id,
+			  strerror(errno));
+		return;
+	}
+	a->val = v;
+}
+
+static struct adj_item *adj_find_or_create(const struct xdpfwd_nh *nh)
+{
+	struct adj_item key = { .ifindex = nh->ifindex, .family = nh->family },
+			*a;
+	uint32_t id;
+
+	if (nh->family == AF_INET)
+		memcpy(key.gw, nh->gw, 4);
+	else if (nh->family == AF_INET6)
+		memcpy(key.gw, nh->gw, 16);
+	a = adjs_find(&adjs_head, &key);
+	if (a)
+		return a;
+	id = idalloc_allocate(adj_ids);
+	if (id == IDALLOC_INVALID)
+		return NULL;
+	if (id >= XDPFWD_ADJ_MAX) {
+		idalloc_free(adj_ids, id);
+		return NULL;
+	}
+	a = XCALLOC(MTYPE_XDPFWD_ADJ, sizeof(*a));
+	*a = key;
+	a->id = id;
+	/* force the first write: a zeroed value is never a valid one */
+	memset(&a->val, 0xff, sizeof(a->val));
+	adjs_add(&adjs_head, a);
+	adj_by_id[id] = a;
+	adj_sync(a);
+	return a;
+}
+
+static void adj_release_if_unused(struct adj_item *a)
+{
+	struct xdpfwd_adj zero = {};
+	uint32_t key = a->id;
+
+	if (a->refcnt)
+		return;
+	/* groups that referenced it are gone already: no packet reads it */
+	bpf_map_update_elem(xdpfwd_dp.fd_adjs, &key, &zero, BPF_ANY);
+	adjs_del(&adjs_head, a);
+	adj_by_id[a->id] = NULL;
+	idalloc_free(adj_ids, a->id);
+	XFREE(MTYPE_XDPFWD_ADJ, a);
+}
+
+void xdpfwd_adj_neigh_update(int ifindex, int family, const void *addr,
+			     const uint8_t *mac)
+{
+	struct adj_item key = { .ifindex = ifindex, .family = family }, *a;
+
+	memcpy(key.gw, addr, family == AF_INET ? 4 : 16);
+	a = adjs_find(&adjs_head, &key);
+	if (a)
+		adj_sync(a);
+}
+
+void xdpfwd_adj_link_update(int ifindex)
+{
+	struct adj_item *a;
+
+	if (!xdpfwd_dp.loaded)
+		return;
+	frr_each (adjs, &adjs_head, a)
+		if (a->ifindex == ifindex)
+			adj_sync(a);
+}
+
+/* ---- groups ---- */
+
+static int nhg_write(const struct nhg_item *g)
+{
+	struct xdpfwd_nhg v = { .type = XDPFWD_NHG_FORWARD };
+	uint16_t slot_to_index[XDPFWD_NHG_SLOTS];
+	uint32_t key = g->id;
+	int n;
+
+	n = nhg_slots_expand(g->weight, g->count, slot_to_index,
+			     XDPFWD_NHG_SLOTS);
+	if (n <= 0)
+		return n < 0 ? n : -EINVAL;
+	v.nslots = n;
+	for (int i = 0; i < n; i++)
+		v.slot[i] = g->adj[slot_to_index[i]];
+	if (bpf_map_update_elem(xdpfwd_dp.fd_nhgs, &key, &v, BPF_ANY) < 0)
+		return -errno;
+	return 0;
+}
+
+int xdpfwd_nhg_get(const struct xdpfwd_nh *nhs, unsigned int count)
+{
+	struct nhg_item key = { .count = 0 }, *g;
+	struct adj_item *adjs[XDPFWD_NHG_SLOTS];
+	uint32_t id;
+	int err;
+
+	if (count == 0 || count > XDPFWD_NHG_SLOTS)
+		return -E2BIG;
+	for (unsigned int i = 0; i < count; i++) {
+		struct adj_item *a = adj_find_or_create(&nhs[i]);
+		uint32_t w = nhs[i].weight ? nhs[i].weight : 1;
+		unsigned int j;
+
+		if (!a) {
+			err = -ENOSPC;
+			count = i;
+			goto fail;
+		}
+		adjs[i] = a;
+		/* insertion sort by adjacency id; merge duplicates */
+		for (j = 0; j < key.count && key.adj[j] < a->id; j++)
+			;
+		if (j < key.count && key.adj[j] == a->id) {
+			key.weight[j] += w;
+			continue;
+		}
+		memmove(&key.adj[j + 1], &key.adj[j],
+			(key.count - j) * sizeof(key.adj[0]));
+		memmove(&key.weight[j + 1], &key.weight[j],
+			(key.count - j) * sizeof(key.weight[0]));
+		key.adj[j] = a->id;
+		key.weight[j] = w;
+		key.count++;
+	}
+	g = nhgs_find(&nhgs_head, &key);
+	if (g) {
+		g->refcnt++;
+		return g->id;
+	}
+	id = idalloc_allocate(nhg_ids);
+	if (id == IDALLOC_INVALID || id >= XDPFWD_NHG_MAX) {
+		if (id != IDALLOC_INVALID)
+			idalloc_free(nhg_ids, id);
+		err = -ENOSPC;
+		goto fail;
+	}
+	g = XCALLOC(MTYPE_XDPFWD_NHG, sizeof(*g));
+	*g = key;
+	g->id = id;
+	err = nhg_write(g);
+	if (err) {
+		idalloc_free(nhg_ids, id);
+		XFREE(MTYPE_XDPFWD_NHG, g);
+		goto fail;
+	}
+	g->refcnt = 1;
+	for (unsigned int i = 0; i < g->count; i++)
+		adj_by_id[g->adj[i]]->refcnt++;
+	nhgs_add(&nhgs_head, g);
+	nhg_by_id[id] = g;
+	return id;
+
+fail:
+	for (unsigned int i = 0; i < count; i++)
+		adj_release_if_unused(adjs[i]);
+	return err;
+}
+
+void xdpfwd_nhg_put(uint16_t id)
+{
+	struct xdpfwd_nhg none = {};
+	struct nhg_item *g;
+	uint32_t key = id;
+
+	if (id < XDPFWD_NHG_ID_FIRST_DYNAMIC || id >= XDPFWD_NHG_MAX)
+		return;
+	g = nhg_by_id[id];
+	if (!g || --g->refcnt)
+		return;
+	/* routes point elsewhere already (the caller updated the FIB first) */
+	bpf_map_update_elem(xdpfwd_dp.fd_nhgs, &key, &none, BPF_ANY);
+	nhgs_del(&nhgs_head, g);
+	nhg_by_id[id] = NULL;
+	idalloc_free(nhg_ids, id);
+	for (unsigned int i = 0; i < g->count; i++) {
+		struct adj_item *a = adj_by_id[g->adj[i]];
+
+		a->refcnt--;
+		adj_release_if_unused(a);
+	}
+	XFREE(MTYPE_XDPFWD_NHG, g);
+}
+
+/* Offloaded means: every path leaves through an interface in the fast path. */
+bool xdpfwd_nhg_offloadable(uint16_t id)
+{
+	struct nhg_item *g;
+
+	if (id < XDPFWD_NHG_ID_FIRST_DYNAMIC)
+		return id == XDPFWD_NHG_ID_BLACKHOLE;
+	if (id >= XDPFWD_NHG_MAX || !(g = nhg_by_id[id]))
+		return false;
+	for (unsigned int i = 0; i < g->count; i++)
+		if (!xdpfwd_link_get(adj_by_id[g->adj[i]]->ifindex) ||
+		    !xdpfwd_link_get(adj_by_id[g->adj[i]]->ifindex)->attached)
+			return false;
+	return true;
+}
+
+uint32_t xdpfwd_nhg_count(void)
+{
+	return nhgs_count(&nhgs_head);
+}
+
+uint32_t xdpfwd_adj_count(void)
+{
+	return adjs_count(&adjs_head);
+}
+
+/* ---- show ---- */
+
+static void adj_json(const struct adj_item *a, json_object *o)
+{
+	struct xdpfwd_link *l = xdpfwd_link_get(a->ifindex);
+	char buf[INET6_ADDRSTRLEN], mac[32];
+
+	json_object_int_add(o, "adj", a->id);
+	json_object_string_add(o, "interface", l ? l->name : "?");
+	json_object_int_add(o, "ifindex", a->ifindex);
+	if (a->family == AF_UNSPEC)
+		json_object_boolean_true_add(o, "connected");
+	else
+		json_object_string_add(o, "gateway",
+				       inet_ntop(a->family, a->gw, buf,
+						 sizeof(buf)));
+	json_object_boolean_add(o, "valid", a->val.flags & XDPFWD_ADJ_F_VALID);
+	json_object_boolean_add(o, "resolved",
+				a->val.flags & (XDPFWD_ADJ_F_RESOLVED |
+						XDPFWD_ADJ_F_CONNECTED));
+	snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x",
+		 a->val.dmac[0], a->val.dmac[1], a->val.dmac[2],
+		 a->val.dmac[3], a->val.dmac[4], a->val.dmac[5]);
+	if (a->val.flags & XDPFWD_ADJ_F_RESOLVED)
+		json_object_string_add(o, "mac", mac);
+	json_object_int_add(o, "mtu", a->val.mtu);
+	json_object_int_add(o, "refcount", a->refcnt);
+}
+
+static const char *adj_str(const struct adj_item *a, char *buf, size_t len)
+{
+	struct xdpfwd_link *l = xdpfwd_link_get(a->ifindex);
+	char gw[INET6_ADDRSTRLEN] = "directly connected";
+
+	if (a->family != AF_UNSPEC)
+		inet_ntop(a->family, a->gw, gw, sizeof(gw));
+	snprintf(buf, len, "%s, %s%s%s", gw, l ? l->name : "?",
+		 (a->val.flags & XDPFWD_ADJ_F_VALID) ? "" : " (not forwarding)",
+		 (a->family == AF_UNSPEC ||
+		  (a->val.flags & XDPFWD_ADJ_F_RESOLVED))
+			 ? ""
+			 : " (unresolved)");
+	return buf;
+}
+
+/* One group, as a route's nexthops (show xdpfwd routes). */
+void xdpfwd_nhg_describe(uint16_t id, struct vty *vty, json_object *json)
+{
+	struct nhg_item *g = id < XDPFWD_NHG_MAX ? nhg_by_id[id] : NULL;
+	json_object *arr = json ? json_object_new_array() : NULL;
+	char buf[128];
+
+	for (unsigned int i = 0; g && i < g->count; i++) {
+		struct adj_item *a = adj_by_id[g->adj[i]];
+
+		if (json) {
+			json_object *o = json_object_new_object();
+
+			adj_json(a, o);
+			json_object_int_add(o, "weight", g->weight[i]);
+			json_object_array_add(arr, o);
+		} else
+			vty_out(vty, "    via %s, weight %u\n",
+				adj_str(a, buf, sizeof(buf)), g->weight[i]);
+	}
+	if (json)
+		json_object_object_add(json, "nexthops", arr);
+}
+
+void xdpfwd_nexthop_show(struct vty *vty, json_object *json)
+{
+	json_object *garr = json ? json_object_new_array() : NULL;
+	json_object *aarr = json ? json_object_new_array() : NULL;
+	struct nhg_item *g;
+	struct adj_item *a;
+	char buf[128];
+
+	if (!json)
+		vty_out(vty, "Nexthop groups: %zu\n", nhgs_count(&nhgs_head));
+	frr_each (nhgs, &nhgs_head, g) {
+		if (json) {
+			json_object *o = json_object_new_object();
+			json_object *ids = json_object_new_array();
+
+			json_object_int_add(o, "id", g->id);
+			json_object_int_add(o, "refcount", g->refcnt);
+			for (unsigned int i = 0; i < g->count; i++) {
+				json_object *n = json_object_new_object();
+
+				json_object_int_add(n, "adj", g->adj[i]);
+				json_object_int_add(n, "weight", g->weight[i]);
+				json_object_array_add(ids, n);
+			}
+			json_object_object_add(o, "nexthops", ids);
+			json_object_array_add(garr, o);
+			continue;
+		}
+		vty_out(vty, "  group %u (%u routes)\n", g->id, g->refcnt);
+		for (unsigned int i = 0; i < g->count; i++)
+			vty_out(vty, "    adj %u weight %u\n", g->adj[i],
+				g->weight[i]);
+	}
+	if (!json)
+		vty_out(vty, "Adjacencies: %zu\n", adjs_count(&adjs_head));
+	frr_each (adjs, &adjs_head, a) {
+		if (json) {
+			json_object *o = json_object_new_object();
+
+			adj_json(a, o);
+			json_object_array_add(aarr, o);
+		} else
+			vty_out(vty, "  adj %u: %s\n", a->id,
+				adj_str(a, buf, sizeof(buf)));
+	}
+	if (json) {
+		json_object_object_add(json, "groups", garr);
+		json_object_object_add(json, "adjacencies", aarr);
+	}
+}

@@ -1,0 +1,302 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * xdpfwd: the zebra dataplane provider.
+ *
+ * Registered at DPLANE_PRIO_POSTPROCESS, so it sees only what the kernel
+ * accepted: the kernel stays a complete slow path.  On the dplane pthread
+ * it copies route operations into work items and hands every context back
+ * untouched; zebra's main pthread applies the items (map writes, offload
+ * flags on zebra's route entries), so no state is shared between threads
+ * except the queue.
+ */
+#include "config.h"
+#include <zebra.h>
+
+#include "lib/log.h"
+#include "lib/frr_pthread.h"
+#include "lib/nexthop.h"
+#include "lib/nexthop_group.h"
+#include "lib/json.h"
+#include "lib/vty.h"
+
+#include "zebra/zebra_dplane.h"
+#include "zebra/zebra_router.h"
+
+#include "xdpfwd.h"
+
+DEFINE_MTYPE_STATIC(XDPFWD, XDPFWD_WORK, "xdpfwd work item");
+
+PREDECL_DLIST(workq);
+struct work_item {
+	struct workq_item qitem;
+	struct xdpfwd_route_update u; /* ends in a flexible nexthop array */
+};
+DECLARE_DLIST(workq, struct work_item, qitem);
+
+/* Items applied per main-thread event: bounded, so that a full table
+ * does not hold zebra's main pthread for seconds at a time.
+ */
+#define XDPFWD_WORK_BATCH 20000
+
+static struct zebra_dplane_provider *prov;
+static pthread_mutex_t wq_mtx = PTHREAD_MUTEX_INITIALIZER;
+static struct workq_head wq; /* guarded by wq_mtx */
+static bool wq_scheduled;    /* guarded by wq_mtx */
+static struct thread *t_work;
+
+/* statistics: written by one thread each, read by the CLI */
+static _Atomic uint64_t st_queued, st_applied, st_skipped, st_nh_ops;
+static _Atomic uint64_t st_max_depth, st_depth;
+
+static void work_run(struct thread *t);
+
+static enum xdpfwd_route_kind blackhole_kind(const struct nexthop *nh)
+{
+	switch (nh->bh_type) {
+	case BLACKHOLE_REJECT:
+	case BLACKHOLE_ADMINPROHIB:
+		return XDPFWD_KIND_UNREACHABLE;
+	case BLACKHOLE_NULL:
+	case BLACKHOLE_UNSPEC:
+		break;
+	}
+	return XDPFWD_KIND_BLACKHOLE;
+}
+
+/* Copy the forwarding nexthops the kernel got (rt_netlink.c skips
+ * recursive parents and inactive or duplicate nexthops the same way).
+ */
+static enum xdpfwd_route_kind ctx_copy_nexthops(struct zebra_dplane_ctx *ctx,
+					    struct xdpfwd_nh *out,
+					    unsigned int *count)
+{
+	const struct nexthop_group *ng = dplane_ctx_get_ng(ctx);
+	struct nexthop *nh;
+	unsigned int n = 0;
+
+	for (ALL_NEXTHOPS_PTR(ng, nh)) {
+		if (CHECK_FLAG(nh->flags, NEXTHOP_FLAG_RECURSIVE))
+			continue;
+		if (!NEXTHOP_IS_ACTIVE(nh->flags))
+			continue;
+		if (nh->type == NEXTHOP_TYPE_BLACKHOLE)
+			return blackhole_kind(nh);
+		/* labels, SRv6, EVPN and VRF leaks stay in the kernel */
+		if ((nh->nh_label && nh->nh_label->num_labels) ||
+		    nh->nh_srv6 || CHECK_FLAG(nh->flags, NEXTHOP_FLAG_EVPN) ||
+		    nh->vrf_id != dplane_ctx_get_vrf(ctx) || nh->ifindex <= 0)
+			return XDPFWD_KIND_UNSUPPORTED;
+		if (n == XDPFWD_NHG_SLOTS)
+			return XDPFWD_KIND_UNSUPPORTED;
+		memset(&out[n], 0, sizeof(out[n]));
+		out[n].ifindex = nh->ifindex;
+		out[n].weight = nh->weight ? nh->weight : 1;
+		switch (nh->type) {
+		case NEXTHOP_TYPE_IPV4:
+		case NEXTHOP_TYPE_IPV4_IFINDEX:
+			out[n].family = AF_INET;
+			memcpy(out[n].gw, &nh->gate.ipv4, 4);
+			break;
+		case NEXTHOP_TYPE_IPV6:
+		case NEXTHOP_TYPE_IPV6_IFINDEX:
+			out[n].family = AF_INET6;
+			memcpy(out[n].gw, &nh->gate.ipv6, 16);
+			break;
+		case NEXTHOP_TYPE_IFINDEX:
+			out[n].family = AF_UNSPEC; /* on-link: per-packet ARP/ND */
+			break;
+		case NEXTHOP_TYPE_BLACKHOLE:
+			break;
+		}
+		n++;
+	}
+	*count = n;
+	return n ? XDPFWD_KIND_FORWARD : XDPFWD_KIND_UNSUPPORTED;
+}
+
+static struct work_item *work_from_ctx(struct zebra_dplane_ctx *ctx)
+{
+	struct xdpfwd_nh nhs[XDPFWD_NHG_SLOTS];
+	enum dplane_op_e op = dplane_ctx_get_op(ctx);
+	unsigned int count = 0;
+	enum xdpfwd_route_kind kind = XDPFWD_KIND_FORWARD;
+	struct work_item *w;
+	const struct prefix *src = dplane_ctx_get_src(ctx);
+
+	if (op != DPLANE_OP_ROUTE_DELETE)
+		kind = ctx_copy_nexthops(ctx, nhs, &count);
+	if (kind != XDPFWD_KIND_FORWARD)
+		count = 0;
+	w = XCALLOC(MTYPE_XDPFWD_WORK,
+		    sizeof(*w) + count * sizeof(struct xdpfwd_nh));
+	w->u.is_delete = op == DPLANE_OP_ROUTE_DELETE;
+	prefix_copy(&w->u.prefix, dplane_ctx_get_dest(ctx));
+	w->u.src = XDPFWD_SRC_ZEBRA;
+	/* source-specific routes cannot be expressed by the fast path */
+	w->u.kind = (src && src->prefixlen) ? XDPFWD_KIND_UNSUPPORTED : kind;
+	w->u.seq = dplane_ctx_get_seq(ctx);
+	w->u.vrf_id = dplane_ctx_get_vrf(ctx);
+	w->u.table_id = dplane_ctx_get_table(ctx);
+	w->u.afi = dplane_ctx_get_afi(ctx);
+	w->u.safi = dplane_ctx_get_safi(ctx);
+	w->u.nh_count = count;
+	memcpy(w->u.nh, nhs, count * sizeof(struct xdpfwd_nh));
+	return w;
+}
+
+static bool ctx_wanted(struct zebra_dplane_ctx *ctx)
+{
+	switch (dplane_ctx_get_op(ctx)) {
+	case DPLANE_OP_ROUTE_INSTALL:
+	case DPLANE_OP_ROUTE_UPDATE:
+	case DPLANE_OP_ROUTE_DELETE:
+		break;
+	case DPLANE_OP_NH_INSTALL:
+	case DPLANE_OP_NH_UPDATE:
+	case DPLANE_OP_NH_DELETE:
+		/* Route contexts carry their resolved nexthops, which the
+		 * fast path deduplicates into its own groups; kernel
+		 * nexthop objects are not needed to follow them.
+		 */
+		st_nh_ops++;
+		return false;
+	default:
+		return false;
+	}
+	/* only what the kernel accepted; a failed delete still deletes */
+	if (dplane_ctx_get_status(ctx) != ZEBRA_DPLANE_REQUEST_SUCCESS &&
+	    dplane_ctx_get_op(ctx) != DPLANE_OP_ROUTE_DELETE)
+		return false;
+	if (dplane_ctx_get_vrf(ctx) != VRF_DEFAULT ||
+	    dplane_ctx_get_table(ctx) != RT_TABLE_MAIN ||
+	    dplane_ctx_get_safi(ctx) != SAFI_UNICAST) {
+		st_skipped++;
+		return false;
+	}
+	return true;
+}
+
+/* dplane pthread */
+static int xdpfwd_process(struct zebra_dplane_provider *p)
+{
+	struct workq_head batch;
+	struct zebra_dplane_ctx *ctx;
+	int counter, limit = dplane_provider_get_work_limit(p);
+	uint64_t n = 0;
+
+	workq_init(&batch);
+	for (counter = 0; counter < limit; counter++) {
+		ctx = dplane_provider_dequeue_in_ctx(p);
+		if (!ctx)
+			break;
+		if (ctx_wanted(ctx)) {
+			workq_add_tail(&batch, work_from_ctx(ctx));
+			n++;
+		}
+		dplane_provider_enqueue_out_ctx(p, ctx);
+	}
+	if (n) {
+		struct work_item *w;
+		bool schedule;
+
+		pthread_mutex_lock(&wq_mtx);
+		while ((w = workq_pop(&batch)))
+			workq_add_tail(&wq, w);
+		schedule = !wq_scheduled;
+		wq_scheduled = true;
+		pthread_mutex_unlock(&wq_mtx);
+		st_queued += n;
+		st_depth += n;
+		if (st_depth > st_max_depth)
+			st_max_depth = (uint64_t)st_depth;
+		if (schedule)
+			thread_add_event(zrouter.master, work_run, NULL, 0,
+					 NULL);
+	}
+	workq_fini(&batch);
+	if (counter >= limit)
+		dplane_provider_work_ready();
+	return 0;
+}
+
+/* zebra main pthread */
+static void work_run(struct thread *t)
+{
+	struct work_item *w;
+	unsigned int done = 0;
+
+	for (;;) {
+		pthread_mutex_lock(&wq_mtx);
+		if (done == XDPFWD_WORK_BATCH) {
+			/* leave wq_scheduled set: we re-arm ourselves */
+			pthread_mutex_unlock(&wq_mtx);
+			thread_add_event(zrouter.master, work_run, NULL, 0,
+					 &t_work);
+			return;
+		}
+		w = workq_pop(&wq);
+		if (!w)
+			wq_scheduled = false;
+		pthread_mutex_unlock(&wq_mtx);
+		if (!w)
+			return;
+		xdpfwd_route_apply(&w->u);
+		XFREE(MTYPE_XDPFWD_WORK, w);
+		st_applied++;
+		st_depth--;
+		done++;
+	}
+}
+
+static int xdpfwd_fini(struct zebra_dplane_provider *p, bool early)
+{
+	struct work_item *w;
+
+	if (early)
+		return 0;
+	pthread_mutex_lock(&wq_mtx);
+	while ((w = workq_pop(&wq)))
+		XFREE(MTYPE_XDPFWD_WORK, w);
+	pthread_mutex_unlock(&wq_mtx);
+	return 0;
+}
+
+int xdpfwd_provider_register(void)
+{
+	int ret;
+
+	workq_init(&wq);
+	ret = dplane_provider_register("xdpfwd", DPLANE_PRIO_POSTPROCESS,
+				       DPLANE_PROV_FLAGS_DEFAULT, NULL,
+				       xdpfwd_process, xdpfwd_fini, NULL, &prov);
+	if (ret)
+		zlog_err("xdpfwd: dplane provider registration failed: %d",
+			 ret);
+	return ret;
+}
+
+uint64_t xdpfwd_provider_queued(void)
+{
+	return st_depth;
+}
+
+void xdpfwd_provider_show(struct vty *vty, json_object *json)
+{
+	if (json) {
+		json_object *o = json_object_new_object();
+
+		json_object_int_add(o, "routeOpsQueued", st_queued);
+		json_object_int_add(o, "routeOpsApplied", st_applied);
+		json_object_int_add(o, "queueDepth", st_depth);
+		json_object_int_add(o, "queueDepthMax", st_max_depth);
+		json_object_int_add(o, "otherTablesSkipped", st_skipped);
+		json_object_int_add(o, "nexthopOpsSeen", st_nh_ops);
+		json_object_object_add(json, "provider", o);
+		return;
+	}
+	vty_out(vty,
+		"Provider: %" PRIu64 " route ops queued, %" PRIu64
+		" applied, queue depth %" PRIu64 " (max %" PRIu64 ")\n",
+		(uint64_t)st_queued, (uint64_t)st_applied, (uint64_t)st_depth,
+		(uint64_t)st_max_depth);
+}

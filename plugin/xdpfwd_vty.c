@@ -1,0 +1,325 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * xdpfwd: configuration and show commands in zebra's vty.
+ *
+ *   interface IFNAME
+ *    xdpfwd [mode generic]
+ *   show xdpfwd [json]
+ *   show xdpfwd routes [PREFIX|ADDRESS] [json]
+ *   show xdpfwd nexthops|neighbors|counters [json]
+ *   debug xdpfwd [events|routes|neighbors|dplane]
+ */
+#include "config.h"
+#include <zebra.h>
+
+#include "lib/command.h"
+#include "lib/if.h"
+#include "lib/json.h"
+#include "lib/vty.h"
+#include "lib/prefix.h"
+
+#include "zebra/interface.h"
+#include "zebra/debug.h"
+
+#include "xdpfwd.h"
+
+#include "plugin/xdpfwd_vty_clippy.c"
+
+#define XDPFWD_STR "XDP fast path (xdpfwd)\n"
+
+unsigned long xdpfwd_debug;
+
+/* ---- interface configuration ---- */
+
+DEFPY(xdpfwd_if, xdpfwd_if_cmd, "[no] xdpfwd [mode generic$generic]",
+      NO_STR XDPFWD_STR
+      "Attach mode\n"
+      "Generic (skb) XDP, for drivers without native XDP\n")
+{
+	VTY_DECLVAR_CONTEXT(interface, ifp);
+	char err[256] = "";
+
+	if (no) {
+		xdpfwd_link_disable(ifp->name);
+		xdpfwd_routes_refresh_offload();
+		return CMD_SUCCESS;
+	}
+	if (xdpfwd_link_enable(ifp->name, !!generic, err, sizeof(err))) {
+		vty_out(vty, "%% xdpfwd: %s\n", err);
+		return CMD_WARNING_CONFIG_FAILED;
+	}
+	xdpfwd_routes_refresh_offload();
+	return CMD_SUCCESS;
+}
+
+static int xdpfwd_if_config_write(struct vty *vty, struct interface *ifp)
+{
+	bool generic = false;
+
+	if (xdpfwd_if_configured(ifp->name, &generic))
+		vty_out(vty, " xdpfwd%s\n", generic ? " mode generic" : "");
+	return 0;
+}
+
+/* ---- show ---- */
+
+static const char *const reason_names[XDPFWD_R__MAX] = {
+	[XDPFWD_R_FWD_V4] = "fwdV4",
+	[XDPFWD_R_FWD_V6] = "fwdV6",
+	[XDPFWD_R_DROP_BLACKHOLE] = "dropBlackhole",
+	[XDPFWD_R_PASS_DISABLED] = "passDisabled",
+	[XDPFWD_R_PASS_MALFORMED] = "passMalformed",
+	[XDPFWD_R_PASS_NOT_OURS] = "passNotOurs",
+	[XDPFWD_R_PASS_ETHERTYPE] = "passEthertype",
+	[XDPFWD_R_PASS_VLAN] = "passVlan",
+	[XDPFWD_R_PASS_IP_OPTIONS] = "passIpOptions",
+	[XDPFWD_R_PASS_TTL] = "passTtl",
+	[XDPFWD_R_PASS_NON_UNICAST] = "passNonUnicast",
+	[XDPFWD_R_PASS_LOCAL] = "passLocal",
+	[XDPFWD_R_PASS_NO_ROUTE] = "passNoRoute",
+	[XDPFWD_R_PASS_UNREACHABLE] = "passUnreachable",
+	[XDPFWD_R_PASS_NEIGH] = "passNeigh",
+	[XDPFWD_R_PASS_MTU] = "passMtu",
+	[XDPFWD_R_PASS_EGRESS] = "passEgress",
+	[XDPFWD_R_PASS_NEXTHOP] = "passNexthop",
+	[XDPFWD_R_PASS_KERNEL] = "passKernel",
+};
+
+static int not_loaded(struct vty *vty, json_object *json)
+{
+	if (json) {
+		json_object_string_add(json, "status", "error");
+		json_object_string_add(json, "error", xdpfwd_dp.error);
+		return vty_json(vty, json);
+	}
+	vty_out(vty, "%% xdpfwd is not running: %s\n", xdpfwd_dp.error);
+	return CMD_WARNING;
+}
+
+DEFPY(show_xdpfwd, show_xdpfwd_cmd, "show xdpfwd [json$json]",
+      SHOW_STR XDPFWD_STR JSON_STR)
+{
+	json_object *j = json ? json_object_new_object() : NULL;
+	json_object *maps;
+
+	if (!xdpfwd_dp.loaded)
+		return not_loaded(vty, j);
+	if (!j) {
+		vty_out(vty, "xdpfwd: running, built for FRR %s, maps in %s\n",
+			XDPFWD_FRR_VERSION, xdpfwd_dp.pin_dir);
+		vty_out(vty,
+			"IPv4 routes %u (tbl8 groups %u), IPv6 routes %u (max %u)\n",
+			xdpfwd_route_count(AF_INET), xdpfwd_dp.tbl8_groups,
+			xdpfwd_route_count(AF_INET6), xdpfwd_cfg.fib6_routes);
+		vty_out(vty,
+			"Nexthop groups %u, adjacencies %u, neighbours %u, programming failures %" PRIu64
+			", netlink resyncs %" PRIu64 "\n",
+			xdpfwd_nhg_count(), xdpfwd_adj_count(),
+			xdpfwd_neigh_count(), xdpfwd_route_failures(),
+			xdpfwd_netlink_resyncs());
+		xdpfwd_provider_show(vty, NULL);
+		vty_out(vty, "\n");
+		xdpfwd_links_show(vty, NULL);
+		return CMD_SUCCESS;
+	}
+	json_object_string_add(j, "status", "running");
+	json_object_string_add(j, "frrVersion", XDPFWD_FRR_VERSION);
+	json_object_string_add(j, "pinDir", xdpfwd_dp.pin_dir);
+	xdpfwd_links_show(vty, j);
+	maps = json_object_new_object();
+	json_object_int_add(maps, "fib4Routes", xdpfwd_route_count(AF_INET));
+	json_object_int_add(maps, "fib4Tbl8Groups", xdpfwd_dp.tbl8_groups);
+	json_object_int_add(maps, "fib6Routes", xdpfwd_route_count(AF_INET6));
+	json_object_int_add(maps, "fib6Max", xdpfwd_cfg.fib6_routes);
+	json_object_int_add(maps, "nexthopGroups", xdpfwd_nhg_count());
+	json_object_int_add(maps, "adjacencies", xdpfwd_adj_count());
+	json_object_int_add(maps, "neighbors", xdpfwd_neigh_count());
+	json_object_object_add(j, "maps", maps);
+	json_object_int_add(j, "programmingFailures", xdpfwd_route_failures());
+	json_object_int_add(j, "netlinkResyncs", xdpfwd_netlink_resyncs());
+	xdpfwd_provider_show(vty, j);
+	return vty_json(vty, j);
+}
+
+DEFPY(show_xdpfwd_routes, show_xdpfwd_routes_cmd,
+      "show xdpfwd routes [<A.B.C.D/M$p4|X:X::X:X/M$p6|A.B.C.D$a4|X:X::X:X$a6>] [json$json]",
+      SHOW_STR XDPFWD_STR
+      "Routes in the fast path\n"
+      "IPv4 prefix\n"
+      "IPv6 prefix\n"
+      "IPv4 address (longest match)\n"
+      "IPv6 address (longest match)\n" JSON_STR)
+{
+	json_object *j = json ? json_object_new_object() : NULL;
+	const char *target = p4_str ? p4_str
+			     : p6_str ? p6_str
+			     : a4_str ? a4_str
+				      : a6_str;
+	struct prefix p = {};
+
+	if (!xdpfwd_dp.loaded)
+		return not_loaded(vty, j);
+	if (target && !str2prefix(target, &p)) {
+		vty_out(vty, "%% Malformed prefix %s\n", target);
+		json_object_free(j);
+		return CMD_WARNING;
+	}
+	xdpfwd_routes_show(vty, target ? &p : NULL, j);
+	return j ? vty_json(vty, j) : CMD_SUCCESS;
+}
+
+DEFPY(show_xdpfwd_nexthops, show_xdpfwd_nexthops_cmd,
+      "show xdpfwd nexthops [json$json]",
+      SHOW_STR XDPFWD_STR "Nexthop groups and adjacencies\n" JSON_STR)
+{
+	json_object *j = json ? json_object_new_object() : NULL;
+
+	if (!xdpfwd_dp.loaded)
+		return not_loaded(vty, j);
+	xdpfwd_nexthop_show(vty, j);
+	return j ? vty_json(vty, j) : CMD_SUCCESS;
+}
+
+DEFPY(show_xdpfwd_neighbors, show_xdpfwd_neighbors_cmd,
+      "show xdpfwd neighbors [json$json]",
+      SHOW_STR XDPFWD_STR "Neighbours known to the fast path\n" JSON_STR)
+{
+	json_object *j = json ? json_object_new_object() : NULL;
+
+	if (!xdpfwd_dp.loaded)
+		return not_loaded(vty, j);
+	xdpfwd_neigh_show(vty, j);
+	return j ? vty_json(vty, j) : CMD_SUCCESS;
+}
+
+static void if_counters_add(json_object *o, const struct xdpfwd_if_counters *c)
+{
+	json_object_int_add(o, "rxFwdPackets", c->rx_fwd_packets);
+	json_object_int_add(o, "rxFwdBytes", c->rx_fwd_bytes);
+	json_object_int_add(o, "txFwdPackets", c->tx_fwd_packets);
+	json_object_int_add(o, "txFwdBytes", c->tx_fwd_bytes);
+	json_object_int_add(o, "rxPassPackets", c->rx_pass_packets);
+	json_object_int_add(o, "rxDropPackets", c->rx_drop_packets);
+}
+
+DEFPY(show_xdpfwd_counters, show_xdpfwd_counters_cmd,
+      "show xdpfwd counters [json$json]",
+      SHOW_STR XDPFWD_STR "Packet counters by verdict and interface\n" JSON_STR)
+{
+	json_object *j = json ? json_object_new_object() : NULL;
+	json_object *reasons = NULL, *ifs = NULL;
+	struct interface *ifp;
+	struct vrf *vrf = vrf_lookup_by_id(VRF_DEFAULT);
+
+	if (!xdpfwd_dp.loaded)
+		return not_loaded(vty, j);
+	if (j) {
+		reasons = json_object_new_object();
+		ifs = json_object_new_object();
+	} else
+		vty_out(vty, "%-16s %14s %16s\n", "Verdict", "Packets",
+			"Bytes");
+	for (uint32_t r = 0; r < XDPFWD_R__MAX; r++) {
+		struct xdpfwd_counter c;
+
+		xdpfwd_bpf_counters(r, &c);
+		if (j) {
+			json_object *o = json_object_new_object();
+
+			json_object_int_add(o, "packets", c.packets);
+			json_object_int_add(o, "bytes", c.bytes);
+			json_object_object_add(reasons, reason_names[r], o);
+		} else if (c.packets)
+			vty_out(vty, "%-16s %14" PRIu64 " %16" PRIu64 "\n",
+				reason_names[r], c.packets, c.bytes);
+	}
+	if (!j)
+		vty_out(vty, "\n%-16s %12s %12s %12s %12s\n", "Interface",
+			"RxFwd", "TxFwd", "RxPass", "RxDrop");
+	FOR_ALL_INTERFACES (vrf, ifp) {
+		struct xdpfwd_link *l = xdpfwd_link_get(ifp->ifindex);
+		struct xdpfwd_if_counters c;
+
+		if (!l || !l->attached)
+			continue;
+		xdpfwd_bpf_if_counters(ifp->ifindex, &c);
+		if (j) {
+			json_object *o = json_object_new_object();
+
+			if_counters_add(o, &c);
+			json_object_object_add(ifs, ifp->name, o);
+		} else
+			vty_out(vty,
+				"%-16s %12" PRIu64 " %12" PRIu64 " %12" PRIu64
+				" %12" PRIu64 "\n",
+				ifp->name, c.rx_fwd_packets, c.tx_fwd_packets,
+				c.rx_pass_packets, c.rx_drop_packets);
+	}
+	if (!j)
+		return CMD_SUCCESS;
+	json_object_object_add(j, "reasons", reasons);
+	json_object_object_add(j, "interfaces", ifs);
+	return vty_json(vty, j);
+}
+
+/* ---- debug ---- */
+
+DEFPY(debug_xdpfwd, debug_xdpfwd_cmd,
+      "[no] debug xdpfwd [<events$ev|routes$rt|neighbors$nb|dplane$dp>]",
+      NO_STR DEBUG_STR XDPFWD_STR
+      "Start, stop, interfaces and netlink resyncs\n"
+      "Route programming\n"
+      "Links and neighbours\n"
+      "Dplane provider\n")
+{
+	unsigned long flags = 0;
+
+	if (ev)
+		flags = XDPFWD_DEBUG_EVENTS;
+	else if (rt)
+		flags = XDPFWD_DEBUG_ROUTES;
+	else if (nb)
+		flags = XDPFWD_DEBUG_NEIGH;
+	else if (dp)
+		flags = XDPFWD_DEBUG_DPLANE;
+	else
+		flags = ~0UL;
+	if (no)
+		xdpfwd_debug &= ~flags;
+	else
+		xdpfwd_debug |= flags;
+	return CMD_SUCCESS;
+}
+
+static int xdpfwd_show_debugging(struct vty *vty)
+{
+	static const struct {
+		unsigned long flag;
+		const char *name;
+	} names[] = {
+		{ XDPFWD_DEBUG_EVENTS, "events" },
+		{ XDPFWD_DEBUG_ROUTES, "routes" },
+		{ XDPFWD_DEBUG_NEIGH, "neighbors" },
+		{ XDPFWD_DEBUG_DPLANE, "dplane" },
+	};
+
+	for (size_t i = 0; i < array_size(names); i++)
+		if (xdpfwd_debug & names[i].flag)
+			vty_out(vty, "  xdpfwd %s debugging is on\n",
+				names[i].name);
+	return 0;
+}
+
+void xdpfwd_vty_init(void)
+{
+	hook_register(zebra_if_config_wr, xdpfwd_if_config_write);
+	hook_register(zebra_debug_show_debugging, xdpfwd_show_debugging);
+	install_element(INTERFACE_NODE, &xdpfwd_if_cmd);
+	install_element(VIEW_NODE, &show_xdpfwd_cmd);
+	install_element(VIEW_NODE, &show_xdpfwd_routes_cmd);
+	install_element(VIEW_NODE, &show_xdpfwd_nexthops_cmd);
+	install_element(VIEW_NODE, &show_xdpfwd_neighbors_cmd);
+	install_element(VIEW_NODE, &show_xdpfwd_counters_cmd);
+	install_element(ENABLE_NODE, &debug_xdpfwd_cmd);
+	install_element(CONFIG_NODE, &debug_xdpfwd_cmd);
+}
