@@ -33,6 +33,7 @@ struct xdpfwd_config {
 	uint32_t tbl8_groups;	/* IPv4 tbl8 groups (routes longer than /24) */
 	uint32_t fib6_routes;	/* IPv6 FIB capacity */
 	uint32_t neigh_max;	/* per family */
+	char frr_conf[256];	/* integrated config (see xdpfwd_vty.c) */
 };
 extern struct xdpfwd_config xdpfwd_cfg;
 extern struct thread_master *xdpfwd_master;

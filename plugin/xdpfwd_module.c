@@ -5,6 +5,8 @@
  *   tbl8=N      IPv4 tbl8 groups (routes longer than /24), at most 32768
  *   fib6=N      IPv6 FIB capacity
  *   neigh=N     neighbours per address family
+ *   frrconf=PATH  integrated configuration to take interface lines from
+ *                 when zebra reads no file of its own (default frr.conf)
  */
 #include "config.h"
 #include <zebra.h>
@@ -22,6 +24,7 @@ struct xdpfwd_config xdpfwd_cfg = {
 	.tbl8_groups = XDPFWD_TBL8_GROUPS,
 	.fib6_routes = XDPFWD_FIB6_MAX,
 	.neigh_max = XDPFWD_NEIGH_MAX,
+	.frr_conf = XDPFWD_FRR_SYSCONFDIR "frr.conf",
 };
 struct thread_master *xdpfwd_master;
 
@@ -49,6 +52,11 @@ static int parse_args(const char *args)
 		if (!eq)
 			goto bad;
 		*eq = '\0';
+		if (!strcmp(tok, "frrconf")) {
+			strlcpy(xdpfwd_cfg.frr_conf, eq + 1,
+				sizeof(xdpfwd_cfg.frr_conf));
+			continue;
+		}
 		v = strtoul(eq + 1, &end, 10);
 		if (*end || !v)
 			goto bad;
@@ -63,7 +71,7 @@ static int parse_args(const char *args)
 	}
 	return 0;
 bad:
-	zlog_err("xdpfwd: bad module argument '%s' (expected tbl8=N,fib6=N,neigh=N); using defaults",
+	zlog_err("xdpfwd: bad module argument '%s' (expected tbl8=N,fib6=N,neigh=N,frrconf=PATH); using defaults",
 		 args);
 	xdpfwd_cfg.tbl8_groups = XDPFWD_TBL8_GROUPS;
 	xdpfwd_cfg.fib6_routes = XDPFWD_FIB6_MAX;

@@ -234,7 +234,10 @@ int xdpfwd_route_apply(const struct xdpfwd_route_update *u)
 		} else
 			r->installed = eff;
 	}
-	if (old && old != nhg)
+	/* after the FIB moved on; the same group again was re-referenced by
+	 * nhg_for_update, so this put balances it
+	 */
+	if (old)
 		xdpfwd_nhg_put(old);
 
 	if (IS_XDPFWD_DEBUG(ROUTES))

@@ -17,6 +17,7 @@
 #include "lib/json.h"
 #include "lib/vty.h"
 #include "lib/prefix.h"
+#include "lib/libfrr.h"
 
 #include "zebra/interface.h"
 #include "zebra/debug.h"
@@ -310,8 +311,58 @@ static int xdpfwd_show_debugging(struct vty *vty)
 	return 0;
 }
 
+/*
+ * Debian runs FRR with an integrated frr.conf that `vtysh -b` applies line
+ * by line; vtysh does not know module commands, so the xdpfwd lines of the
+ * interface blocks never reach zebra that way.  When zebra read no
+ * configuration file of its own, apply them from the integrated file here.
+ * (A hand-written scan, not FRR's parser: only "interface NAME" blocks and
+ * their " xdpfwd [mode generic]" lines matter.)
+ */
+static int xdpfwd_config_post(struct thread_master *tm)
+{
+	char own[512], line[512], ifname[64] = "";
+	const char *cur = host_config_get();
+	struct stat st;
+	FILE *f;
+
+	snprintf(own, sizeof(own), "%szebra.conf", XDPFWD_FRR_SYSCONFDIR);
+	if ((cur && strcmp(cur, own)) || stat(own, &st) == 0)
+		return 0; /* zebra read its own file, xdpfwd lines included */
+	f = fopen(xdpfwd_cfg.frr_conf, "r");
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f)) {
+		char name[64], err[256];
+		bool generic;
+
+		if (sscanf(line, "interface %63s", name) == 1) {
+			strlcpy(ifname, name, sizeof(ifname));
+			continue;
+		}
+		if (line[0] != ' ') {
+			ifname[0] = '\0'; /* "exit", "!" or another node */
+			continue;
+		}
+		if (!ifname[0] || strncmp(line, " xdpfwd", 7) ||
+		    (line[7] != '\n' && line[7] != ' ' && line[7] != '\0'))
+			continue;
+		generic = strstr(line + 7, "mode generic") != NULL;
+		if (xdpfwd_link_enable(ifname, generic, err, sizeof(err)))
+			zlog_warn("xdpfwd: %s: interface %s: %s",
+				  xdpfwd_cfg.frr_conf, ifname, err);
+		else
+			zlog_info("xdpfwd: interface %s enabled from %s",
+				  ifname, xdpfwd_cfg.frr_conf);
+	}
+	fclose(f);
+	xdpfwd_routes_refresh_offload();
+	return 0;
+}
+
 void xdpfwd_vty_init(void)
 {
+	hook_register(frr_config_post, xdpfwd_config_post);
 	hook_register(zebra_if_config_wr, xdpfwd_if_config_write);
 	hook_register(zebra_debug_show_debugging, xdpfwd_show_debugging);
 	install_element(INTERFACE_NODE, &xdpfwd_if_cmd);
