@@ -126,7 +126,7 @@ static struct addrs_head addrs_head;
 static struct nbrs_head nbrs_head;
 static struct ifcfgs_head ifcfgs_head;
 static struct xnl *xnl;
-static struct thread *t_read;
+static struct thread *t_read, *t_resync;
 
 static struct link_item *link_find(int ifindex)
 {
@@ -538,6 +538,12 @@ static void xnl_read_event(struct thread *t)
 			 strerror(-ret));
 	else if (ret > 0)
 		zlog_warn("xdpfwd: rtnetlink overrun (ENOBUFS): full resync done");
+	/* a resync that could not complete is retried without waiting for
+	 * the socket to become readable
+	 */
+	if (xnl_resync_pending(xnl))
+		thread_add_timer_msec(xdpfwd_master, xnl_read_event, NULL, 100,
+				      &t_resync);
 	thread_add_read(xdpfwd_master, xnl_read_event, NULL, xnl_fd(xnl),
 			&t_read);
 }
@@ -574,6 +580,7 @@ void xdpfwd_links_stop(void)
 	struct ifcfg_item *c;
 
 	THREAD_OFF(t_read);
+	THREAD_OFF(t_resync);
 	if (xnl)
 		xnl_close(xnl);
 	xnl = NULL;
