@@ -1,0 +1,185 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * xdpfwd XDP datapath: routes IPv4 and IPv6 unicast with the FIB, nexthop
+ * groups, adjacencies and neighbours the zebra plugin writes into maps.
+ *
+ * The kernel is the complete slow path: whatever is not forwarded here in
+ * full is returned with XDP_PASS, unmodified.  The only drop is a
+ * blackhole route.  docs/design.md has the overview.
+ *
+ * Order of the checks (the first that applies is the counted reason):
+ * ingress enabled, Ethernet header, destination MAC, ethertype (VLAN,
+ * other); IP header (malformed, options / hop-by-hop), TTL, special
+ * addresses, FIB, nexthop group, adjacency valid, destination MAC
+ * (neighbour), MTU, egress in tx_ports; then the rewrite.
+ */
+#include "common.h"
+#include "maps.h"
+#include "counters.h"
+#include "parse.h"
+#include "addr.h"
+#include "fib4.h"
+#include "fib6.h"
+#include "nexthop.h"
+#include "l3.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+static __always_inline bool mac_equal(const __u8 *a, const __u8 *b)
+{
+	return ((a[0] ^ b[0]) | (a[1] ^ b[1]) | (a[2] ^ b[2]) |
+		(a[3] ^ b[3]) | (a[4] ^ b[4]) | (a[5] ^ b[5])) == 0;
+}
+
+/*
+ * Claim the egress port before touching the frame.  bpf_redirect_map()
+ * only records the target (the frame is sent after we return), so a port
+ * missing from tx_ports -- or removed concurrently -- is seen here while
+ * the frame is still unmodified and can go to the kernel as it came.
+ */
+static __always_inline bool claim_egress(__u32 ifindex)
+{
+	return bpf_redirect_map(&tx_ports, ifindex, XDP_PASS) == XDP_REDIRECT;
+}
+
+static __always_inline __u32 forward_ipv4(struct cursor *c, struct ethhdr *eth,
+					  __u32 *egress)
+{
+	struct xdpfwd_adj *adj;
+	const __u8 *dmac;
+	struct iphdr *iph;
+	__u32 r, ports = 0, ifindex, room = c->left; /* L3 bytes in frame */
+	__u16 nhg, tot;
+
+	r = parse_ipv4(c, &iph);
+	if (r != XDPFWD_R_CONTINUE)
+		return r;
+	if (iph->ttl <= 1)
+		return XDPFWD_R_PASS_TTL;
+	if (ipv4_is_special(iph->daddr) || ipv4_is_special(iph->saddr))
+		return XDPFWD_R_PASS_NON_UNICAST;
+
+	nhg = fib4_lookup(bpf_ntohl(iph->daddr));
+	if (!nhg)
+		return XDPFWD_R_PASS_NO_ROUTE;
+
+	tot = bpf_ntohs(iph->tot_len);
+	if (!ipv4_is_fragment(iph))
+		ports = parse_l4_ports(c, iph->protocol, tot - sizeof(*iph));
+	r = nh_select(nhg, flow_hash4(iph->saddr, iph->daddr, iph->protocol,
+				      ports), &adj);
+	if (r != XDPFWD_R_CONTINUE)
+		return r;
+	r = nh_dmac4(adj, iph->daddr, &dmac);
+	if (r != XDPFWD_R_CONTINUE)
+		return r;
+
+	/* the kernel fragments or sends frag-needed; room also catches a
+	 * trailer after the IP packet, which would make the frame too long
+	 * for the egress device (the devmap drops such frames)
+	 */
+	if (tot > adj->mtu || room > adj->mtu)
+		return XDPFWD_R_PASS_MTU;
+
+	ifindex = adj->ifindex;
+	if (!claim_egress(ifindex))
+		return XDPFWD_R_PASS_EGRESS;
+	ipv4_decrease_ttl(iph);
+	eth_rewrite(eth, dmac, adj->smac);
+	*egress = ifindex;
+	return XDPFWD_R_FWD_V4;
+}
+
+static __always_inline __u32 forward_ipv6(struct cursor *c, struct ethhdr *eth,
+					  __u32 *egress)
+{
+	struct xdpfwd_adj *adj;
+	struct ipv6hdr *ip6h;
+	const __u8 *dmac;
+	__u32 r, ports = 0, ifindex, nhg, len, room = c->left;
+
+	r = parse_ipv6(c, &ip6h);
+	if (r != XDPFWD_R_CONTINUE)
+		return r;
+	if (ip6h->hop_limit <= 1)
+		return XDPFWD_R_PASS_TTL;
+	if (ipv6_is_special(&ip6h->daddr) || ipv6_is_special(&ip6h->saddr))
+		return XDPFWD_R_PASS_NON_UNICAST;
+
+	nhg = fib6_lookup(&ip6h->daddr);
+	if (!nhg)
+		return XDPFWD_R_PASS_NO_ROUTE;
+
+	len = bpf_ntohs(ip6h->payload_len);
+	/* ports only right behind the fixed header; a Fragment header
+	 * (or any other) hashes on addresses and next header alone
+	 */
+	if (ip6h->nexthdr != IPV6_NEXTHDR_FRAGMENT)
+		ports = parse_l4_ports(c, ip6h->nexthdr, len);
+	r = nh_select(nhg, flow_hash6(&ip6h->saddr, &ip6h->daddr,
+				      ip6h->nexthdr, ports), &adj);
+	if (r != XDPFWD_R_CONTINUE)
+		return r;
+	r = nh_dmac6(adj, &ip6h->daddr, &dmac);
+	if (r != XDPFWD_R_CONTINUE)
+		return r;
+
+	/* the kernel sends packet-too-big */
+	len += sizeof(*ip6h);
+	if (len > adj->mtu || room > adj->mtu)
+		return XDPFWD_R_PASS_MTU;
+
+	ifindex = adj->ifindex;
+	if (!claim_egress(ifindex))
+		return XDPFWD_R_PASS_EGRESS;
+	ipv6_decrease_hop_limit(ip6h);
+	eth_rewrite(eth, dmac, adj->smac);
+	*egress = ifindex;
+	return XDPFWD_R_FWD_V6;
+}
+
+static __always_inline __u32 xdpfwd_process(struct xdp_md *ctx, __u32 len,
+					    __u32 *egress)
+{
+	__u32 ifindex = ctx->ingress_ifindex;
+	struct xdpfwd_iface *iface;
+	struct ethhdr *eth;
+	struct cursor c;
+
+	iface = bpf_map_lookup_elem(&ifaces, &ifindex);
+	if (!iface || !(iface->flags & XDPFWD_IF_F_ENABLED))
+		return XDPFWD_R_PASS_DISABLED;
+
+	cursor_init(&c, ctx, len);
+	if (!cursor_pull(&c, eth))
+		return XDPFWD_R_PASS_MALFORMED;
+	/* also turns away broadcast and multicast frames */
+	if (!mac_equal(eth->h_dest, iface->mac))
+		return XDPFWD_R_PASS_NOT_OURS;
+
+	switch (eth->h_proto) {
+	case bpf_htons(ETH_P_IP):
+		return forward_ipv4(&c, eth, egress);
+	case bpf_htons(ETH_P_IPV6):
+		return forward_ipv6(&c, eth, egress);
+	case bpf_htons(ETH_P_8021Q):
+	case bpf_htons(ETH_P_8021AD):
+		return XDPFWD_R_PASS_VLAN;
+	default:
+		return XDPFWD_R_PASS_ETHERTYPE;
+	}
+}
+
+SEC("xdp")
+int xdpfwd_main(struct xdp_md *ctx)
+{
+	/* a helper: data_end - data is pointer arithmetic, refused to
+	 * loaders without CAP_PERFMON
+	 */
+	__u32 bytes = bpf_xdp_get_buff_len(ctx);
+	__u32 egress = 0;
+	__u32 reason;
+
+	reason = xdpfwd_process(ctx, bytes, &egress);
+	return count_verdict(reason, ctx->ingress_ifindex, egress, bytes);
+}

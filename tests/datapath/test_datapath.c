@@ -1,0 +1,2063 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Packet-fixture tests for the xdpfwd XDP datapath (bpf/xdpfwd.bpf.c).
+ *
+ * Runs in its own anonymous network namespace (unshare), creates veth
+ * pairs there, loads the real object through its skeleton (so the
+ * verifier of the running kernel checks it), fills the maps as the plugin
+ * would, and feeds frames through BPF_PROG_TEST_RUN.  Each case gives the
+ * input frame, the expected verdict and reason counter, and the expected
+ * output frame, which is built here from scratch (checksums included),
+ * never derived from what the datapath did.
+ *
+ * Output: "ok N - ..." / "not ok N - ..." per check, then "P passed, F failed".
+ * Needs root (CAP_SYS_ADMIN, CAP_NET_ADMIN, CAP_BPF) and iproute2.
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <net/if.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <linux/capability.h>
+#include <linux/if_link.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "xdpfwd_maps.h"
+#include "xdpfwd.skel.h"
+
+/* ------------------------------------------------------------------ */
+/* reporting */
+
+static int n_test, n_pass, n_fail;
+
+static void report(bool ok, const char *fmt, ...)
+{
+	va_list ap;
+
+	n_test++;
+	if (ok)
+		n_pass++;
+	else
+		n_fail++;
+	printf("%s %d - ", ok ? "ok" : "not ok", n_test);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+	fflush(stdout);
+}
+
+static char why[512];
+
+static void set_why(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+}
+
+static void die(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fprintf(stderr, "fatal: ");
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\n");
+	printf("%d passed, %d failed\n", n_pass, n_fail + 1);
+	exit(2);
+}
+
+static const char *reason_name[XDPFWD_R__MAX] = {
+	[XDPFWD_R_FWD_V4] = "FWD_V4",
+	[XDPFWD_R_FWD_V6] = "FWD_V6",
+	[XDPFWD_R_DROP_BLACKHOLE] = "DROP_BLACKHOLE",
+	[XDPFWD_R_PASS_DISABLED] = "PASS_DISABLED",
+	[XDPFWD_R_PASS_MALFORMED] = "PASS_MALFORMED",
+	[XDPFWD_R_PASS_NOT_OURS] = "PASS_NOT_OURS",
+	[XDPFWD_R_PASS_ETHERTYPE] = "PASS_ETHERTYPE",
+	[XDPFWD_R_PASS_VLAN] = "PASS_VLAN",
+	[XDPFWD_R_PASS_IP_OPTIONS] = "PASS_IP_OPTIONS",
+	[XDPFWD_R_PASS_TTL] = "PASS_TTL",
+	[XDPFWD_R_PASS_NON_UNICAST] = "PASS_NON_UNICAST",
+	[XDPFWD_R_PASS_LOCAL] = "PASS_LOCAL",
+	[XDPFWD_R_PASS_NO_ROUTE] = "PASS_NO_ROUTE",
+	[XDPFWD_R_PASS_UNREACHABLE] = "PASS_UNREACHABLE",
+	[XDPFWD_R_PASS_NEIGH] = "PASS_NEIGH",
+	[XDPFWD_R_PASS_MTU] = "PASS_MTU",
+	[XDPFWD_R_PASS_EGRESS] = "PASS_EGRESS",
+	[XDPFWD_R_PASS_NEXTHOP] = "PASS_NEXTHOP",
+};
+
+static const char *verdict_name(int v)
+{
+	switch (v) {
+	case XDP_ABORTED: return "ABORTED";
+	case XDP_DROP: return "DROP";
+	case XDP_PASS: return "PASS";
+	case XDP_TX: return "TX";
+	case XDP_REDIRECT: return "REDIRECT";
+	default: return "?";
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* environment */
+
+static int if_in;	/* enabled ingress */
+static int if_in2;	/* second enabled ingress (other MAC) */
+static int if_dis;	/* ingress present in ifaces but not enabled */
+static int if_none;	/* ingress with no ifaces entry at all */
+static int if_gwa;	/* egress A, in tx_ports */
+static int if_gwa_peer;
+static int if_gwb;	/* egress B, in tx_ports */
+static int if_notx;	/* egress not in tx_ports */
+
+static const __u8 MAC_IN[6] = { 0x02, 0, 0, 0, 0x00, 0x01 };
+static const __u8 MAC_IN2[6] = { 0x02, 0, 0, 0, 0x00, 0x02 };
+static const __u8 MAC_PEER[6] = { 0x02, 0, 0, 0, 0x0a, 0x01 };
+static const __u8 MAC_OTHER[6] = { 0x02, 0, 0, 0, 0x0b, 0x07 };
+static const __u8 MAC_BCAST[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+static const __u8 MAC_MCAST4[6] = { 0x01, 0x00, 0x5e, 0x00, 0x00, 0x05 };
+static const __u8 MAC_MCAST6[6] = { 0x33, 0x33, 0x00, 0x00, 0x00, 0x01 };
+/* our MACs on A and B */
+static const __u8 MAC_S1[6] = { 0x02, 0, 0, 0, 0x01, 0x01 };
+static const __u8 MAC_S2[6] = { 0x02, 0, 0, 0, 0x02, 0x01 };
+static const __u8 MAC_S3[6] = { 0x02, 0, 0, 0, 0x03, 0x01 };
+static const __u8 MAC_GWA[6] = { 0x02, 0, 0, 0, 0x01, 0xaa };
+static const __u8 MAC_GWB[6] = { 0x02, 0, 0, 0, 0x02, 0xbb };
+static const __u8 MAC_N4[6] = { 0x02, 0, 0, 0, 0x02, 0x05 };
+static const __u8 MAC_N6[6] = { 0x02, 0, 0, 0, 0x02, 0x06 };
+static const __u8 MAC_ZERO[6] = { 0 };
+static const __u8 MAC_L8[6] = { 0x02, 0, 0, 0, 0x08, 0x08 };
+static const __u8 MAC_L16[6] = { 0x02, 0, 0, 0, 0x08, 0x16 };
+static const __u8 MAC_L24[6] = { 0x02, 0, 0, 0, 0x08, 0x24 };
+static const __u8 MAC_L25[6] = { 0x02, 0, 0, 0, 0x08, 0x25 };
+static const __u8 MAC_L32[6] = { 0x02, 0, 0, 0, 0x08, 0x32 };
+static const __u8 MAC_DEF[6] = { 0x02, 0, 0, 0, 0x08, 0x00 };
+
+static void sh(const char *fmt, ...)
+{
+	char cmd[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	if (system(cmd) != 0)
+		die("command failed: %s", cmd);
+}
+
+static int veth(const char *a, const char *b)
+{
+	int idx;
+
+	sh("ip link add %s type veth peer name %s", a, b);
+	sh("ip link set %s up", a);
+	sh("ip link set %s up", b);
+	idx = if_nametoindex(a);
+	if (!idx)
+		die("if_nametoindex(%s)", a);
+	return idx;
+}
+
+static void setup_netns(void)
+{
+	if (unshare(CLONE_NEWNET) != 0)
+		die("unshare(CLONE_NEWNET): %s (needs root)", strerror(errno));
+	sh("ip link set lo up");
+	if_in = veth("xin0", "xin0p");
+	if_in2 = veth("xin1", "xin1p");
+	if_dis = veth("xdis0", "xdis0p");
+	if_none = veth("xnone0", "xnone0p");
+	if_gwa = veth("xgwa0", "xgwa0p");
+	if_gwa_peer = if_nametoindex("xgwa0p");
+	if_gwb = veth("xgwb0", "xgwb0p");
+	if_notx = veth("xnotx0", "xnotx0p");
+}
+
+/* ------------------------------------------------------------------ */
+/* maps */
+
+static struct xdpfwd_bpf *skel;
+static int ncpus;
+
+static void upd(struct bpf_map *m, const void *k, size_t ks, const void *v,
+		size_t vs)
+{
+	if (bpf_map__update_elem(m, k, ks, v, vs, BPF_ANY))
+		die("update %s: %s", bpf_map__name(m), strerror(errno));
+}
+
+static void set_iface(struct xdpfwd_bpf *s, __u32 ifindex, const __u8 *mac,
+		      __u16 flags)
+{
+	struct xdpfwd_iface v = { .flags = flags };
+
+	memcpy(v.mac, mac, 6);
+	upd(s->maps.ifaces, &ifindex, 4, &v, sizeof(v));
+}
+
+static void set_tx(struct xdpfwd_bpf *s, __u32 ifindex)
+{
+	upd(s->maps.tx_ports, &ifindex, 4, &ifindex, 4);
+}
+
+static void set_adj(struct xdpfwd_bpf *s, __u32 id, __u32 ifindex, __u16 mtu,
+		    __u16 flags, const __u8 *smac, const __u8 *dmac)
+{
+	struct xdpfwd_adj a = {
+		.ifindex = ifindex, .mtu = mtu, .flags = flags,
+	};
+
+	memcpy(a.smac, smac, 6);
+	if (dmac)
+		memcpy(a.dmac, dmac, 6);
+	upd(s->maps.adjs, &id, 4, &a, sizeof(a));
+}
+
+static void set_nhg(struct xdpfwd_bpf *s, __u32 id, __u8 type, int nslots,
+		    const __u16 *slots)
+{
+	struct xdpfwd_nhg g = { .type = type, .nslots = (__u8)nslots };
+	int i;
+
+	for (i = 0; i < nslots && i < XDPFWD_NHG_SLOTS; i++)
+		g.slot[i] = slots[i];
+	upd(s->maps.nhgs, &id, 4, &g, sizeof(g));
+}
+
+static void set_nhg1(__u32 id, __u16 adj)
+{
+	set_nhg(skel, id, XDPFWD_NHG_FORWARD, 1, &adj);
+}
+
+static void set_neigh4(__u32 ifindex, const char *addr, const __u8 *mac)
+{
+	struct xdpfwd_neigh4_key k = { .ifindex = ifindex };
+	struct xdpfwd_neigh v = {};
+
+	inet_pton(AF_INET, addr, &k.addr);
+	memcpy(v.mac, mac, 6);
+	upd(skel->maps.neigh4, &k, sizeof(k), &v, sizeof(v));
+}
+
+static void set_neigh6(__u32 ifindex, const char *addr, const __u8 *mac)
+{
+	struct xdpfwd_neigh6_key k = { .ifindex = ifindex };
+	struct xdpfwd_neigh v = {};
+
+	inet_pton(AF_INET6, addr, k.addr);
+	memcpy(v.mac, mac, 6);
+	upd(skel->maps.neigh6, &k, sizeof(k), &v, sizeof(v));
+}
+
+/*
+ * A small DIR-24-8 builder writing the mmapped arrays the way the plugin
+ * does (plain stores, a tbl8 group filled before tbl24 points to it), with
+ * shadow depths so that routes can be added in any order.
+ */
+static __u16 *tbl24, *tbl8;
+static __u8 *depth24, *depth8;
+static unsigned int tbl8_next;
+
+static void *map_mmap(struct bpf_map *m)
+{
+	size_t sz = (size_t)bpf_map__value_size(m) * bpf_map__max_entries(m);
+	void *p;
+
+	sz = (sz + 4095) & ~(size_t)4095;
+	p = mmap(NULL, sz, PROT_READ | PROT_WRITE, MAP_SHARED,
+		 bpf_map__fd(m), 0);
+	if (p == MAP_FAILED)
+		die("mmap %s: %s", bpf_map__name(m), strerror(errno));
+	return p;
+}
+
+static void fib4_init(void)
+{
+	tbl24 = map_mmap(skel->maps.fib4_tbl24);
+	tbl8 = map_mmap(skel->maps.fib4_tbl8);
+	depth24 = calloc(1u << 24, 1);
+	depth8 = calloc((size_t)XDPFWD_TBL8_GROUPS * 256, 1);
+	if (!depth24 || !depth8)
+		die("calloc");
+}
+
+static void fib4_add(const char *pfx, int len, __u16 nh)
+{
+	__u32 a, i, first, count;
+	__u8 d = len + 1; /* 0 is "no route" */
+	struct in_addr ia;
+
+	if (inet_pton(AF_INET, pfx, &ia) != 1)
+		die("bad prefix %s", pfx);
+	a = ntohl(ia.s_addr);
+	if (len < 32)
+		a &= ~(0xffffffffu >> len);
+
+	if (len <= 24) {
+		first = a >> 8;
+		count = 1u << (24 - len);
+		for (i = first; i < first + count; i++) {
+			if (tbl24[i] & XDPFWD_FIB4_EXT) {
+				__u32 g = tbl24[i] & XDPFWD_FIB4_VAL_MASK, j;
+
+				for (j = 0; j < 256; j++) {
+					if (depth8[g * 256 + j] <= d) {
+						depth8[g * 256 + j] = d;
+						tbl8[g * 256 + j] = nh;
+					}
+				}
+			} else if (depth24[i] <= d) {
+				depth24[i] = d;
+				tbl24[i] = nh;
+			}
+		}
+		return;
+	}
+
+	i = a >> 8;
+	if (!(tbl24[i] & XDPFWD_FIB4_EXT)) {
+		__u32 g = tbl8_next++, j;
+
+		if (g >= XDPFWD_TBL8_GROUPS)
+			die("tbl8 full");
+		for (j = 0; j < 256; j++) {
+			tbl8[g * 256 + j] = tbl24[i];
+			depth8[g * 256 + j] = depth24[i];
+		}
+		__atomic_thread_fence(__ATOMIC_RELEASE);
+		tbl24[i] = XDPFWD_FIB4_EXT | g;
+	}
+	{
+		__u32 g = tbl24[i] & XDPFWD_FIB4_VAL_MASK, j;
+
+		first = a & 0xff;
+		count = 1u << (32 - len);
+		for (j = first; j < first + count; j++) {
+			if (depth8[g * 256 + j] <= d) {
+				depth8[g * 256 + j] = d;
+				tbl8[g * 256 + j] = nh;
+			}
+		}
+	}
+}
+
+static void fib6_add(const char *pfx, int len, __u32 nh)
+{
+	struct xdpfwd_fib6_key k = { .prefixlen = len };
+
+	if (inet_pton(AF_INET6, pfx, k.addr) != 1)
+		die("bad prefix %s", pfx);
+	upd(skel->maps.fib6, &k, sizeof(k), &nh, sizeof(nh));
+}
+
+/* per-CPU counters summed over CPUs */
+struct snap {
+	struct xdpfwd_counter c[XDPFWD_R__MAX];
+	struct xdpfwd_if_counters in, eg;
+};
+
+static void read_counters(struct xdpfwd_bpf *s, struct snap *sn, __u32 in,
+			  __u32 eg)
+{
+	struct xdpfwd_counter cv[ncpus];
+	struct xdpfwd_if_counters iv[ncpus];
+	__u32 r, k;
+	int c;
+
+	memset(sn, 0, sizeof(*sn));
+	for (r = 0; r < XDPFWD_R__MAX; r++) {
+		if (bpf_map__lookup_elem(s->maps.counters, &r, 4, cv,
+					 sizeof(cv), 0))
+			die("read counters: %s", strerror(errno));
+		for (c = 0; c < ncpus; c++) {
+			sn->c[r].packets += cv[c].packets;
+			sn->c[r].bytes += cv[c].bytes;
+		}
+	}
+	for (k = 0; k < 2; k++) {
+		__u32 idx = k ? eg : in;
+		struct xdpfwd_if_counters *t = k ? &sn->eg : &sn->in;
+
+		if (!idx || bpf_map__lookup_elem(s->maps.if_counters, &idx, 4,
+						 iv, sizeof(iv), 0))
+			continue;
+		for (c = 0; c < ncpus; c++) {
+			t->rx_fwd_packets += iv[c].rx_fwd_packets;
+			t->rx_fwd_bytes += iv[c].rx_fwd_bytes;
+			t->tx_fwd_packets += iv[c].tx_fwd_packets;
+			t->tx_fwd_bytes += iv[c].tx_fwd_bytes;
+			t->rx_pass_packets += iv[c].rx_pass_packets;
+			t->rx_drop_packets += iv[c].rx_drop_packets;
+		}
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* frame construction, independent of the datapath */
+
+struct frame {
+	__u8 d[4096];
+	int len;
+};
+
+struct pspec {
+	int af;			/* 4 or 6 */
+	const char *src, *dst;	/* NULL: default source */
+	int ttl;		/* TTL / hop limit, 0: 64 */
+	int proto;		/* 0: UDP */
+	__u16 sport, dport;
+	int payload;		/* L4 payload bytes */
+	int l3len;		/* if set: payload sized to this L3 length */
+	int fragment;		/* IPv4: MF/offset; IPv6: Fragment header */
+	int frag_mf, frag_off;	/* offset in 8-byte units */
+	__u16 id;
+	int opts;		/* IPv4 option bytes (multiple of 4) */
+	int version;		/* override the version nibble */
+	int ihl;		/* override IHL */
+	int len_delta;		/* added to tot_len / payload_len */
+	int bad_csum;
+	int csum_ffff;		/* send a zero checksum as 0xffff */
+	int hbh;		/* IPv6 hop-by-hop header */
+	int vlan;		/* tag TPID: 0x8100 / 0x88a8 */
+	int ethertype;		/* non-IP frame with this ethertype */
+	int arp;		/* ARP request */
+	int trunc;		/* cut the frame to this length */
+	int trailer;		/* bytes after the L3 packet */
+	const __u8 *dmac;	/* NULL: MAC of the ingress */
+	int seed;
+};
+
+static void put16(__u8 *p, __u16 v)
+{
+	p[0] = v >> 8;
+	p[1] = v & 0xff;
+}
+
+static __u16 get16(const __u8 *p)
+{
+	return (p[0] << 8) | p[1];
+}
+
+static __u32 sum16(const __u8 *p, int len, __u32 sum)
+{
+	int i;
+
+	for (i = 0; i + 1 < len; i += 2)
+		sum += (p[i] << 8) | p[i + 1];
+	if (len & 1)
+		sum += p[len - 1] << 8;
+	return sum;
+}
+
+static __u16 fold(__u32 s)
+{
+	while (s >> 16)
+		s = (s & 0xffff) + (s >> 16);
+	return s;
+}
+
+static int l4_hdr_len(int proto)
+{
+	switch (proto) {
+	case IPPROTO_UDP: return 8;
+	case IPPROTO_TCP: return 20;
+	case IPPROTO_ICMP: return 8;
+	case IPPROTO_ICMPV6: return 8;
+	default: return 0;
+	}
+}
+
+/* L4 header (checksum 0) and payload; returns length */
+static int put_l4(__u8 *p, const struct pspec *s, int proto, int with_hdr,
+		  int paylen)
+{
+	int hl = with_hdr ? l4_hdr_len(proto) : 0, i;
+
+	memset(p, 0, hl);
+	if (with_hdr) {
+		switch (proto) {
+		case IPPROTO_UDP:
+			put16(p, s->sport);
+			put16(p + 2, s->dport);
+			put16(p + 4, 8 + paylen);
+			break;
+		case IPPROTO_TCP:
+			put16(p, s->sport);
+			put16(p + 2, s->dport);
+			p[4] = 0x11; p[5] = 0x22; p[6] = 0x33; p[7] = 0x44;
+			p[12] = 5 << 4;
+			p[13] = 0x18;
+			put16(p + 14, 0xffff);
+			break;
+		case IPPROTO_ICMP:
+		case IPPROTO_ICMPV6:
+			p[0] = proto == IPPROTO_ICMP ? 8 : 128;
+			put16(p + 4, s->sport);
+			put16(p + 6, s->dport);
+			break;
+		}
+	}
+	for (i = 0; i < paylen; i++)
+		p[hl + i] = (__u8)(i * 31 + s->seed + 7);
+	return hl + paylen;
+}
+
+static int l4_csum_off(int proto)
+{
+	switch (proto) {
+	case IPPROTO_UDP: return 6;
+	case IPPROTO_TCP: return 16;
+	case IPPROTO_ICMP:
+	case IPPROTO_ICMPV6: return 2;
+	default: return -1;
+	}
+}
+
+static __u32 pseudo4(const __u8 *ip, int proto, int l4len)
+{
+	__u32 s = sum16(ip + 12, 8, 0);
+
+	return s + proto + l4len;
+}
+
+static __u32 pseudo6(const __u8 *ip6, int proto, int l4len)
+{
+	__u32 s = sum16(ip6 + 8, 32, 0);
+
+	return s + (l4len >> 16) + (l4len & 0xffff) + proto;
+}
+
+static void fill_l4_csum(__u8 *l4, int proto, int l4len, __u32 pseudo)
+{
+	int off = l4_csum_off(proto);
+	__u16 c;
+
+	if (off < 0)
+		return;
+	if (proto == IPPROTO_ICMP)
+		pseudo = 0;
+	c = ~fold(sum16(l4, l4len, pseudo));
+	if (proto == IPPROTO_UDP && c == 0)
+		c = 0xffff;
+	put16(l4 + off, c);
+}
+
+static __u16 ipv4_csum(const __u8 *ip, int hl)
+{
+	__u8 h[60];
+
+	memcpy(h, ip, hl);
+	h[10] = h[11] = 0;
+	return ~fold(sum16(h, hl, 0));
+}
+
+/*
+ * Frame for @s with Ethernet @dmac/@smac and TTL lowered by @dec: the
+ * input frame (dec 0) or the expected forwarded frame (dec 1).
+ */
+static void build(const struct pspec *s, const __u8 *dmac, const __u8 *smac,
+		  int dec, struct frame *f)
+{
+	int proto = s->proto ? s->proto : IPPROTO_UDP;
+	int ttl = (s->ttl ? s->ttl : 64) - dec;
+	__u8 *p = f->d;
+	int off, i;
+
+	memset(f, 0, sizeof(*f));
+	memcpy(p, dmac, 6);
+	memcpy(p + 6, smac, 6);
+	off = 12;
+	if (s->vlan) {
+		put16(p + off, s->vlan);
+		put16(p + off + 2, 100);
+		off += 4;
+	}
+	if (s->arp) {
+		put16(p + off, 0x0806);
+		off += 2;
+		put16(p + off, 1);
+		put16(p + off + 2, 0x0800);
+		p[off + 4] = 6;
+		p[off + 5] = 4;
+		put16(p + off + 6, 1);
+		memcpy(p + off + 8, smac, 6);
+		inet_pton(AF_INET, "10.9.9.1", p + off + 14);
+		inet_pton(AF_INET, "10.9.9.2", p + off + 24);
+		f->len = 60;
+		goto out;
+	}
+	if (s->ethertype) {
+		put16(p + off, s->ethertype);
+		off += 2;
+		for (i = 0; i < 46; i++)
+			p[off + i] = i;
+		f->len = off + 46;
+		goto out;
+	}
+
+	if (s->af == 4) {
+		int hl = 20 + s->opts, frag_later, l4len, paylen;
+		__u8 *ip;
+
+		put16(p + off, 0x0800);
+		off += 2;
+		ip = p + off;
+		frag_later = s->fragment && s->frag_off;
+		paylen = s->payload;
+		if (s->l3len)
+			paylen = s->l3len - hl -
+				 (frag_later ? 0 : l4_hdr_len(proto));
+		l4len = put_l4(ip + hl, s, proto, !frag_later, paylen);
+		ip[0] = ((s->version ? s->version : 4) << 4) |
+			(s->ihl ? s->ihl : hl / 4);
+		put16(ip + 2, hl + l4len + s->len_delta);
+		put16(ip + 4, s->id ? s->id : 0x4242);
+		if (s->fragment)
+			put16(ip + 6, (s->frag_mf ? 0x2000 : 0) | s->frag_off);
+		else
+			put16(ip + 6, 0x4000); /* DF */
+		ip[8] = ttl;
+		ip[9] = proto;
+		inet_pton(AF_INET, s->src ? s->src : "10.1.2.3", ip + 12);
+		inet_pton(AF_INET, s->dst, ip + 16);
+		for (i = 0; i < s->opts; i++)
+			ip[20 + i] = 1; /* NOP */
+		if (!s->fragment)
+			fill_l4_csum(ip + hl, proto, l4len,
+				     pseudo4(ip, proto, l4len));
+		{
+			__u16 c = ipv4_csum(ip, hl);
+
+			if (s->csum_ffff && c == 0)
+				c = 0xffff;
+			if (s->bad_csum)
+				c ^= 0x5a5a;
+			put16(ip + 10, c);
+		}
+		off += hl + l4len;
+	} else {
+		int ext = (s->hbh ? 8 : 0) + (s->fragment ? 8 : 0);
+		int frag_later = s->fragment && s->frag_off, l4len, paylen;
+		__u8 *ip = p + off + 2, *e;
+
+		put16(p + off, 0x86dd);
+		off += 2;
+		paylen = s->payload;
+		if (s->l3len)
+			paylen = s->l3len - 40 - ext -
+				 (frag_later ? 0 : l4_hdr_len(proto));
+		l4len = put_l4(ip + 40 + ext, s, proto, !frag_later, paylen);
+		ip[0] = (s->version ? s->version : 6) << 4;
+		ip[1] = 0x01; /* flow label 0x12345 */
+		ip[2] = 0x23;
+		ip[3] = 0x45;
+		put16(ip + 4, ext + l4len + s->len_delta);
+		ip[7] = ttl;
+		inet_pton(AF_INET6, s->src ? s->src : "2001:db8:1::3", ip + 8);
+		inet_pton(AF_INET6, s->dst, ip + 24);
+		e = ip + 40;
+		ip[6] = s->hbh ? 0 : s->fragment ? 44 : proto;
+		if (s->hbh) {
+			e[0] = s->fragment ? 44 : proto;
+			e[1] = 0;
+			e[2] = 1; /* PadN */
+			e[3] = 4;
+			e += 8;
+		}
+		if (s->fragment) {
+			e[0] = proto;
+			put16(e + 2, (s->frag_off << 3) | (s->frag_mf ? 1 : 0));
+			e[4] = 0xde; e[5] = 0xad; e[6] = 0xbe; e[7] = s->id;
+		}
+		if (!s->fragment)
+			fill_l4_csum(ip + 40 + ext, proto, l4len,
+				     pseudo6(ip, proto, l4len));
+		off += 40 + ext + l4len;
+	}
+	for (i = 0; i < s->trailer; i++)
+		p[off + i] = 0xee;
+	f->len = off + s->trailer;
+	if (f->len < 60)
+		f->len = 60; /* Ethernet minimum: padding */
+out:
+	if (s->trunc)
+		f->len = s->trunc;
+}
+
+/* IPv4 header checksum from scratch and L4 checksums of a forwarded frame */
+static bool check_sums(const struct frame *f)
+{
+	const __u8 *ip = f->d + 14;
+	int et = get16(f->d + 12);
+
+	if (et == 0x0800) {
+		int hl = (ip[0] & 0xf) * 4, tot = get16(ip + 2);
+		int proto = ip[9], frag = get16(ip + 6) & 0x3fff;
+
+		if (ipv4_csum(ip, hl) != get16(ip + 10) ||
+		    fold(sum16(ip, hl, 0)) != 0xffff) {
+			set_why("IPv4 header checksum %04x, from scratch %04x",
+				get16(ip + 10), ipv4_csum(ip, hl));
+			return false;
+		}
+		if (!frag && l4_csum_off(proto) >= 0) {
+			__u32 ps = proto == IPPROTO_ICMP ? 0 :
+				   pseudo4(ip, proto, tot - hl);
+
+			if (fold(sum16(ip + hl, tot - hl, ps)) != 0xffff) {
+				set_why("L4 checksum invalid");
+				return false;
+			}
+		}
+	} else if (et == 0x86dd) {
+		int proto = ip[6], plen = get16(ip + 4);
+
+		if (l4_csum_off(proto) >= 0 &&
+		    fold(sum16(ip + 40, plen, pseudo6(ip, proto, plen))) !=
+			    0xffff) {
+			set_why("L4 checksum invalid");
+			return false;
+		}
+	}
+	return true;
+}
+
+/* ------------------------------------------------------------------ */
+/* running */
+
+static int run(struct xdpfwd_bpf *s, __u32 ingress, const struct frame *in,
+	       struct frame *out)
+{
+	struct xdp_md ctx = {
+		.data_end = in->len,
+		.ingress_ifindex = ingress,
+	};
+	LIBBPF_OPTS(bpf_test_run_opts, o,
+		.data_in = in->d,
+		.data_size_in = in->len,
+		.data_out = out->d,
+		.data_size_out = sizeof(out->d),
+		.ctx_in = &ctx,
+		.ctx_size_in = sizeof(ctx),
+		.repeat = 1,
+	);
+
+	if (bpf_prog_test_run_opts(bpf_program__fd(s->progs.xdpfwd_main), &o))
+		die("BPF_PROG_TEST_RUN: %s", strerror(errno));
+	out->len = o.data_size_out;
+	return o.retval;
+}
+
+static int frame_diff(const struct frame *a, const struct frame *b)
+{
+	int i;
+
+	if (a->len != b->len)
+		return -2;
+	for (i = 0; i < a->len; i++)
+		if (a->d[i] != b->d[i])
+			return i;
+	return -1;
+}
+
+struct tcase {
+	const char *desc;
+	int *ingress;		/* NULL: if_in */
+	struct pspec s;
+	int verdict;
+	int reason;
+	int *egress;		/* REDIRECT: expected egress */
+	const __u8 *dmac;	/* REDIRECT: expected rewrite */
+	const __u8 *smac;
+};
+
+static bool counters_ok(const struct snap *a, const struct snap *b,
+			int reason, int verdict, __u64 bytes, bool same_if)
+{
+	int r;
+
+	for (r = 0; r < XDPFWD_R__MAX; r++) {
+		__u64 dp = b->c[r].packets - a->c[r].packets;
+		__u64 db = b->c[r].bytes - a->c[r].bytes;
+
+		if (r == reason && (dp != 1 || db != bytes)) {
+			set_why("counter %s +%llu pkts +%llu bytes, want +1 +%llu",
+				reason_name[r], (unsigned long long)dp,
+				(unsigned long long)db,
+				(unsigned long long)bytes);
+			return false;
+		}
+		if (r != reason && dp) {
+			set_why("counter %s moved (+%llu), want %s",
+				reason_name[r], (unsigned long long)dp,
+				reason_name[reason]);
+			return false;
+		}
+	}
+	{
+		__u64 f = b->in.rx_fwd_packets - a->in.rx_fwd_packets;
+		__u64 fb = b->in.rx_fwd_bytes - a->in.rx_fwd_bytes;
+		__u64 p = b->in.rx_pass_packets - a->in.rx_pass_packets;
+		__u64 d = b->in.rx_drop_packets - a->in.rx_drop_packets;
+		__u64 t = b->eg.tx_fwd_packets - a->eg.tx_fwd_packets;
+		__u64 tb = b->eg.tx_fwd_bytes - a->eg.tx_fwd_bytes;
+
+		if (verdict == XDP_REDIRECT) {
+			/* with a hairpin, ingress and egress are one entry */
+			bool in_tx_ok = same_if || b->in.tx_fwd_packets ==
+							   a->in.tx_fwd_packets;
+
+			if (f != 1 || fb != bytes || p || d || t != 1 ||
+			    tb != bytes || !in_tx_ok) {
+				set_why("if_counters rx_fwd +%llu/+%llu tx_fwd +%llu/+%llu pass +%llu drop +%llu",
+					(unsigned long long)f,
+					(unsigned long long)fb,
+					(unsigned long long)t,
+					(unsigned long long)tb,
+					(unsigned long long)p,
+					(unsigned long long)d);
+				return false;
+			}
+		} else if (f || t || p != (verdict == XDP_PASS) ||
+			   d != (verdict == XDP_DROP)) {
+			set_why("if_counters rx_fwd +%llu tx_fwd +%llu pass +%llu drop +%llu",
+				(unsigned long long)f, (unsigned long long)t,
+				(unsigned long long)p, (unsigned long long)d);
+			return false;
+		}
+	}
+	return true;
+}
+
+static void run_case(const struct tcase *tc)
+{
+	__u32 in_if = tc->ingress ? *tc->ingress : (__u32)if_in;
+	__u32 eg_if = tc->egress ? *tc->egress : 0;
+	const __u8 *dmac = tc->s.dmac ? tc->s.dmac :
+			   (in_if == (__u32)if_in2 ? MAC_IN2 : MAC_IN);
+	struct frame in, out, exp;
+	struct snap a, b;
+	int v, d;
+
+	why[0] = 0;
+	build(&tc->s, dmac, MAC_PEER, 0, &in);
+	if (tc->verdict == XDP_REDIRECT)
+		build(&tc->s, tc->dmac, tc->smac, 1, &exp);
+	else
+		exp = in;
+
+	read_counters(skel, &a, in_if, eg_if);
+	v = run(skel, in_if, &in, &out);
+	read_counters(skel, &b, in_if, eg_if);
+
+	if (v != tc->verdict) {
+		int r, moved = -1;
+
+		for (r = 0; r < XDPFWD_R__MAX; r++)
+			if (b.c[r].packets != a.c[r].packets)
+				moved = r;
+		set_why("verdict %s want %s (counted %s, want %s)",
+			verdict_name(v), verdict_name(tc->verdict),
+			moved >= 0 ? reason_name[moved] : "nothing",
+			reason_name[tc->reason]);
+		goto fail;
+	}
+	d = frame_diff(&out, &exp);
+	if (d != -1) {
+		if (d == -2)
+			set_why("output length %d want %d", out.len, exp.len);
+		else
+			set_why("output differs at byte %d: %02x want %02x", d,
+				out.d[d], exp.d[d]);
+		goto fail;
+	}
+	if (tc->verdict == XDP_REDIRECT && !check_sums(&out))
+		goto fail;
+	if (!counters_ok(&a, &b, tc->reason, tc->verdict, in.len,
+			 in_if == eg_if))
+		goto fail;
+	report(true, "%s", tc->desc);
+	return;
+fail:
+	report(false, "%s: %s", tc->desc, why);
+}
+
+/* ------------------------------------------------------------------ */
+/* configuration */
+
+enum {
+	ADJ_GWA = 1,	/* gateway on A, resolved */
+	ADJ_GWB,	/* gateway on B, resolved */
+	ADJ_CONN,	/* connected on B, MAC from neigh maps */
+	ADJ_UNRES,	/* gateway on A, not resolved */
+	ADJ_INVALID,	/* not VALID */
+	ADJ_NOTX,	/* egress not in tx_ports */
+	ADJ_L8, ADJ_L16, ADJ_L24, ADJ_L25, ADJ_L32, ADJ_DEF,
+	ADJ_MTU9000,	/* adj MTU above the frame: trailer case */
+	ADJ_HAIRPIN,	/* back out of the ingress */
+};
+
+enum {
+	NHG_GWA = 10, NHG_CONN, NHG_UNRES, NHG_INVALID, NHG_NOTX,
+	NHG_ZERO_SLOTS, NHG_TOO_MANY_SLOTS, NHG_NONE, NHG_UNUSED,
+	NHG_ECMP2, NHG_ECMP31, NHG_GWB, NHG_HAIRPIN, NHG_BADTYPE,
+	NHG_L8 = 30, NHG_L16, NHG_L24, NHG_L25, NHG_L32, NHG_DEF,
+};
+
+static void configure(void)
+{
+	static const __u16 ecmp2[] = { ADJ_GWA, ADJ_GWB };
+	/* weights 3:1 expanded into slots, interleaved as a builder might */
+	static const __u16 ecmp31[] = { ADJ_GWA, ADJ_GWA, ADJ_GWB, ADJ_GWA };
+	const __u16 vr = XDPFWD_ADJ_F_VALID | XDPFWD_ADJ_F_RESOLVED;
+
+	set_iface(skel, if_in, MAC_IN, XDPFWD_IF_F_ENABLED);
+	set_iface(skel, if_in2, MAC_IN2, XDPFWD_IF_F_ENABLED);
+	set_iface(skel, if_dis, MAC_IN, 0);
+	set_iface(skel, if_gwa, MAC_S1, XDPFWD_IF_F_ENABLED);
+	set_iface(skel, if_gwb, MAC_S2, XDPFWD_IF_F_ENABLED);
+	set_tx(skel, if_gwa);
+	set_tx(skel, if_gwb);
+	set_tx(skel, if_in);
+
+	set_adj(skel, ADJ_GWA, if_gwa, 1500, vr, MAC_S1, MAC_GWA);
+	set_adj(skel, ADJ_GWB, if_gwb, 1500, vr, MAC_S2, MAC_GWB);
+	set_adj(skel, ADJ_CONN, if_gwb, 1500,
+		XDPFWD_ADJ_F_VALID | XDPFWD_ADJ_F_CONNECTED, MAC_S2, NULL);
+	set_adj(skel, ADJ_UNRES, if_gwa, 1500, XDPFWD_ADJ_F_VALID, MAC_S1,
+		MAC_GWA);
+	set_adj(skel, ADJ_INVALID, if_gwa, 1500, XDPFWD_ADJ_F_RESOLVED, MAC_S1,
+		MAC_GWA);
+	set_adj(skel, ADJ_NOTX, if_notx, 1500, vr, MAC_S3, MAC_GWA);
+	set_adj(skel, ADJ_L8, if_gwa, 1500, vr, MAC_S1, MAC_L8);
+	set_adj(skel, ADJ_L16, if_gwa, 1500, vr, MAC_S1, MAC_L16);
+	set_adj(skel, ADJ_L24, if_gwa, 1500, vr, MAC_S1, MAC_L24);
+	set_adj(skel, ADJ_L25, if_gwa, 1500, vr, MAC_S1, MAC_L25);
+	set_adj(skel, ADJ_L32, if_gwa, 1500, vr, MAC_S1, MAC_L32);
+	set_adj(skel, ADJ_DEF, if_gwb, 1500, vr, MAC_S2, MAC_DEF);
+	set_adj(skel, ADJ_MTU9000, if_gwa, 9000, vr, MAC_S1, MAC_GWA);
+	set_adj(skel, ADJ_HAIRPIN, if_in, 1500, vr, MAC_IN, MAC_PEER);
+
+	set_nhg(skel, XDPFWD_NHG_ID_LOCAL, XDPFWD_NHG_LOCAL, 0, NULL);
+	set_nhg(skel, XDPFWD_NHG_ID_BLACKHOLE, XDPFWD_NHG_BLACKHOLE, 0, NULL);
+	set_nhg(skel, XDPFWD_NHG_ID_UNREACHABLE, XDPFWD_NHG_UNREACHABLE, 0,
+		NULL);
+	set_nhg1(NHG_GWA, ADJ_GWA);
+	set_nhg1(NHG_GWB, ADJ_GWB);
+	set_nhg1(NHG_CONN, ADJ_CONN);
+	set_nhg1(NHG_UNRES, ADJ_UNRES);
+	set_nhg1(NHG_INVALID, ADJ_INVALID);
+	set_nhg1(NHG_NOTX, ADJ_NOTX);
+	set_nhg1(NHG_HAIRPIN, ADJ_HAIRPIN);
+	set_nhg(skel, NHG_ZERO_SLOTS, XDPFWD_NHG_FORWARD, 0, NULL);
+	{
+		struct xdpfwd_nhg g = { .type = XDPFWD_NHG_FORWARD,
+					.nslots = XDPFWD_NHG_SLOTS + 1 };
+		__u32 id = NHG_TOO_MANY_SLOTS;
+		int i;
+
+		for (i = 0; i < XDPFWD_NHG_SLOTS; i++)
+			g.slot[i] = ADJ_GWA;
+		upd(skel->maps.nhgs, &id, 4, &g, sizeof(g));
+	}
+	set_nhg(skel, NHG_NONE, XDPFWD_NHG_NONE, 1, ecmp2);
+	set_nhg(skel, NHG_BADTYPE, 9, 1, ecmp2);
+	set_nhg(skel, NHG_ECMP2, XDPFWD_NHG_FORWARD, 2, ecmp2);
+	set_nhg(skel, NHG_ECMP31, XDPFWD_NHG_FORWARD, 4, ecmp31);
+	set_nhg1(NHG_L8, ADJ_L8);
+	set_nhg1(NHG_L16, ADJ_L16);
+	set_nhg1(NHG_L24, ADJ_L24);
+	set_nhg1(NHG_L25, ADJ_L25);
+	set_nhg1(NHG_L32, ADJ_L32);
+	set_nhg1(NHG_DEF, ADJ_DEF);
+	set_nhg1(40, ADJ_MTU9000);
+	set_nhg1(41, 60000); /* adjacency id never written: all zero */
+
+	set_neigh4(if_gwb, "10.20.0.5", MAC_N4);
+	set_neigh4(if_gwb, "10.20.0.7", MAC_ZERO);
+	set_neigh4(if_gwa, "10.20.0.8", MAC_N4); /* other interface */
+	set_neigh6(if_gwb, "2001:db8:20::5", MAC_N6);
+	set_neigh6(if_gwb, "2001:db8:20::7", MAC_ZERO);
+	set_neigh6(if_gwa, "2001:db8:20::8", MAC_N6);
+
+	fib4_init();
+	fib4_add("192.0.2.1", 32, XDPFWD_NHG_ID_LOCAL);
+	fib4_add("198.51.100.0", 24, NHG_GWA);
+	fib4_add("10.20.0.0", 24, NHG_CONN);
+	fib4_add("10.30.0.0", 16, NHG_UNRES);
+	fib4_add("10.40.0.0", 16, NHG_INVALID);
+	fib4_add("10.50.0.0", 16, NHG_NOTX);
+	fib4_add("10.60.0.0", 16, NHG_ZERO_SLOTS);
+	fib4_add("10.61.0.0", 16, NHG_TOO_MANY_SLOTS);
+	fib4_add("10.62.0.0", 16, NHG_NONE);
+	fib4_add("10.63.0.0", 16, NHG_UNUSED);
+	fib4_add("10.64.0.0", 16, NHG_BADTYPE);
+	fib4_add("10.65.0.0", 16, 41);
+	fib4_add("10.70.0.0", 16, XDPFWD_NHG_ID_BLACKHOLE);
+	fib4_add("10.71.0.0", 16, XDPFWD_NHG_ID_UNREACHABLE);
+	fib4_add("10.80.0.0", 16, NHG_ECMP2);
+	fib4_add("10.81.0.0", 16, NHG_ECMP31);
+	fib4_add("10.90.0.0", 16, 40);
+	fib4_add("10.91.0.0", 16, NHG_HAIRPIN);
+	fib4_add("100.64.0.0", 10, NHG_GWB);
+	/* LPM overlaps, added out of order on purpose */
+	fib4_add("20.1.1.200", 32, NHG_L32);
+	fib4_add("20.1.0.0", 16, NHG_L16);
+	fib4_add("20.1.1.128", 25, NHG_L25);
+	fib4_add("20.0.0.0", 8, NHG_L8);
+	fib4_add("20.1.1.0", 24, NHG_L24);
+	fib4_add("20.2.2.2", 32, NHG_L32);	/* /32 under the /8 only */
+	fib4_add("20.3.3.0", 25, NHG_L25);	/* /25 under the /8 only */
+
+	fib6_add("2001:db8:ff::1", 128, XDPFWD_NHG_ID_LOCAL);
+	fib6_add("2001:db8:100::", 48, NHG_GWA);
+	fib6_add("2001:db8:20::", 64, NHG_CONN);
+	fib6_add("2001:db8:30::", 48, NHG_UNRES);
+	fib6_add("2001:db8:40::", 48, NHG_INVALID);
+	fib6_add("2001:db8:50::", 48, NHG_NOTX);
+	fib6_add("2001:db8:60::", 48, NHG_ZERO_SLOTS);
+	fib6_add("2001:db8:62::", 48, NHG_NONE);
+	fib6_add("2001:db8:63::", 48, NHG_UNUSED);
+	fib6_add("2001:db8:70::", 48, XDPFWD_NHG_ID_BLACKHOLE);
+	fib6_add("2001:db8:71::", 48, XDPFWD_NHG_ID_UNREACHABLE);
+	fib6_add("2001:db8:80::", 48, NHG_ECMP2);
+	fib6_add("2001:db8:81::", 48, NHG_ECMP31);
+	fib6_add("2001:db8:90::", 48, 40);
+	fib6_add("fec0::", 10, NHG_GWB);	/* right next to fe80::/10 */
+	fib6_add("2001:db8:a000::", 36, NHG_L8);
+	fib6_add("2001:db8:a000::", 48, NHG_L16);
+	fib6_add("2001:db8:a000:1::", 64, NHG_L24);
+	fib6_add("2001:db8:a000:1::80", 121, NHG_L25);
+	fib6_add("2001:db8:a000:1::99", 128, NHG_L32);
+}
+
+/* ------------------------------------------------------------------ */
+/* cases */
+
+#define FWD4(e, dm, sm) XDP_REDIRECT, XDPFWD_R_FWD_V4, &(e), dm, sm
+#define FWD6(e, dm, sm) XDP_REDIRECT, XDPFWD_R_FWD_V6, &(e), dm, sm
+#define PASS(r) XDP_PASS, XDPFWD_R_PASS_##r
+#define V4(...) { .af = 4, __VA_ARGS__ }
+#define V6(...) { .af = 6, __VA_ARGS__ }
+
+static const struct tcase cases1[] = {
+	/* Ethernet */
+	{ "v4 forward via gateway adjacency", NULL,
+	  V4(.dst = "198.51.100.7", .sport = 1000, .dport = 53, .payload = 40),
+	  FWD4(if_gwa, MAC_GWA, MAC_S1) },
+	{ "v4 forward TCP via gateway (TCP checksum untouched)", NULL,
+	  V4(.dst = "198.51.100.8", .proto = IPPROTO_TCP, .sport = 4000,
+	     .dport = 443, .payload = 100),
+	  FWD4(if_gwa, MAC_GWA, MAC_S1) },
+	{ "v4 forward ICMP echo", NULL,
+	  V4(.dst = "198.51.100.9", .proto = IPPROTO_ICMP, .sport = 7,
+	     .dport = 1, .payload = 56),
+	  FWD4(if_gwa, MAC_GWA, MAC_S1) },
+	{ "v4 forward GRE (no ports)", NULL,
+	  V4(.dst = "198.51.100.9", .proto = 47, .payload = 30),
+	  FWD4(if_gwa, MAC_GWA, MAC_S1) },
+	{ "v4 minimum frame with Ethernet padding", NULL,
+	  V4(.dst = "198.51.100.10", .payload = 0),
+	  FWD4(if_gwa, MAC_GWA, MAC_S1) },
+	{ "v4 second ingress with its own MAC", &if_in2,
+	  V4(.dst = "198.51.100.11", .payload = 10),
+	  FWD4(if_gwa, MAC_GWA, MAC_S1) },
+	{ "v4 hairpin: egress is the ingress", NULL,
+	  V4(.dst = "10.91.0.1", .payload = 10),
+	  FWD4(if_in, MAC_PEER, MAC_IN) },
+	{ "v4 connected route via neighbour map", NULL,
+	  V4(.dst = "10.20.0.5", .payload = 20),
+	  FWD4(if_gwb, MAC_N4, MAC_S2) },
+	{ "v4 connected, neighbour missing", NULL,
+	  V4(.dst = "10.20.0.6", .payload = 20), PASS(NEIGH) },
+	{ "v4 connected, neighbour only on another interface", NULL,
+	  V4(.dst = "10.20.0.8", .payload = 20), PASS(NEIGH) },
+	{ "v4 connected, neighbour with zero MAC", NULL,
+	  V4(.dst = "10.20.0.7", .payload = 20), PASS(NEIGH) },
+	{ "v4 gateway adjacency not resolved", NULL,
+	  V4(.dst = "10.30.1.1", .payload = 20), PASS(NEIGH) },
+	{ "v4 TTL 2 forwarded with TTL 1", NULL,
+	  V4(.dst = "198.51.100.7", .ttl = 2, .payload = 20),
+	  FWD4(if_gwa, MAC_GWA, MAC_S1) },
+	{ "v4 TTL 255 forwarded with TTL 254", NULL,
+	  V4(.dst = "198.51.100.7", .ttl = 255, .payload = 20),
+	  FWD4(if_gwa, MAC_GWA, MAC_S1) },
+	{ "v4 TTL 1", NULL,
+	  V4(.dst = "198.51.100.7", .ttl = 1, .payload = 20), PASS(TTL) },
+	{ "v4 TTL 0", NULL, /* 256 is stored as 0 */
+	  V4(.dst = "198.51.100.7", .ttl = 256, .payload = 20), PASS(TTL) },
+	{ "v4 options (IHL 6)", NULL,
+	  V4(.dst = "198.51.100.7", .opts = 4, .payload = 20),
+	  PASS(IP_OPTIONS) },
+	{ "v4 options (IHL 15)", NULL,
+	  V4(.dst = "198.51.100.7", .opts = 40, .payload = 20),
+	  PASS(IP_OPTIONS) },
+	{ "v4 first fragment (MF) forwarded", NULL,
+	  V4(.dst = "198.51.100.7", .fragment = 1, .frag_mf = 1,
+	     .sport = 5, .dport = 6, .payload = 64),
+	  FWD4(if_gwa, MAC_GWA, MAC_S1) },
+	{ "v4 middle fragment forwarded", NULL,
+	  V4(.dst = "198.51.100.7", .fragment = 1, .frag_mf = 1,
+	     .frag_off = 9, .payload = 72),
+	  FWD4(if_gwa, MAC_GWA, MAC_S1) },
+	{ "v4 last fragment forwarded", NULL,
+	  V4(.dst = "198.51.100.7", .fragment = 1, .frag_off = 18,
+	     .payload = 30),
+	  FWD4(if_gwa, MAC_GWA, MAC_S1) },
+	{ "v4 dst multicast 224.0.0.5", NULL,
+	  V4(.dst = "224.0.0.5", .payload = 20), PASS(NON_UNICAST) },
+	{ "v4 dst multicast 239.255.255.250", NULL,
+	  V4(.dst = "239.255.255.250", .payload = 20), PASS(NON_UNICAST) },
+	{ "v4 dst limited broadcast", NULL,
+	  V4(.dst = "255.255.255.255", .payload = 20), PASS(NON_UNICAST) },
+	{ "v4 dst 0.0.0.0", NULL,
+	  V4(.dst = "0.0.0.0", .payload = 20), PASS(NON_UNICAST) },
+	{ "v4 dst 0.1.2.3 (0/8)", NULL,
+	  V4(.dst = "0.1.2.3", .payload = 20), PASS(NON_UNICAST) },
+	{ "v4 dst loopback 127.0.0.1", NULL,
+	  V4(.dst = "127.0.0.1", .payload = 20), PASS(NON_UNICAST) },
+	{ "v4 dst 127.255.0.1", NULL,
+	  V4(.dst = "127.255.0.1", .payload = 20), PASS(NON_UNICAST) },
+	{ "v4 src multicast", NULL,
+	  V4(.src = "224.1.1.1", .dst = "198.51.100.7", .payload = 20),
+	  PASS(NON_UNICAST) },
+	{ "v4 src loopback", NULL,
+	  V4(.src = "127.0.0.1", .dst = "198.51.100.7", .payload = 20),
+	  PASS(NON_UNICAST) },
+	{ "v4 src 0.0.0.0", NULL,
+	  V4(.src = "0.0.0.0", .dst = "198.51.100.7", .payload = 20),
+	  PASS(NON_UNICAST) },
+	{ "v4 src limited broadcast", NULL,
+	  V4(.src = "255.255.255.255", .dst = "198.51.100.7", .payload = 20),
+	  PASS(NON_UNICAST) },
+	{ "v4 dst 240.0.0.1 (class E, not special): no route", NULL,
+	  V4(.dst = "240.0.0.1", .payload = 20), PASS(NO_ROUTE) },
+	{ "v4 local address (LOCAL group)", NULL,
+	  V4(.dst = "192.0.2.1", .payload = 20), PASS(LOCAL) },
+	{ "v4 local address with TTL 1", NULL,
+	  V4(.dst = "192.0.2.1", .ttl = 1, .payload = 20), PASS(TTL) },
+	{ "v4 next to local /32: no route", NULL,
+	  V4(.dst = "192.0.2.2", .payload = 20), PASS(NO_ROUTE) },
+	{ "v4 no route", NULL,
+	  V4(.dst = "203.0.113.1", .payload = 20), PASS(NO_ROUTE) },
+	{ "v4 unreachable route", NULL,
+	  V4(.dst = "10.71.3.4", .payload = 20), PASS(UNREACHABLE) },
+	{ "v4 blackhole route dropped", NULL,
+	  V4(.dst = "10.70.3.4", .payload = 20),
+	  XDP_DROP, XDPFWD_R_DROP_BLACKHOLE },
+	{ "v4 MTU: L3 length exactly 1500", NULL,
+	  V4(.dst = "198.51.100.7", .l3len = 1500),
+	  FWD4(if_gwa, MAC_GWA, MAC_S1) },
+	{ "v4 MTU: L3 length 1501", NULL,
+	  V4(.dst = "198.51.100.7", .l3len = 1501), PASS(MTU) },
+	{ "v4 MTU: 1501 TCP with DF", NULL,
+	  V4(.dst = "198.51.100.7", .proto = IPPROTO_TCP, .l3len = 1501),
+	  PASS(MTU) },
+	{ "v4 MTU: 100-byte packet in a frame with 1401-byte trailer", NULL,
+	  V4(.dst = "198.51.100.7", .l3len = 100, .trailer = 1401),
+	  PASS(MTU) },
+	{ "v4 MTU: 100-byte packet with 1400-byte trailer fits", NULL,
+	  V4(.dst = "198.51.100.7", .l3len = 100, .trailer = 1400),
+	  FWD4(if_gwa, MAC_GWA, MAC_S1) },
+	{ "v4 MTU 9000 adjacency takes 3000 bytes", NULL,
+	  V4(.dst = "10.90.0.1", .l3len = 3000),
+	  FWD4(if_gwa, MAC_GWA, MAC_S1) },
+	{ "v4 egress not in tx_ports", NULL,
+	  V4(.dst = "10.50.0.1", .payload = 20), PASS(EGRESS) },
+	{ "v4 adjacency not valid", NULL,
+	  V4(.dst = "10.40.0.1", .payload = 20), PASS(EGRESS) },
+	{ "v4 adjacency never written", NULL,
+	  V4(.dst = "10.65.0.1", .payload = 20), PASS(EGRESS) },
+	{ "v4 group with 0 slots", NULL,
+	  V4(.dst = "10.60.0.1", .payload = 20), PASS(NEXTHOP) },
+	{ "v4 group with too many slots", NULL,
+	  V4(.dst = "10.61.0.1", .payload = 20), PASS(NEXTHOP) },
+	{ "v4 group type NONE", NULL,
+	  V4(.dst = "10.62.0.1", .payload = 20), PASS(NEXTHOP) },
+	{ "v4 group never written", NULL,
+	  V4(.dst = "10.63.0.1", .payload = 20), PASS(NEXTHOP) },
+	{ "v4 group of unknown type", NULL,
+	  V4(.dst = "10.64.0.1", .payload = 20), PASS(NEXTHOP) },
+	{ "v4 /10 route covers 100.127.255.254", NULL,
+	  V4(.dst = "100.127.255.254", .payload = 20),
+	  FWD4(if_gwb, MAC_GWB, MAC_S2) },
+	{ "v4 /10 route ends before 100.128.0.0", NULL,
+	  V4(.dst = "100.128.0.0", .payload = 20), PASS(NO_ROUTE) },
+	/* longest prefix match across tbl24 and tbl8 */
+	{ "LPM v4 20.9.9.9 -> /8", NULL,
+	  V4(.dst = "20.9.9.9", .payload = 8), FWD4(if_gwa, MAC_L8, MAC_S1) },
+	{ "LPM v4 20.1.2.1 -> /16", NULL,
+	  V4(.dst = "20.1.2.1", .payload = 8), FWD4(if_gwa, MAC_L16, MAC_S1) },
+	{ "LPM v4 20.1.1.1 -> /24 (tbl8, inherited)", NULL,
+	  V4(.dst = "20.1.1.1", .payload = 8), FWD4(if_gwa, MAC_L24, MAC_S1) },
+	{ "LPM v4 20.1.1.127 -> /24 (below the /25)", NULL,
+	  V4(.dst = "20.1.1.127", .payload = 8),
+	  FWD4(if_gwa, MAC_L24, MAC_S1) },
+	{ "LPM v4 20.1.1.128 -> /25", NULL,
+	  V4(.dst = "20.1.1.128", .payload = 8),
+	  FWD4(if_gwa, MAC_L25, MAC_S1) },
+	{ "LPM v4 20.1.1.199 -> /25", NULL,
+	  V4(.dst = "20.1.1.199", .payload = 8),
+	  FWD4(if_gwa, MAC_L25, MAC_S1) },
+	{ "LPM v4 20.1.1.200 -> /32", NULL,
+	  V4(.dst = "20.1.1.200", .payload = 8),
+	  FWD4(if_gwa, MAC_L32, MAC_S1) },
+	{ "LPM v4 20.1.1.201 -> /25", NULL,
+	  V4(.dst = "20.1.1.201", .payload = 8),
+	  FWD4(if_gwa, MAC_L25, MAC_S1) },
+	{ "LPM v4 20.1.1.255 -> /25", NULL,
+	  V4(.dst = "20.1.1.255", .payload = 8),
+	  FWD4(if_gwa, MAC_L25, MAC_S1) },
+	{ "LPM v4 20.1.0.255 -> /16", NULL,
+	  V4(.dst = "20.1.0.255", .payload = 8),
+	  FWD4(if_gwa, MAC_L16, MAC_S1) },
+	{ "LPM v4 20.2.2.2 -> /32 (tbl8 under /8)", NULL,
+	  V4(.dst = "20.2.2.2", .payload = 8), FWD4(if_gwa, MAC_L32, MAC_S1) },
+	{ "LPM v4 20.2.2.3 -> /8 (tbl8 inherited /8)", NULL,
+	  V4(.dst = "20.2.2.3", .payload = 8), FWD4(if_gwa, MAC_L8, MAC_S1) },
+	{ "LPM v4 20.3.3.1 -> /25 under /8", NULL,
+	  V4(.dst = "20.3.3.1", .payload = 8), FWD4(if_gwa, MAC_L25, MAC_S1) },
+	{ "LPM v4 20.3.3.129 -> /8", NULL,
+	  V4(.dst = "20.3.3.129", .payload = 8),
+	  FWD4(if_gwa, MAC_L8, MAC_S1) },
+	{ "LPM v4 21.0.0.1: no route outside the /8", NULL,
+	  V4(.dst = "21.0.0.1", .payload = 8), PASS(NO_ROUTE) },
+
+	/* malformed IPv4 */
+	{ "v4 Ethernet header only", NULL,
+	  V4(.dst = "198.51.100.7", .trunc = 14), PASS(MALFORMED) },
+	{ "v4 partial IP header (10 bytes)", NULL,
+	  V4(.dst = "198.51.100.7", .trunc = 24), PASS(MALFORMED) },
+	{ "v4 IP header one byte short", NULL,
+	  V4(.dst = "198.51.100.7", .trunc = 33), PASS(MALFORMED) },
+	{ "v4 IHL 4", NULL,
+	  V4(.dst = "198.51.100.7", .ihl = 4, .payload = 20), PASS(MALFORMED) },
+	{ "v4 version 6 in an IPv4 ethertype", NULL,
+	  V4(.dst = "198.51.100.7", .version = 6, .payload = 20),
+	  PASS(MALFORMED) },
+	{ "v4 tot_len beyond the frame", NULL,
+	  V4(.dst = "198.51.100.7", .payload = 20, .len_delta = 200),
+	  PASS(MALFORMED) },
+	{ "v4 tot_len below the header", NULL,
+	  V4(.dst = "198.51.100.7", .payload = 20, .len_delta = -29),
+	  PASS(MALFORMED) },
+	{ "v4 bad header checksum", NULL,
+	  V4(.dst = "198.51.100.7", .payload = 20, .bad_csum = 1),
+	  PASS(MALFORMED) },
+	{ "v4 frame truncated inside UDP payload", NULL,
+	  V4(.dst = "198.51.100.7", .payload = 200, .trunc = 100),
+	  PASS(MALFORMED) },
+
+	/* Ethernet level */
+	{ "wrong destination MAC", NULL,
+	  V4(.dst = "198.51.100.7", .payload = 20, .dmac = MAC_OTHER),
+	  PASS(NOT_OURS) },
+	{ "MAC of the other ingress", NULL,
+	  V4(.dst = "198.51.100.7", .payload = 20, .dmac = MAC_IN2),
+	  PASS(NOT_OURS) },
+	{ "broadcast destination MAC", NULL,
+	  V4(.dst = "198.51.100.7", .payload = 20, .dmac = MAC_BCAST),
+	  PASS(NOT_OURS) },
+	{ "IPv4 multicast MAC", NULL,
+	  V4(.dst = "224.0.0.5", .payload = 20, .dmac = MAC_MCAST4),
+	  PASS(NOT_OURS) },
+	{ "IPv6 multicast MAC", NULL,
+	  V6(.dst = "ff02::1", .payload = 20, .dmac = MAC_MCAST6),
+	  PASS(NOT_OURS) },
+	{ "disabled ingress", &if_dis,
+	  V4(.dst = "198.51.100.7", .payload = 20), PASS(DISABLED) },
+	{ "ingress without ifaces entry", &if_none,
+	  V4(.dst = "198.51.100.7", .payload = 20), PASS(DISABLED) },
+	{ "disabled ingress, Ethernet header only", &if_dis,
+	  V4(.dst = "198.51.100.7", .trunc = 14), PASS(DISABLED) },
+	{ "802.1Q tagged IPv4", NULL,
+	  V4(.dst = "198.51.100.7", .payload = 20, .vlan = 0x8100),
+	  PASS(VLAN) },
+	{ "802.1ad tagged IPv4", NULL,
+	  V4(.dst = "198.51.100.7", .payload = 20, .vlan = 0x88a8),
+	  PASS(VLAN) },
+	{ "ARP request to our MAC", NULL, V4(.arp = 1), PASS(ETHERTYPE) },
+	{ "ARP request broadcast", NULL, V4(.arp = 1, .dmac = MAC_BCAST),
+	  PASS(NOT_OURS) },
+	{ "ethertype 0x88b5", NULL, V4(.ethertype = 0x88b5),
+	  PASS(ETHERTYPE) },
+	{ "ethertype MPLS 0x8847", NULL, V4(.ethertype = 0x8847),
+	  PASS(ETHERTYPE) },
+	{ "802.3 length field as ethertype", NULL, V4(.ethertype = 46),
+	  PASS(ETHERTYPE) },
+
+	/* IPv6 */
+	{ "v6 forward via gateway adjacency", NULL,
+	  V6(.dst = "2001:db8:100::7", .sport = 1000, .dport = 53,
+	     .payload = 40),
+	  FWD6(if_gwa, MAC_GWA, MAC_S1) },
+	{ "v6 forward TCP", NULL,
+	  V6(.dst = "2001:db8:100::8", .proto = IPPROTO_TCP, .sport = 4000,
+	     .dport = 443, .payload = 100),
+	  FWD6(if_gwa, MAC_GWA, MAC_S1) },
+	{ "v6 forward ICMPv6 echo", NULL,
+	  V6(.dst = "2001:db8:100::9", .proto = IPPROTO_ICMPV6, .sport = 7,
+	     .dport = 1, .payload = 56),
+	  FWD6(if_gwa, MAC_GWA, MAC_S1) },
+	{ "v6 no next header (59), empty payload", NULL,
+	  V6(.dst = "2001:db8:100::9", .proto = 59),
+	  FWD6(if_gwa, MAC_GWA, MAC_S1) },
+	{ "v6 second ingress", &if_in2,
+	  V6(.dst = "2001:db8:100::7", .payload = 10),
+	  FWD6(if_gwa, MAC_GWA, MAC_S1) },
+	{ "v6 connected route via neighbour map", NULL,
+	  V6(.dst = "2001:db8:20::5", .payload = 20),
+	  FWD6(if_gwb, MAC_N6, MAC_S2) },
+	{ "v6 connected, neighbour missing", NULL,
+	  V6(.dst = "2001:db8:20::6", .payload = 20), PASS(NEIGH) },
+	{ "v6 connected, neighbour only on another interface", NULL,
+	  V6(.dst = "2001:db8:20::8", .payload = 20), PASS(NEIGH) },
+	{ "v6 connected, neighbour with zero MAC", NULL,
+	  V6(.dst = "2001:db8:20::7", .payload = 20), PASS(NEIGH) },
+	{ "v6 gateway adjacency not resolved", NULL,
+	  V6(.dst = "2001:db8:30::1", .payload = 20), PASS(NEIGH) },
+	{ "v6 hop limit 2 forwarded with 1", NULL,
+	  V6(.dst = "2001:db8:100::7", .ttl = 2, .payload = 20),
+	  FWD6(if_gwa, MAC_GWA, MAC_S1) },
+	{ "v6 hop limit 1", NULL,
+	  V6(.dst = "2001:db8:100::7", .ttl = 1, .payload = 20), PASS(TTL) },
+	{ "v6 hop limit 0", NULL,
+	  V6(.dst = "2001:db8:100::7", .ttl = 256, .payload = 20), PASS(TTL) },
+	{ "v6 hop-by-hop header", NULL,
+	  V6(.dst = "2001:db8:100::7", .hbh = 1, .payload = 20),
+	  PASS(IP_OPTIONS) },
+	{ "v6 first fragment forwarded", NULL,
+	  V6(.dst = "2001:db8:100::7", .fragment = 1, .frag_mf = 1,
+	     .sport = 5, .dport = 6, .payload = 64),
+	  FWD6(if_gwa, MAC_GWA, MAC_S1) },
+	{ "v6 later fragment forwarded", NULL,
+	  V6(.dst = "2001:db8:100::7", .fragment = 1, .frag_off = 9,
+	     .payload = 30),
+	  FWD6(if_gwa, MAC_GWA, MAC_S1) },
+	{ "v6 dst ff02::1", NULL,
+	  V6(.dst = "ff02::1", .payload = 20), PASS(NON_UNICAST) },
+	{ "v6 dst ff0e::101", NULL,
+	  V6(.dst = "ff0e::101", .payload = 20), PASS(NON_UNICAST) },
+	{ "v6 dst fe80::1", NULL,
+	  V6(.dst = "fe80::1", .payload = 20), PASS(NON_UNICAST) },
+	{ "v6 dst febf::1 (end of fe80::/10)", NULL,
+	  V6(.dst = "febf:ffff::1", .payload = 20), PASS(NON_UNICAST) },
+	{ "v6 dst fec0::1 (just past fe80::/10) is routed", NULL,
+	  V6(.dst = "fec0::1", .payload = 20), FWD6(if_gwb, MAC_GWB, MAC_S2) },
+	{ "v6 dst ::", NULL,
+	  V6(.dst = "::", .payload = 20), PASS(NON_UNICAST) },
+	{ "v6 dst ::1", NULL,
+	  V6(.dst = "::1", .payload = 20), PASS(NON_UNICAST) },
+	{ "v6 dst ::2: no route", NULL,
+	  V6(.dst = "::2", .payload = 20), PASS(NO_ROUTE) },
+	{ "v6 src fe80::1", NULL,
+	  V6(.src = "fe80::1", .dst = "2001:db8:100::7", .payload = 20),
+	  PASS(NON_UNICAST) },
+	{ "v6 src ff02::1", NULL,
+	  V6(.src = "ff02::1", .dst = "2001:db8:100::7", .payload = 20),
+	  PASS(NON_UNICAST) },
+	{ "v6 src ::", NULL,
+	  V6(.src = "::", .dst = "2001:db8:100::7", .payload = 20),
+	  PASS(NON_UNICAST) },
+	{ "v6 src ::1", NULL,
+	  V6(.src = "::1", .dst = "2001:db8:100::7", .payload = 20),
+	  PASS(NON_UNICAST) },
+	{ "v6 local address (LOCAL group)", NULL,
+	  V6(.dst = "2001:db8:ff::1", .payload = 20), PASS(LOCAL) },
+	{ "v6 no route", NULL,
+	  V6(.dst = "2001:db8:dead::1", .payload = 20), PASS(NO_ROUTE) },
+	{ "v6 unreachable route", NULL,
+	  V6(.dst = "2001:db8:71::1", .payload = 20), PASS(UNREACHABLE) },
+	{ "v6 blackhole route dropped", NULL,
+	  V6(.dst = "2001:db8:70::1", .payload = 20),
+	  XDP_DROP, XDPFWD_R_DROP_BLACKHOLE },
+	{ "v6 MTU: 40 + payload exactly 1500", NULL,
+	  V6(.dst = "2001:db8:100::7", .l3len = 1500),
+	  FWD6(if_gwa, MAC_GWA, MAC_S1) },
+	{ "v6 MTU: 1501", NULL,
+	  V6(.dst = "2001:db8:100::7", .l3len = 1501), PASS(MTU) },
+	{ "v6 MTU: trailer beyond MTU", NULL,
+	  V6(.dst = "2001:db8:100::7", .l3len = 200, .trailer = 1301),
+	  PASS(MTU) },
+	{ "v6 MTU 9000 adjacency takes 3000 bytes", NULL,
+	  V6(.dst = "2001:db8:90::1", .l3len = 3000),
+	  FWD6(if_gwa, MAC_GWA, MAC_S1) },
+	{ "v6 egress not in tx_ports", NULL,
+	  V6(.dst = "2001:db8:50::1", .payload = 20), PASS(EGRESS) },
+	{ "v6 adjacency not valid", NULL,
+	  V6(.dst = "2001:db8:40::1", .payload = 20), PASS(EGRESS) },
+	{ "v6 group with 0 slots", NULL,
+	  V6(.dst = "2001:db8:60::1", .payload = 20), PASS(NEXTHOP) },
+	{ "v6 group type NONE", NULL,
+	  V6(.dst = "2001:db8:62::1", .payload = 20), PASS(NEXTHOP) },
+	{ "v6 group never written", NULL,
+	  V6(.dst = "2001:db8:63::1", .payload = 20), PASS(NEXTHOP) },
+	{ "LPM v6 /36", NULL,
+	  V6(.dst = "2001:db8:a00f::1", .payload = 8),
+	  FWD6(if_gwa, MAC_L8, MAC_S1) },
+	{ "LPM v6 /48", NULL,
+	  V6(.dst = "2001:db8:a000:2::1", .payload = 8),
+	  FWD6(if_gwa, MAC_L16, MAC_S1) },
+	{ "LPM v6 /64", NULL,
+	  V6(.dst = "2001:db8:a000:1::1", .payload = 8),
+	  FWD6(if_gwa, MAC_L24, MAC_S1) },
+	{ "LPM v6 /121", NULL,
+	  V6(.dst = "2001:db8:a000:1::ff", .payload = 8),
+	  FWD6(if_gwa, MAC_L25, MAC_S1) },
+	{ "LPM v6 /128", NULL,
+	  V6(.dst = "2001:db8:a000:1::99", .payload = 8),
+	  FWD6(if_gwa, MAC_L32, MAC_S1) },
+	{ "LPM v6 outside the /36: no route", NULL,
+	  V6(.dst = "2001:db8:b000::1", .payload = 8), PASS(NO_ROUTE) },
+
+	/* malformed IPv6 */
+	{ "v6 Ethernet header only", NULL,
+	  V6(.dst = "2001:db8:100::7", .trunc = 14), PASS(MALFORMED) },
+	{ "v6 partial header (20 bytes)", NULL,
+	  V6(.dst = "2001:db8:100::7", .trunc = 34), PASS(MALFORMED) },
+	{ "v6 header one byte short", NULL,
+	  V6(.dst = "2001:db8:100::7", .trunc = 53), PASS(MALFORMED) },
+	{ "v6 version 4 in an IPv6 ethertype", NULL,
+	  V6(.dst = "2001:db8:100::7", .version = 4, .payload = 20),
+	  PASS(MALFORMED) },
+	{ "v6 payload length beyond the frame", NULL,
+	  V6(.dst = "2001:db8:100::7", .payload = 20, .len_delta = 100),
+	  PASS(MALFORMED) },
+	{ "802.1Q tagged IPv6", NULL,
+	  V6(.dst = "2001:db8:100::7", .payload = 20, .vlan = 0x8100),
+	  PASS(VLAN) },
+	{ "v6 wrong destination MAC", NULL,
+	  V6(.dst = "2001:db8:100::7", .payload = 20, .dmac = MAC_OTHER),
+	  PASS(NOT_OURS) },
+	{ "v6 disabled ingress", &if_dis,
+	  V6(.dst = "2001:db8:100::7", .payload = 20), PASS(DISABLED) },
+};
+
+/* after the default routes are in */
+static const struct tcase cases2[] = {
+	{ "v4 default route /0", NULL,
+	  V4(.dst = "203.0.113.1", .payload = 20),
+	  FWD4(if_gwb, MAC_DEF, MAC_S2) },
+	{ "v4 default route covers 1.0.0.1", NULL,
+	  V4(.dst = "1.0.0.1", .payload = 20), FWD4(if_gwb, MAC_DEF, MAC_S2) },
+	{ "v4 default route covers 223.255.255.254", NULL,
+	  V4(.dst = "223.255.255.254", .payload = 20),
+	  FWD4(if_gwb, MAC_DEF, MAC_S2) },
+	{ "v4 default route does not make 224.0.0.1 routable", NULL,
+	  V4(.dst = "224.0.0.1", .payload = 20), PASS(NON_UNICAST) },
+	{ "v4 with default: 21.0.0.1 -> /0", NULL,
+	  V4(.dst = "21.0.0.1", .payload = 8), FWD4(if_gwb, MAC_DEF, MAC_S2) },
+	{ "v4 with default: 20.2.2.3 still /8", NULL,
+	  V4(.dst = "20.2.2.3", .payload = 8), FWD4(if_gwa, MAC_L8, MAC_S1) },
+	{ "v4 with default: 20.1.1.200 still /32", NULL,
+	  V4(.dst = "20.1.1.200", .payload = 8),
+	  FWD4(if_gwa, MAC_L32, MAC_S1) },
+	{ "v4 with default: 20.1.1.1 still /24", NULL,
+	  V4(.dst = "20.1.1.1", .payload = 8), FWD4(if_gwa, MAC_L24, MAC_S1) },
+	{ "v4 with default: 192.0.2.1 still local", NULL,
+	  V4(.dst = "192.0.2.1", .payload = 20), PASS(LOCAL) },
+	{ "v4 with default: 192.0.2.2 -> /0 (tbl8 inherited /0)", NULL,
+	  V4(.dst = "192.0.2.2", .payload = 20),
+	  FWD4(if_gwb, MAC_DEF, MAC_S2) },
+	{ "v6 default route ::/0", NULL,
+	  V6(.dst = "2001:db8:dead::1", .payload = 20),
+	  FWD6(if_gwb, MAC_DEF, MAC_S2) },
+	{ "v6 with default: ::2 -> ::/0", NULL,
+	  V6(.dst = "::2", .payload = 20), FWD6(if_gwb, MAC_DEF, MAC_S2) },
+	{ "v6 with default: fe80::1 still non-unicast", NULL,
+	  V6(.dst = "fe80::1", .payload = 20), PASS(NON_UNICAST) },
+	{ "v6 with default: /128 still wins", NULL,
+	  V6(.dst = "2001:db8:a000:1::99", .payload = 8),
+	  FWD6(if_gwa, MAC_L32, MAC_S1) },
+};
+
+/* ------------------------------------------------------------------ */
+/* IPv4 checksum edge cases for the incremental update */
+
+static void checksum_edges(void)
+{
+	struct pspec s = { .af = 4, .dst = "198.51.100.7", .payload = 20 };
+	struct tcase tc = { .verdict = XDP_REDIRECT,
+			    .reason = XDPFWD_R_FWD_V4, .egress = &if_gwa,
+			    .dmac = MAC_GWA, .smac = MAC_S1 };
+	struct frame f;
+	int id, found_new0 = 0, found_old0 = 0;
+
+	/* an IP id for which the forwarded header's checksum is 0x0000 */
+	for (id = 1; id < 65536 && !found_new0; id++) {
+		s.id = id;
+		build(&s, MAC_IN, MAC_PEER, 1, &f);
+		if (get16(f.d + 24) == 0) {
+			found_new0 = 1;
+			tc.desc = "v4 checksum becomes 0x0000 after TTL decrement";
+			tc.s = s;
+			run_case(&tc);
+		}
+	}
+	/* an IP id for which the incoming checksum is 0x0000, also sent
+	 * as its other representation 0xffff
+	 */
+	for (id = 1; id < 65536 && !found_old0; id++) {
+		s.id = id;
+		build(&s, MAC_IN, MAC_PEER, 0, &f);
+		if (get16(f.d + 24) == 0) {
+			found_old0 = 1;
+			tc.desc = "v4 incoming checksum 0x0000";
+			tc.s = s;
+			run_case(&tc);
+			tc.desc = "v4 incoming checksum 0xffff (equivalent zero)";
+			tc.s.csum_ffff = 1;
+			run_case(&tc);
+		}
+	}
+	if (!found_new0 || !found_old0)
+		report(false, "checksum edge cases: no suitable IP id found");
+
+	/* every TTL: the incremental update agrees with a recomputation */
+	{
+		int ttl, bad = 0;
+
+		s.id = 0x1234;
+		for (ttl = 2; ttl <= 255; ttl++) {
+			struct frame in, out, exp;
+
+			s.ttl = ttl;
+			build(&s, MAC_IN, MAC_PEER, 0, &in);
+			build(&s, MAC_GWA, MAC_S1, 1, &exp);
+			if (run(skel, if_in, &in, &out) != XDP_REDIRECT ||
+			    frame_diff(&out, &exp) != -1 || !check_sums(&out))
+				bad++;
+		}
+		report(!bad, "v4 TTL 2..255 all forwarded with recomputed checksum (%d bad)",
+		       bad);
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* ECMP */
+
+/* no libm: the build line does not link it */
+static double sq_root(double x)
+{
+	double r = x > 1 ? x : 1;
+	int i;
+
+	for (i = 0; i < 60; i++)
+		r = (r + x / r) / 2;
+	return r;
+}
+
+static double absd(double x)
+{
+	return x < 0 ? -x : x;
+}
+
+static __u32 rng = 0x9e3779b9;
+
+static __u32 xrand(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 17;
+	rng ^= rng << 5;
+	return rng;
+}
+
+/* path by output destination MAC: 0 = A, 1 = B, -1 = not forwarded */
+static int path_of_in(struct xdpfwd_bpf *sk, const struct pspec *s)
+{
+	struct frame in, out, exp;
+	int v, p;
+
+	build(s, MAC_IN, MAC_PEER, 0, &in);
+	v = run(sk, if_in, &in, &out);
+	if (v != XDP_REDIRECT || out.len < 14)
+		return -1;
+	if (!memcmp(out.d, MAC_GWA, 6))
+		p = 0;
+	else if (!memcmp(out.d, MAC_GWB, 6))
+		p = 1;
+	else
+		return -1;
+	/* the whole frame must be the one expected for that path */
+	build(s, p ? MAC_GWB : MAC_GWA, p ? MAC_S2 : MAC_S1, 1, &exp);
+	if (frame_diff(&out, &exp) != -1 || !check_sums(&out))
+		return -1;
+	return p;
+}
+
+static int path_of(const struct pspec *s, bool v6)
+{
+	(void)v6;
+	return path_of_in(skel, s);
+}
+
+static void ecmp_spread(const char *name, int af, const char *dst, int proto,
+			int nflows, double share_b)
+{
+	struct pspec *flows = calloc(nflows, sizeof(*flows));
+	int count[2] = { 0, 0 }, err = 0, unstable = 0, i, r;
+	double exp_b = nflows * share_b;
+	double tol = 5 * sq_root(nflows * share_b * (1 - share_b));
+	struct snap a, b;
+	char *paths = calloc(nflows, 1);
+
+	read_counters(skel, &a, if_in, 0);
+	for (i = 0; i < nflows; i++) {
+		struct pspec *s = &flows[i];
+		int p;
+
+		s->af = af;
+		s->dst = dst;
+		s->proto = proto;
+		s->sport = 1024 + xrand() % 64000;
+		s->dport = 1 + xrand() % 65535;
+		s->payload = 16;
+		s->seed = i;
+		p = path_of(s, af == 6);
+		if (p < 0) {
+			err++;
+			continue;
+		}
+		paths[i] = p;
+		count[p]++;
+	}
+	/* the same flow again, three times, must not move */
+	for (r = 0; r < 3; r++)
+		for (i = 0; i < nflows; i++)
+			if (path_of(&flows[i], af == 6) != paths[i])
+				unstable++;
+	read_counters(skel, &b, if_in, 0);
+
+	report(err == 0, "%s: %d flows all forwarded to a member (%d not)",
+	       name, nflows, err);
+	report(absd(count[1] - exp_b) <= tol,
+	       "%s: path B got %d of %d, expected %.0f +- %.0f (A %d)", name,
+	       count[1], nflows, exp_b, tol, count[0]);
+	report(unstable == 0, "%s: every flow kept its path over 3 repeats (%d moved)",
+	       name, unstable);
+	{
+		int rr = af == 4 ? XDPFWD_R_FWD_V4 : XDPFWD_R_FWD_V6;
+		__u64 d = b.c[rr].packets - a.c[rr].packets;
+
+		report(d == (__u64)nflows * 4,
+		       "%s: %s counter +%llu, want %d", name, reason_name[rr],
+		       (unsigned long long)d, nflows * 4);
+	}
+	free(flows);
+	free(paths);
+}
+
+/*
+ * Fragments of one datagram: the first (with ports) and the later ones
+ * (without) must take one path; different flows still spread.
+ */
+static void ecmp_fragments(const char *name, int af, const char *dst, int n)
+{
+	int count[2] = { 0, 0 }, split = 0, err = 0, i;
+	double tol = 5 * sq_root(n * 0.25);
+
+	for (i = 0; i < n; i++) {
+		char src[64];
+		struct pspec first = { .af = af, .dst = dst, .fragment = 1,
+				       .frag_mf = 1, .payload = 64,
+				       .id = (__u16)i };
+		struct pspec mid, last;
+		int p1, p2, p3;
+
+		if (af == 4)
+			snprintf(src, sizeof(src), "10.%u.%u.%u",
+				 xrand() % 200 + 1, xrand() % 256,
+				 xrand() % 254 + 1);
+		else
+			snprintf(src, sizeof(src), "2001:db8:%x::%x",
+				 xrand() % 0xffff + 1, xrand() % 0xffff + 1);
+		first.src = src;
+		first.sport = 1024 + xrand() % 64000;
+		first.dport = 1 + xrand() % 65535;
+		mid = first;
+		mid.frag_off = 9;
+		mid.payload = 72;
+		last = first;
+		last.frag_mf = 0;
+		last.frag_off = 18;
+		last.payload = 10;
+		p1 = path_of(&first, af == 6);
+		p2 = path_of(&mid, af == 6);
+		p3 = path_of(&last, af == 6);
+		if (p1 < 0 || p2 < 0 || p3 < 0) {
+			err++;
+			continue;
+		}
+		if (p1 != p2 || p1 != p3)
+			split++;
+		count[p1]++;
+	}
+	report(err == 0 && split == 0,
+	       "%s: %d fragmented datagrams, all fragments on one path (%d split, %d errors)",
+	       name, n, split, err);
+	report(absd(count[1] - n / 2.0) <= tol,
+	       "%s: fragmented flows spread, B got %d of %d (+- %.0f)", name,
+	       count[1], n, tol);
+}
+
+/* a first fragment's ports are ignored: same addresses, any ports, one path */
+static void ecmp_fragment_ports(const char *name, int af, const char *dst)
+{
+	struct pspec s = { .af = af, .dst = dst, .fragment = 1, .frag_mf = 1,
+			   .payload = 64 };
+	int first = -1, moved = 0, i;
+
+	for (i = 0; i < 256; i++) {
+		int p;
+
+		s.sport = 1024 + xrand() % 64000;
+		s.dport = 1 + xrand() % 65535;
+		p = path_of(&s, af == 6);
+		if (first < 0)
+			first = p;
+		if (p < 0 || p != first)
+			moved++;
+	}
+	report(moved == 0, "%s: first fragments with 256 port pairs, one path (%d differ)",
+	       name, moved);
+}
+
+/*
+ * The loader may set a hash seed (rodata) so that routers in a row do not
+ * split flows alike: with another seed the spread stays even and about
+ * half of the flows of a 2-way group change path.
+ */
+static void seeded_hash(void)
+{
+	struct xdpfwd_bpf *s = xdpfwd_bpf__open();
+	static const __u16 ecmp2[] = { ADJ_GWA, ADJ_GWB };
+	const __u16 vr = XDPFWD_ADJ_F_VALID | XDPFWD_ADJ_F_RESOLVED;
+	struct xdpfwd_fib4_block blk;
+	int i, n = 4096, count = 0, differ = 0, err = 0;
+	double tol = 5 * sq_root(n * 0.25);
+	__u32 k;
+
+	if (!s || (s->rodata->xdpfwd_hash_seed = 0x5eed1234,
+		   xdpfwd_bpf__load(s))) {
+		report(false, "seeded hash: load");
+		return;
+	}
+	set_iface(s, if_in, MAC_IN, XDPFWD_IF_F_ENABLED);
+	set_tx(s, if_gwa);
+	set_tx(s, if_gwb);
+	set_adj(s, ADJ_GWA, if_gwa, 1500, vr, MAC_S1, MAC_GWA);
+	set_adj(s, ADJ_GWB, if_gwb, 1500, vr, MAC_S2, MAC_GWB);
+	set_nhg(s, NHG_ECMP2, XDPFWD_NHG_FORWARD, 2, ecmp2);
+	for (i = 0; i < XDPFWD_FIB4_BLOCK; i++)
+		blk.entry[i] = NHG_ECMP2;
+	k = 0x0a50; /* 10.80/16 */
+	upd(s->maps.fib4_tbl24, &k, 4, &blk, sizeof(blk));
+
+	for (i = 0; i < n; i++) {
+		struct pspec f = { .af = 4, .dst = "10.80.1.1", .payload = 16,
+				   .sport = 1024 + xrand() % 64000,
+				   .dport = 1 + xrand() % 65535 };
+		int p0 = path_of_in(skel, &f), p1 = path_of_in(s, &f);
+
+		if (p0 < 0 || p1 < 0) {
+			err++;
+			continue;
+		}
+		count += p1;
+		differ += p0 != p1;
+	}
+	report(!err && absd(count - n / 2.0) <= tol,
+	       "seeded hash: spread still even, B got %d of %d (+- %.0f, %d errors)",
+	       count, n, tol, err);
+	report(absd(differ - n / 2.0) <= tol,
+	       "seeded hash: %d of %d flows changed path against seed 0",
+	       differ, n);
+	xdpfwd_bpf__destroy(s);
+}
+
+/* ------------------------------------------------------------------ */
+/* loading with other map sizes: only lookups bound the indices */
+
+static void resized_maps(void)
+{
+	struct xdpfwd_bpf *s = xdpfwd_bpf__open();
+	struct pspec ps = { .af = 4, .dst = "10.5.0.1", .payload = 20 };
+	struct frame in, out;
+	struct snap a, b;
+	int v, err;
+
+	if (!s) {
+		report(false, "resized maps: open");
+		return;
+	}
+	/* ifindex of the ingress beyond ifaces / if_counters */
+	bpf_map__set_max_entries(s->maps.ifaces, if_in);
+	bpf_map__set_max_entries(s->maps.if_counters, if_in);
+	bpf_map__set_max_entries(s->maps.fib4_tbl24, 0x0b00); /* to 10.255/16 */
+	bpf_map__set_max_entries(s->maps.fib4_tbl8, 4);
+	bpf_map__set_max_entries(s->maps.nhgs, 16);
+	bpf_map__set_max_entries(s->maps.adjs, 8);
+	bpf_map__set_max_entries(s->maps.neigh4, 16);
+	bpf_map__set_max_entries(s->maps.neigh6, 16);
+	bpf_map__set_max_entries(s->maps.fib6, 16);
+	bpf_map__set_max_entries(s->maps.tx_ports, 4);
+	err = xdpfwd_bpf__load(s);
+	report(!err, "resized maps: object loads with other max_entries (%d)",
+	       err);
+	if (err) {
+		xdpfwd_bpf__destroy(s);
+		return;
+	}
+
+	build(&ps, MAC_IN, MAC_PEER, 0, &in);
+	read_counters(s, &a, 0, 0);
+	v = run(s, if_in, &in, &out);
+	read_counters(s, &b, 0, 0);
+	report(v == XDP_PASS &&
+	       b.c[XDPFWD_R_PASS_DISABLED].packets ==
+		       a.c[XDPFWD_R_PASS_DISABLED].packets + 1,
+	       "resized maps: ingress ifindex beyond ifaces -> PASS_DISABLED");
+
+	/* ids and indices beyond the shrunk maps */
+	{
+		struct xdpfwd_iface ifv = { .flags = XDPFWD_IF_F_ENABLED };
+		struct xdpfwd_fib4_block blk = {};
+		__u32 k;
+		struct xdpfwd_nhg g = { .type = XDPFWD_NHG_FORWARD,
+					.nslots = 1, .slot = { 12 } };
+		__u32 gid;
+
+		memcpy(ifv.mac, MAC_IN, 6);
+		/* ifaces is smaller than if_in: use ifindex 1 (lo) */
+		k = 1;
+		upd(s->maps.ifaces, &k, 4, &ifv, sizeof(ifv));
+		/* 10.5/16 -> group 20 (beyond nhgs), 10.6/16 -> group 5
+		 * whose slot holds adjacency 12 (beyond adjs)
+		 */
+		blk.entry[0] = 20;
+		k = 0x0a05;
+		upd(s->maps.fib4_tbl24, &k, 4, &blk, sizeof(blk));
+		blk.entry[0] = 5;
+		k = 0x0a06;
+		upd(s->maps.fib4_tbl24, &k, 4, &blk, sizeof(blk));
+		blk.entry[0] = XDPFWD_FIB4_EXT | 7; /* tbl8 group beyond */
+		k = 0x0a07;
+		upd(s->maps.fib4_tbl24, &k, 4, &blk, sizeof(blk));
+		gid = 5;
+		upd(s->maps.nhgs, &gid, 4, &g, sizeof(g));
+	}
+	{
+		static const struct {
+			const char *dst, *desc;
+			int reason;
+		} t[] = {
+			{ "10.5.0.1", "group id beyond nhgs -> PASS_NEXTHOP",
+			  XDPFWD_R_PASS_NEXTHOP },
+			{ "10.6.0.1", "adjacency id beyond adjs -> PASS_NEXTHOP",
+			  XDPFWD_R_PASS_NEXTHOP },
+			{ "10.7.0.1", "tbl8 group beyond fib4_tbl8 -> PASS_NO_ROUTE",
+			  XDPFWD_R_PASS_NO_ROUTE },
+			{ "198.51.100.1", "tbl24 block beyond fib4_tbl24 -> PASS_NO_ROUTE",
+			  XDPFWD_R_PASS_NO_ROUTE },
+		};
+		unsigned int i;
+
+		for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+			ps.dst = t[i].dst;
+			build(&ps, MAC_IN, MAC_PEER, 0, &in);
+			read_counters(s, &a, 0, 0);
+			v = run(s, 1, &in, &out);
+			read_counters(s, &b, 0, 0);
+			report(v == XDP_PASS &&
+			       b.c[t[i].reason].packets ==
+				       a.c[t[i].reason].packets + 1 &&
+			       frame_diff(&in, &out) == -1,
+			       "resized maps: %s", t[i].desc);
+		}
+	}
+	xdpfwd_bpf__destroy(s);
+}
+
+/* ------------------------------------------------------------------ */
+/*
+ * The verifier is stricter without CAP_PERFMON / CAP_SYS_ADMIN (no packet
+ * pointer comparisons with NULL, no variable packet pointer arithmetic,
+ * Spectre sanitation): load once more in a child holding neither.
+ */
+static void load_without_perfmon(void)
+{
+	pid_t pid = fork();
+	int status = 0;
+
+	if (pid < 0)
+		die("fork");
+	if (pid == 0) {
+		struct __user_cap_header_struct h = {
+			.version = _LINUX_CAPABILITY_VERSION_3,
+		};
+		struct __user_cap_data_struct d[2];
+		const int drop[] = { CAP_SYS_ADMIN, CAP_PERFMON };
+		struct xdpfwd_bpf *s;
+		unsigned int i;
+
+		if (syscall(SYS_capget, &h, d))
+			_exit(3);
+		for (i = 0; i < 2; i++) {
+			d[drop[i] / 32].effective &= ~(1u << (drop[i] % 32));
+			d[drop[i] / 32].permitted &= ~(1u << (drop[i] % 32));
+		}
+		if (syscall(SYS_capset, &h, d))
+			_exit(3);
+		libbpf_set_print(NULL);
+		s = xdpfwd_bpf__open_and_load();
+		_exit(s ? 0 : 1);
+	}
+	waitpid(pid, &status, 0);
+	report(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	       "loads with CAP_BPF + CAP_NET_ADMIN, without CAP_SYS_ADMIN / CAP_PERFMON (status %d)",
+	       status);
+}
+
+/* ------------------------------------------------------------------ */
+/* real attach and a live redirect through a veth */
+
+static void attach_and_live(void)
+{
+	int fd = bpf_program__fd(skel->progs.xdpfwd_main), err, i;
+	struct pspec ps = { .af = 4, .dst = "198.51.100.77", .payload = 20 };
+	struct snap a, b;
+	struct frame in;
+	__u32 prog_id = 0;
+
+	err = bpf_xdp_attach(if_in, fd, XDP_FLAGS_DRV_MODE, NULL);
+	if (!err)
+		err = bpf_xdp_query_id(if_in, XDP_FLAGS_DRV_MODE, &prog_id);
+	report(!err && prog_id, "attach in native mode to a veth (prog id %u)",
+	       prog_id);
+	bpf_xdp_detach(if_in, XDP_FLAGS_DRV_MODE, NULL);
+
+	/*
+	 * BPF_F_TEST_XDP_LIVE_FRAMES really redirects.  A veth only takes
+	 * XDP frames when its peer runs XDP, so the program goes on the
+	 * peer of egress A too, where it counts the arriving frame
+	 * (ingress not enabled there: PASS_DISABLED).
+	 */
+	err = bpf_xdp_attach(if_gwa_peer, fd, XDP_FLAGS_DRV_MODE, NULL);
+	if (err) {
+		report(false, "live redirect: attach to peer: %s",
+		       strerror(-err));
+		return;
+	}
+	build(&ps, MAC_IN, MAC_PEER, 0, &in);
+	read_counters(skel, &a, if_gwa_peer, if_gwa);
+	{
+		struct xdp_md ctx = { .data_end = in.len,
+				      .ingress_ifindex = if_in };
+		LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = in.d,
+			    .data_size_in = in.len, .ctx_in = &ctx,
+			    .ctx_size_in = sizeof(ctx), .repeat = 1,
+			    .flags = BPF_F_TEST_XDP_LIVE_FRAMES);
+
+		err = bpf_prog_test_run_opts(fd, &o);
+	}
+	for (i = 0; i < 100; i++) {
+		read_counters(skel, &b, if_gwa_peer, if_gwa);
+		if (b.in.rx_pass_packets != a.in.rx_pass_packets)
+			break;
+		usleep(10000);
+	}
+	report(!err && b.eg.tx_fwd_packets == a.eg.tx_fwd_packets + 1 &&
+		       b.in.rx_pass_packets == a.in.rx_pass_packets + 1 &&
+		       b.c[XDPFWD_R_PASS_DISABLED].packets ==
+			       a.c[XDPFWD_R_PASS_DISABLED].packets + 1,
+	       "live redirect: frame sent out of A arrives at its peer (err %d)",
+	       err);
+	bpf_xdp_detach(if_gwa_peer, XDP_FLAGS_DRV_MODE, NULL);
+}
+
+/* ------------------------------------------------------------------ */
+
+static void prog_stats(void)
+{
+	struct bpf_prog_info info = {};
+	__u32 len = sizeof(info);
+
+	if (bpf_obj_get_info_by_fd(bpf_program__fd(skel->progs.xdpfwd_main),
+				   &info, &len) == 0)
+		printf("# xdpfwd_main: %u verified insns, %u xlated bytes, %u jited bytes\n",
+		       info.verified_insns, info.xlated_prog_len,
+		       info.jited_prog_len);
+}
+
+int main(void)
+{
+	unsigned int i;
+	int err;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	setup_netns();
+	ncpus = libbpf_num_possible_cpus();
+	if (ncpus <= 0)
+		die("libbpf_num_possible_cpus");
+
+	skel = xdpfwd_bpf__open();
+	if (!skel)
+		die("open skeleton: %s", strerror(errno));
+	err = xdpfwd_bpf__load(skel);
+	report(!err, "object passes the verifier and loads");
+	if (err)
+		die("load: %s", strerror(-err));
+	prog_stats();
+	load_without_perfmon();
+	configure();
+
+	for (i = 0; i < sizeof(cases1) / sizeof(cases1[0]); i++)
+		run_case(&cases1[i]);
+	checksum_edges();
+
+	fib4_add("0.0.0.0", 0, NHG_DEF);
+	fib6_add("::", 0, NHG_DEF);
+	for (i = 0; i < sizeof(cases2) / sizeof(cases2[0]); i++)
+		run_case(&cases2[i]);
+
+	ecmp_spread("ECMP v4 2-way UDP", 4, "10.80.1.1", IPPROTO_UDP, 4096,
+		    0.5);
+	ecmp_spread("ECMP v4 2-way TCP", 4, "10.80.1.2", IPPROTO_TCP, 4096,
+		    0.5);
+	ecmp_spread("ECMP v4 weighted 3:1", 4, "10.81.1.1", IPPROTO_UDP, 4096,
+		    0.25);
+	ecmp_spread("ECMP v6 2-way UDP", 6, "2001:db8:80::1", IPPROTO_UDP,
+		    4096, 0.5);
+	ecmp_spread("ECMP v6 weighted 3:1 TCP", 6, "2001:db8:81::1",
+		    IPPROTO_TCP, 4096, 0.25);
+	ecmp_fragments("ECMP v4 fragments", 4, "10.80.2.2", 1024);
+	ecmp_fragments("ECMP v6 fragments", 6, "2001:db8:80::2", 1024);
+	ecmp_fragment_ports("ECMP v4 fragments", 4, "10.80.3.3");
+	ecmp_fragment_ports("ECMP v6 fragments", 6, "2001:db8:80::3");
+
+	seeded_hash();
+	resized_maps();
+	attach_and_live();
+
+	xdpfwd_bpf__destroy(skel);
+	printf("%d passed, %d failed\n", n_pass, n_fail);
+	return n_fail ? 1 : 0;
+}
