@@ -102,6 +102,8 @@ static __always_inline __u32 nh_select(__u32 nhg_id, __u32 hash,
 		return XDPFWD_R_DROP_BLACKHOLE;
 	case XDPFWD_NHG_UNREACHABLE:
 		return XDPFWD_R_PASS_UNREACHABLE;
+	case XDPFWD_NHG_KERNEL:
+		return XDPFWD_R_PASS_KERNEL;
 	default:
 		return XDPFWD_R_PASS_NEXTHOP;
 	}

@@ -35,7 +35,7 @@
 #include <bpf/libbpf.h>
 
 #include "xdpfwd_maps.h"
-#include "xdpfwd.skel.h"
+#include "bpf/xdpfwd.skel.h"
 
 /* ------------------------------------------------------------------ */
 /* reporting */
@@ -102,6 +102,7 @@ static const char *reason_name[XDPFWD_R__MAX] = {
 	[XDPFWD_R_PASS_MTU] = "PASS_MTU",
 	[XDPFWD_R_PASS_EGRESS] = "PASS_EGRESS",
 	[XDPFWD_R_PASS_NEXTHOP] = "PASS_NEXTHOP",
+	[XDPFWD_R_PASS_KERNEL] = "PASS_KERNEL",
 };
 
 static const char *verdict_name(int v)
@@ -850,7 +851,7 @@ static bool counters_ok(const struct snap *a, const struct snap *b,
 static void run_case(const struct tcase *tc)
 {
 	__u32 in_if = tc->ingress ? *tc->ingress : (__u32)if_in;
-	__u32 eg_if = tc->egress ? *tc->egress : 0;
+	__u32 eg_if = tc->egress ? (__u32)*tc->egress : 0;
 	const __u8 *dmac = tc->s.dmac ? tc->s.dmac :
 			   (in_if == (__u32)if_in2 ? MAC_IN2 : MAC_IN);
 	struct frame in, out, exp;
@@ -960,6 +961,7 @@ static void configure(void)
 	set_nhg(skel, XDPFWD_NHG_ID_BLACKHOLE, XDPFWD_NHG_BLACKHOLE, 0, NULL);
 	set_nhg(skel, XDPFWD_NHG_ID_UNREACHABLE, XDPFWD_NHG_UNREACHABLE, 0,
 		NULL);
+	set_nhg(skel, XDPFWD_NHG_ID_KERNEL, XDPFWD_NHG_KERNEL, 0, NULL);
 	set_nhg1(NHG_GWA, ADJ_GWA);
 	set_nhg1(NHG_GWB, ADJ_GWB);
 	set_nhg1(NHG_CONN, ADJ_CONN);
@@ -1013,6 +1015,7 @@ static void configure(void)
 	fib4_add("10.65.0.0", 16, 41);
 	fib4_add("10.70.0.0", 16, XDPFWD_NHG_ID_BLACKHOLE);
 	fib4_add("10.71.0.0", 16, XDPFWD_NHG_ID_UNREACHABLE);
+	fib4_add("10.72.0.0", 16, XDPFWD_NHG_ID_KERNEL);
 	fib4_add("10.80.0.0", 16, NHG_ECMP2);
 	fib4_add("10.81.0.0", 16, NHG_ECMP31);
 	fib4_add("10.90.0.0", 16, 40);
@@ -1038,6 +1041,7 @@ static void configure(void)
 	fib6_add("2001:db8:63::", 48, NHG_UNUSED);
 	fib6_add("2001:db8:70::", 48, XDPFWD_NHG_ID_BLACKHOLE);
 	fib6_add("2001:db8:71::", 48, XDPFWD_NHG_ID_UNREACHABLE);
+	fib6_add("2001:db8:72::", 48, XDPFWD_NHG_ID_KERNEL);
 	fib6_add("2001:db8:80::", 48, NHG_ECMP2);
 	fib6_add("2001:db8:81::", 48, NHG_ECMP31);
 	fib6_add("2001:db8:90::", 48, 40);
@@ -1160,6 +1164,8 @@ static const struct tcase cases1[] = {
 	  V4(.dst = "203.0.113.1", .payload = 20), PASS(NO_ROUTE) },
 	{ "v4 unreachable route", NULL,
 	  V4(.dst = "10.71.3.4", .payload = 20), PASS(UNREACHABLE) },
+	{ "v4 route left to the kernel (not offloadable)", NULL,
+	  V4(.dst = "10.72.3.4", .payload = 20), PASS(KERNEL) },
 	{ "v4 blackhole route dropped", NULL,
 	  V4(.dst = "10.70.3.4", .payload = 20),
 	  XDP_DROP, XDPFWD_R_DROP_BLACKHOLE },
@@ -1386,6 +1392,8 @@ static const struct tcase cases1[] = {
 	  V6(.dst = "2001:db8:dead::1", .payload = 20), PASS(NO_ROUTE) },
 	{ "v6 unreachable route", NULL,
 	  V6(.dst = "2001:db8:71::1", .payload = 20), PASS(UNREACHABLE) },
+	{ "v6 route left to the kernel (not offloadable)", NULL,
+	  V6(.dst = "2001:db8:72::1", .payload = 20), PASS(KERNEL) },
 	{ "v6 blackhole route dropped", NULL,
 	  V6(.dst = "2001:db8:70::1", .payload = 20),
 	  XDP_DROP, XDPFWD_R_DROP_BLACKHOLE },
