@@ -850,7 +850,7 @@ static bool counters_ok(const struct snap *a, const struct snap *b,
 
 static void run_case(const struct tcase *tc)
 {
-	__u32 in_if = tc->ingress ? *tc->ingress : (__u32)if_in;
+	__u32 in_if = tc->ingress ? (__u32)*tc->ingress : (__u32)if_in;
 	__u32 eg_if = tc->egress ? (__u32)*tc->egress : 0;
 	const __u8 *dmac = tc->s.dmac ? tc->s.dmac :
 			   (in_if == (__u32)if_in2 ? MAC_IN2 : MAC_IN);
