@@ -584,17 +584,25 @@ void xdpfwd_links_stop(void)
 	if (xnl)
 		xnl_close(xnl);
 	xnl = NULL;
-	while ((li = links_pop(&links_head))) {
+	/* not _pop(): it rescans the bucket array each time (typesafe.h) */
+	frr_each_safe (links, &links_head, li) {
+		links_del(&links_head, li);
 		if (li->l.attached)
 			xdpfwd_bpf_detach(li->l.ifindex, li->l.name);
 		XFREE(MTYPE_XDPFWD_LINK, li);
 	}
-	while ((ai = addrs_pop(&addrs_head)))
+	frr_each_safe (addrs, &addrs_head, ai) {
+		addrs_del(&addrs_head, ai);
 		XFREE(MTYPE_XDPFWD_ADDR, ai);
-	while ((ni = nbrs_pop(&nbrs_head)))
+	}
+	frr_each_safe (nbrs, &nbrs_head, ni) {
+		nbrs_del(&nbrs_head, ni);
 		XFREE(MTYPE_XDPFWD_NBR, ni);
-	while ((c = ifcfgs_pop(&ifcfgs_head)))
+	}
+	frr_each_safe (ifcfgs, &ifcfgs_head, c) {
+		ifcfgs_del(&ifcfgs_head, c);
 		XFREE(MTYPE_XDPFWD_LINK, c);
+	}
 }
 
 const uint8_t *xdpfwd_neigh_mac(int ifindex, int family, const void *addr)

@@ -28,6 +28,9 @@
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <net/if.h>
+#ifndef IFF_LOWER_UP
+#define IFF_LOWER_UP 0x10000 /* linux/if.h, which clashes with net/if.h */
+#endif
 
 #include <libmnl/libmnl.h>
 #include <linux/if_addr.h>
@@ -354,7 +357,13 @@ static int handle_link(struct xnl *x, const struct nlmsghdr *nlh)
 
 	l.ifindex = ifi->ifi_index;
 	l.admin_up = ifi->ifi_flags & IFF_UP;
-	l.oper_up = l.admin_up && (ifi->ifi_flags & IFF_RUNNING);
+	/*
+	 * Carrier (IFF_LOWER_UP), not IFF_RUNNING: RUNNING follows the
+	 * operstate that linkwatch sets later, and a dump taken in between
+	 * reports a working link as down with no later notification seen
+	 * here (seen on 6.18 with a veth brought up just before the dump).
+	 */
+	l.oper_up = l.admin_up && (ifi->ifi_flags & IFF_LOWER_UP);
 	if (tb[IFLA_IFNAME]) {
 		err = attr_str(tb[IFLA_IFNAME], l.name, sizeof(l.name));
 		if (err)

@@ -110,10 +110,14 @@ void xdpfwd_nexthop_fini(void)
 	struct adj_item *a;
 	struct nhg_item *g;
 
-	while ((g = nhgs_pop(&nhgs_head)))
+	frr_each_safe (nhgs, &nhgs_head, g) {
+		nhgs_del(&nhgs_head, g);
 		XFREE(MTYPE_XDPFWD_NHG, g);
-	while ((a = adjs_pop(&adjs_head)))
+	}
+	frr_each_safe (adjs, &adjs_head, a) {
+		adjs_del(&adjs_head, a);
 		XFREE(MTYPE_XDPFWD_ADJ, a);
+	}
 	if (adj_ids)
 		idalloc_destroy(adj_ids);
 	if (nhg_ids)

@@ -68,8 +68,10 @@ void xdpfwd_routes_fini(void)
 {
 	struct route_item *r;
 
-	while ((r = routes_pop(&routes_head)))
+	frr_each_safe (routes, &routes_head, r) {
+		routes_del(&routes_head, r);
 		XFREE(MTYPE_XDPFWD_ROUTE, r);
+	}
 	if (fib4)
 		fib4_destroy(fib4);
 	fib4 = NULL;
