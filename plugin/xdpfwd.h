@@ -59,7 +59,7 @@ int xdpfwd_bpf_load(void);
 void xdpfwd_bpf_unload(void);
 int xdpfwd_bpf_attach(int ifindex, const char *ifname, bool generic,
 		      char *errbuf, size_t errlen);
-int xdpfwd_bpf_detach(int ifindex, const char *ifname);
+int xdpfwd_bpf_detach(int link_fd, const char *ifname);
 int xdpfwd_bpf_set_iface(int ifindex, const uint8_t *mac, bool enabled);
 int xdpfwd_bpf_set_tx_port(int ifindex, bool present);
 int xdpfwd_bpf_counters(uint32_t reason, struct xdpfwd_counter *sum);
@@ -77,6 +77,7 @@ struct xdpfwd_link {
 	bool enabled;
 	bool generic;
 	bool attached;
+	int link_fd; /* bpf_link of the attachment, when attached */
 };
 
 int xdpfwd_links_start(void);

@@ -101,6 +101,36 @@ static void unlink_dir_entries(const char *dir)
 	closedir(d);
 }
 
+/* A crashed zebra's links stay attached through their pins: detach them
+ * synchronously, so that attaching again right away does not find them.
+ */
+static void detach_pinned_links(const char *dir)
+{
+	char path[512];
+	struct dirent *de;
+	DIR *d = opendir(dir);
+
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		int fd;
+
+		if (de->d_name[0] == '.')
+			continue;
+		if (snprintf(path, sizeof(path), "%s/%s", dir, de->d_name) >=
+		    (int)sizeof(path))
+			continue;
+		fd = bpf_obj_get(path);
+		if (fd < 0)
+			continue;
+		if (bpf_link_detach(fd) == 0)
+			zlog_info("xdpfwd: detached %s left by a previous zebra",
+				  de->d_name);
+		close(fd);
+	}
+	closedir(d);
+}
+
 static int mkdir_p(const char *dir)
 {
 	char tmp[256];
@@ -169,9 +199,11 @@ int xdpfwd_bpf_load(void)
 		if (err)
 			goto out;
 		pin_dir_name(xdpfwd_dp.pin_dir, sizeof(xdpfwd_dp.pin_dir));
-		/* A previous zebra's pins: its links detach when unpinned,
-		 * the kernel keeps forwarding meanwhile.
+		/* A previous zebra's pins: the kernel forwards until our own
+		 * program is attached again.
 		 */
+		snprintf(links, sizeof(links), "%s/links", xdpfwd_dp.pin_dir);
+		detach_pinned_links(links);
 		unlink_dir_entries(xdpfwd_dp.pin_dir);
 		err = mkdir_p(xdpfwd_dp.pin_dir);
 		if (err) {
@@ -268,12 +300,15 @@ static void link_pin_path(char *buf, size_t len, const char *ifname)
 	snprintf(buf, len, "%s/links/%s", xdpfwd_dp.pin_dir, ifname);
 }
 
+/* Returns the bpf_link fd (kept by the caller for a synchronous detach)
+ * or -errno.
+ */
 int xdpfwd_bpf_attach(int ifindex, const char *ifname, bool generic,
 		      char *errbuf, size_t errlen)
 {
 	LIBBPF_OPTS(bpf_link_create_opts, opts);
 	char path[512];
-	int link_fd, err = 0;
+	int link_fd = -1, err = 0;
 
 	if (!xdpfwd_dp.loaded) {
 		snprintf(errbuf, errlen, "XDP program not loaded (%s)",
@@ -293,9 +328,10 @@ int xdpfwd_bpf_attach(int ifindex, const char *ifname, bool generic,
 		/* The pin keeps the program attached across a zebra crash;
 		 * a clean stop or the next start removes it.
 		 */
-		if (bpf_obj_pin(link_fd, path) < 0)
+		if (bpf_obj_pin(link_fd, path) < 0) {
 			err = -errno;
-		close(link_fd);
+			close(link_fd);
+		}
 	}
 	if (err) {
 		if (err == -EOPNOTSUPP || err == -EINVAL)
@@ -311,21 +347,30 @@ int xdpfwd_bpf_attach(int ifindex, const char *ifname, bool generic,
 			snprintf(errbuf, errlen, "attaching XDP to %s: %s",
 				 ifname, strerror(-err));
 		flog_err(EC_LIB_SYSTEM_CALL, "xdpfwd: %s", errbuf);
+		return err;
 	}
-	return err;
+	return link_fd;
 }
 
-int xdpfwd_bpf_detach(int ifindex, const char *ifname)
+int xdpfwd_bpf_detach(int link_fd, const char *ifname)
 {
 	char path[512];
 	int err = 0;
 
 	link_pin_path(path, sizeof(path), ifname);
 	frr_with_privs (&zserv_privs) {
-		/* the link was only held by its pin: unpinning detaches */
-		if (unlink(path) < 0 && errno != ENOENT)
+		/* Detach now: dropping the last reference (unpin, close)
+		 * detaches only from a deferred work item, and a re-attach
+		 * right after would find the old program still there.
+		 */
+		if (link_fd >= 0 && bpf_link_detach(link_fd) < 0 &&
+		    errno != ENOLINK && errno != EINVAL)
+			err = -errno;
+		if (unlink(path) < 0 && errno != ENOENT && !err)
 			err = -errno;
 	}
+	if (link_fd >= 0)
+		close(link_fd);
 	if (err)
 		flog_err(EC_LIB_SYSTEM_CALL, "xdpfwd: detach from %s: %s",
 			 ifname, strerror(-err));

@@ -193,8 +193,9 @@ static int link_attach(struct xdpfwd_link *l, bool generic, char *errbuf,
 		return -ERANGE;
 	}
 	err = xdpfwd_bpf_attach(l->ifindex, l->name, generic, errbuf, errlen);
-	if (err)
+	if (err < 0)
 		return err;
+	l->link_fd = err;
 	l->attached = true;
 	l->generic = generic;
 	link_sync(l);
@@ -207,7 +208,8 @@ static void link_detach(struct xdpfwd_link *l)
 {
 	if (!l->attached)
 		return;
-	xdpfwd_bpf_detach(l->ifindex, l->name);
+	xdpfwd_bpf_detach(l->link_fd, l->name);
+	l->link_fd = -1;
 	l->attached = false;
 	link_sync(l);
 	zlog_info("xdpfwd: fast path disabled on %s", l->name);
@@ -341,7 +343,8 @@ static void cb_link(void *arg, const struct xnl_link *nl, bool deleted)
 			return;
 		if (li->l.attached) {
 			/* the kernel detached XDP with the device */
-			xdpfwd_bpf_detach(li->l.ifindex, li->l.name);
+			xdpfwd_bpf_detach(li->l.link_fd, li->l.name);
+			li->l.link_fd = -1;
 			li->l.attached = false;
 		}
 		li->l.oper_up = false;
@@ -353,6 +356,7 @@ static void cb_link(void *arg, const struct xnl_link *nl, bool deleted)
 	if (!li) {
 		li = XCALLOC(MTYPE_XDPFWD_LINK, sizeof(*li));
 		li->l.ifindex = nl->ifindex;
+		li->l.link_fd = -1;
 		links_add(&links_head, li);
 	}
 	li->stale = false;
@@ -588,7 +592,7 @@ void xdpfwd_links_stop(void)
 	frr_each_safe (links, &links_head, li) {
 		links_del(&links_head, li);
 		if (li->l.attached)
-			xdpfwd_bpf_detach(li->l.ifindex, li->l.name);
+			xdpfwd_bpf_detach(li->l.link_fd, li->l.name);
 		XFREE(MTYPE_XDPFWD_LINK, li);
 	}
 	frr_each_safe (addrs, &addrs_head, ai) {

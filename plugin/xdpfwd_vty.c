@@ -221,6 +221,8 @@ DEFPY(show_xdpfwd_counters, show_xdpfwd_counters_cmd,
 		vty_out(vty, "%-16s %14s %16s\n", "Verdict", "Packets",
 			"Bytes");
 	for (uint32_t r = 0; r < XDPFWD_R__MAX; r++) {
+		/* a reason added to the map header without a name here */
+		const char *name = reason_names[r] ? reason_names[r] : "unnamed";
 		struct xdpfwd_counter c;
 
 		xdpfwd_bpf_counters(r, &c);
@@ -229,10 +231,10 @@ DEFPY(show_xdpfwd_counters, show_xdpfwd_counters_cmd,
 
 			json_object_int_add(o, "packets", c.packets);
 			json_object_int_add(o, "bytes", c.bytes);
-			json_object_object_add(reasons, reason_names[r], o);
+			json_object_object_add(reasons, name, o);
 		} else if (c.packets)
 			vty_out(vty, "%-16s %14" PRIu64 " %16" PRIu64 "\n",
-				reason_names[r], c.packets, c.bytes);
+				name, c.packets, c.bytes);
 	}
 	if (!j)
 		vty_out(vty, "\n%-16s %12s %12s %12s %12s\n", "Interface",

@@ -382,14 +382,15 @@ class Frr:
         return conf
 
     def start(self, daemon: str, config: str = "", module: str | None = None,
-              timeout: float = 20) -> Daemon:
+              timeout: float = 20, config_file: bool = True) -> Daemon:
         """Start /usr/lib/frr/<daemon> -d inside the namespace and wait
-        until it answers on its vty socket."""
+        until it answers on its vty socket.  config_file=False starts it
+        without -f, as Debian's integrated-config setup does."""
         conf = self._write_conf(daemon, f"hostname {self.ns.name}\n{config}")
         pidfile = self.dir / f"{daemon}.pid"
         log = self.dir / f"{daemon}.log"
         args = [str(FRR_SBIN / daemon), "-d", "-F", "traditional",
-                "-f", str(conf), "-i", str(pidfile),
+                *(["-f", str(conf)] if config_file else []), "-i", str(pidfile),
                 "-z", str(self.dir / "zserv.api"),
                 "--vty_socket", str(self.dir), "-P", "0",
                 "-u", "frr", "-g", "frr", "--log", f"file:{log}"]

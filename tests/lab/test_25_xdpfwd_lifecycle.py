@@ -1,0 +1,216 @@
+"""xdpfwd's life cycle and its edges as an operator meets them: detaching,
+routes the fast path cannot take, blackholes, generic mode, debug output,
+a zebra restart, Debian's integrated frr.conf, and a module built for
+another FRR version.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+import lablib
+from lablib import FAMILY, KERNEL_SLACK, R_IF
+
+ENABLED = set(R_IF.values())
+
+
+def attached(topo) -> dict[str, str]:
+    status = topo.frr.xdpfwd_json("show xdpfwd json")
+    return {i["name"]: i["mode"] for i in status["interfaces"]
+            if i.get("attached")}
+
+
+def interface_block(config: str, ifname: str) -> str:
+    """The indented lines under `interface IFNAME` in a running-config."""
+    lines, inside = [], False
+    for line in config.splitlines():
+        if line.startswith("interface "):
+            inside = line.split()[1] == ifname
+        elif not line.startswith(" "):
+            inside = False
+        elif inside:
+            lines.append(line)
+    return "\n".join(lines)
+
+
+def offloaded_flag(frr, prefix: str):
+    """The "offloaded" value of the selected entry for prefix (or None)."""
+    for entry in lablib.zebra_route_entries(frr, prefix):
+        if entry.get("selected"):
+            return entry.get("offloaded")
+    return None
+
+
+@pytest.fixture
+def lab(xdpfwd_module, xdpfwd_vtysh):
+    with lablib.lab_topology("life", vtysh_client=xdpfwd_vtysh,
+                             module=xdpfwd_module,
+                             xdpfwd_in_config=True) as topo:
+        lablib.wait_until(lambda: set(attached(topo)) == ENABLED, 15,
+                          what="interfaces attached")
+        lablib.wait_until(
+            lambda: lablib.static_route_offloaded(topo.frr, lablib.ROUTE_V4),
+            15, what="static route offloaded")
+        lablib.warm_up(topo)
+        yield topo
+
+
+def test_no_xdpfwd_detaches_and_routes_fall_back(lab):
+    """`no xdpfwd` on the interface towards S1 removes the XDP program from
+    it; routes through it are then reported "offloaded": false and their
+    traffic is forwarded by the kernel (and still arrives)."""
+    lab.frr.xdpfwd("configure terminal", "interface to-s1", "no xdpfwd")
+    lablib.wait_until(lambda: "to-s1" not in attached(lab), 10,
+                      what="to-s1 detached")
+    assert "xdp" not in lab.r.link("to-s1")
+    assert " xdpfwd" not in interface_block(
+        lab.frr.xdpfwd("show running-config").stdout, "to-s1")
+    assert " xdpfwd" in interface_block(
+        lab.frr.xdpfwd("show running-config").stdout, "to-c")
+    lablib.wait_until(lambda: offloaded_flag(lab.frr, lablib.ROUTE_V4)
+                      is False, 10, what="route marked not offloaded")
+
+    before_k = lab.r.forwarded(4)
+    res = lab.c.ping(lablib.TARGET_V4, count=5, interval=0.05)
+    assert res.returncode == 0, res.stdout
+    assert lab.r.forwarded(4) - before_k >= 5
+
+    lab.frr.xdpfwd("configure terminal", "interface to-s1", "xdpfwd")
+    lablib.wait_until(lambda: offloaded_flag(lab.frr, lablib.ROUTE_V4)
+                      is True, 10, what="route offloaded again")
+
+
+@pytest.mark.parametrize("family", [4, 6])
+def test_blackhole_route_dropped_in_xdp(lab, family):
+    """A blackhole static route is offloaded and its packets are dropped
+    by XDP (dropBlackhole grows by what was sent; the kernel forwards
+    nothing)."""
+    prefix, dst = (("10.66.0.0/24", "10.66.0.1") if family == 4
+                   else ("2001:db8:66::/48", "2001:db8:66::1"))
+    ip = "ip" if family == 4 else "ipv6"
+    lab.frr.configure(f"{ip} route {prefix} blackhole")
+    lablib.wait_until(lambda: offloaded_flag(lab.frr, prefix) is True, 15,
+                      what="blackhole route offloaded")
+    before = lablib.xdpfwd_counters(lab.frr)
+    before_k = lab.r.forwarded(family)
+    res = lab.c.ping(dst, count=10, interval=0.02)
+    assert res.returncode != 0
+    after = lablib.xdpfwd_counters(lab.frr)
+    dropped = (lablib.reason_packets(after, "dropBlackhole")
+               - lablib.reason_packets(before, "dropBlackhole"))
+    assert dropped == 10
+    assert lab.r.forwarded(family) - before_k == 0
+
+
+def test_debug_output_goes_to_zlog(lab):
+    """`debug xdpfwd routes` shows in `show debugging` and makes route
+    programming visible in zebra's log."""
+    lab.frr.xdpfwd("debug xdpfwd routes")
+    dbg = lab.frr.xdpfwd("show debugging").stdout
+    assert "xdpfwd routes debugging is on" in dbg
+    lab.frr.configure("ip route 10.77.0.0/24 10.0.2.2")
+    lablib.wait_until(
+        lambda: "xdpfwd: install 10.77.0.0/24" in
+        lab.frr.daemons["zebra"].log.read_text(), 10,
+        what="debug line in zebra's log")
+    lab.frr.xdpfwd("no debug xdpfwd")
+    assert "xdpfwd" not in lab.frr.xdpfwd("show debugging").stdout
+
+
+def test_generic_mode(lab):
+    """`xdpfwd mode generic` reattaches in generic (skb) mode, is written
+    back as such, and still forwards in XDP with the kernel flat."""
+    cmds = ["configure terminal"]
+    for ifname in sorted(ENABLED):
+        cmds += [f"interface {ifname}", "xdpfwd mode generic"]
+    lab.frr.xdpfwd(*cmds)
+    lablib.wait_until(lambda: set(attached(lab).values()) == {"generic"},
+                      10, what="generic mode on every interface")
+    assert "xdpgeneric" in lab.r.ip("-d", "link", "show", "to-c").stdout
+    assert "xdpfwd mode generic" in lab.frr.xdpfwd(
+        "show running-config").stdout
+    lab.c.ping(lablib.TARGET_V4, count=1)
+    before = lablib.xdpfwd_counters(lab.frr)
+    before_k = lab.r.forwarded(4)
+    res = lab.c.ping(lablib.TARGET_V4, count=20, interval=0.02)
+    assert res.returncode == 0, res.stdout
+    after = lablib.xdpfwd_counters(lab.frr)
+    assert (lablib.reason_packets(after, "fwdV4")
+            - lablib.reason_packets(before, "fwdV4")) >= 40
+    assert lab.r.forwarded(4) - before_k <= KERNEL_SLACK
+
+
+def test_zebra_restart(lab, xdpfwd_module):
+    """zebra stops and starts again with the module: the new instance
+    replaces the old pins, attaches once, gets the routes back from
+    staticd and forwards in XDP again."""
+    lab.frr.daemons["zebra"].stop()
+    conf = lablib.zebra_xdpfwd_config(sorted(ENABLED))
+    lab.frr.start("zebra", config=conf, module=xdpfwd_module)
+    lablib.wait_until(
+        lambda: lablib.static_route_offloaded(lab.frr, lablib.ROUTE_V4),
+        60, what="static route offloaded after restart")
+    assert set(attached(lab)) == ENABLED
+    lab.c.ping(lablib.TARGET_V4, count=1)
+    before = lablib.xdpfwd_counters(lab.frr)
+    before_k = lab.r.forwarded(4)
+    res = lab.c.ping(lablib.TARGET_V4, count=20, interval=0.02)
+    assert res.returncode == 0, res.stdout
+    after = lablib.xdpfwd_counters(lab.frr)
+    assert (lablib.reason_packets(after, "fwdV4")
+            - lablib.reason_packets(before, "fwdV4")) >= 40
+    assert lab.r.forwarded(4) - before_k <= KERNEL_SLACK
+
+
+def test_integrated_frr_conf(xdpfwd_module, xdpfwd_vtysh):
+    """Debian's integrated config: zebra reads no file of its own and
+    `vtysh -b` cannot pass module commands, so xdpfwd applies the
+    `interface X` / ` xdpfwd` lines of frr.conf itself at start."""
+    with lablib.Lab("integ") as lab:
+        r = lab.add_netns("r")
+        peer = lab.add_netns("p")
+        lab.add_veth(r, "to-p", peer, "eth0")
+        r.ip("link", "set", "to-p", "up")
+        peer.ip("link", "set", "eth0", "up")
+        frr = lab.add_frr(r, xdpfwd_vtysh)
+        frr_conf = frr.dir / "frr.conf"
+        frr_conf.write_text("frr defaults traditional\n!\ninterface to-p\n"
+                            " xdpfwd mode generic\nexit\n!\n")
+        if Path("/etc/frr/zebra.conf").exists():
+            pytest.fail("/etc/frr/zebra.conf exists: zebra would read it")
+        frr.start("zebra", module=f"{xdpfwd_module}:frrconf={frr_conf}",
+                  config_file=False)
+        status = frr.xdpfwd_json("show xdpfwd json")
+        modes = {i["name"]: i["mode"] for i in status["interfaces"]}
+        assert modes == {"to-p": "generic"}
+        assert "xdpgeneric" in r.ip("-d", "link", "show", "to-p").stdout
+
+
+def wrongver_module() -> Path:
+    build = Path(os.environ.get("XDPFWD_BUILDDIR", lablib.REPO_ROOT))
+    return build / "tests/lab/.libs/zebra_xdpfwd_wrongver.so"
+
+
+def test_module_for_another_frr_version_is_refused(xdpfwd_vtysh):
+    """The same module built as if for FRR 0.0.0-test: zebra logs one
+    clear line, carries on (answers, installs routes) and has no xdpfwd
+    commands."""
+    module = wrongver_module()
+    assert module.exists(), f"{module} not built (make check builds it)"
+    with lablib.Lab("ver") as lab:
+        r = lab.add_netns("r")
+        frr = lab.add_frr(r, xdpfwd_vtysh)
+        frr.start("zebra", module=str(module))
+        log = frr.daemons["zebra"].log.read_text()
+        lines = [l for l in log.splitlines() if "xdpfwd" in l]
+        assert len(lines) == 1, log
+        running = lablib.run([str(lablib.FRR_SBIN / "zebra"), "--version"]
+                             ).stdout.split()[2]
+        assert (f"built for FRR 0.0.0-test but this zebra is FRR {running}"
+                in lines[0])
+        assert running in frr.vtysh("show version", daemon="zebra").stdout
+        res = frr.xdpfwd("show xdpfwd", check=False)
+        assert res.returncode != 0
