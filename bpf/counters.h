@@ -14,8 +14,10 @@ static __always_inline int reason_action(__u32 reason)
 	switch (reason) {
 	case XDPFWD_R_FWD_V4:
 	case XDPFWD_R_FWD_V6:
+	case XDPFWD_R_BRIDGE_FWD:
 		return XDP_REDIRECT;
 	case XDPFWD_R_DROP_BLACKHOLE:
+	case XDPFWD_R_DROP_HAIRPIN:
 		return XDP_DROP;
 	default:
 		return XDP_PASS;

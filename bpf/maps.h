@@ -81,6 +81,16 @@ struct {
 	__uint(max_entries, XDPFWD_TX_PORTS_MAX);
 } tx_ports SEC(".maps");
 
+/* bridge FDB: (bridge, MAC) -> port; preallocated, the datapath writes
+ * seen_ns in place
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__type(key, struct xdpfwd_fdb_key);
+	__type(value, struct xdpfwd_fdb);
+	__uint(max_entries, XDPFWD_FDB_MAX);
+} fdb SEC(".maps");
+
 /* indexed by enum xdpfwd_reason */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);

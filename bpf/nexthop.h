@@ -136,51 +136,67 @@ static __always_inline bool mac_is_zero(const __u8 *mac)
 }
 
 /*
+ * Destination MAC and egress interface through @adj for a packet whose
+ * neighbour entry is @n (connected adjacencies only).  Behind a bridge the
+ * egress is the port the MAC is learned on: the adjacency's own for a
+ * gateway, the neighbour's for a connected route; 0 while not learned.
+ */
+static __always_inline __u32 nh_resolve(const struct xdpfwd_adj *adj,
+					const struct xdpfwd_neigh *n,
+					const __u8 **dmacp, __u32 *egress)
+{
+	__u32 ifindex = adj->ifindex;
+
+	if (adj->flags & XDPFWD_ADJ_F_CONNECTED) {
+		if (!n || mac_is_zero(n->mac))
+			return XDPFWD_R_PASS_NEIGH;
+		*dmacp = n->mac;
+		if (adj->flags & XDPFWD_ADJ_F_BRIDGE)
+			ifindex = READ_ONCE(n->port_ifindex);
+	} else {
+		if (!(adj->flags & XDPFWD_ADJ_F_RESOLVED))
+			return XDPFWD_R_PASS_NEIGH;
+		*dmacp = adj->dmac;
+	}
+	if (!ifindex)
+		return XDPFWD_R_PASS_BRIDGE_UNKNOWN;
+	*egress = ifindex;
+	return XDPFWD_R_CONTINUE;
+}
+
+/*
  * Destination MAC through @adj for an IPv4 packet to @daddr: the
  * gateway's MAC, or on a connected route the neighbour entry of the
- * packet's own destination.
+ * packet's own destination; and the egress interface (nh_resolve).
  */
 static __always_inline __u32 nh_dmac4(const struct xdpfwd_adj *adj,
-				      __be32 daddr, const __u8 **dmacp)
+				      __be32 daddr, const __u8 **dmacp,
+				      __u32 *egress)
 {
 	struct xdpfwd_neigh4_key key;
-	struct xdpfwd_neigh *n;
+	struct xdpfwd_neigh *n = NULL;
 
 	if (adj->flags & XDPFWD_ADJ_F_CONNECTED) {
 		key.ifindex = adj->ifindex;
 		key.addr = daddr;
 		n = bpf_map_lookup_elem(&neigh4, &key);
-		if (!n || mac_is_zero(n->mac))
-			return XDPFWD_R_PASS_NEIGH;
-		*dmacp = n->mac;
-		return XDPFWD_R_CONTINUE;
 	}
-	if (!(adj->flags & XDPFWD_ADJ_F_RESOLVED))
-		return XDPFWD_R_PASS_NEIGH;
-	*dmacp = adj->dmac;
-	return XDPFWD_R_CONTINUE;
+	return nh_resolve(adj, n, dmacp, egress);
 }
 
 static __always_inline __u32 nh_dmac6(const struct xdpfwd_adj *adj,
 				      const struct in6_addr *daddr,
-				      const __u8 **dmacp)
+				      const __u8 **dmacp, __u32 *egress)
 {
 	struct xdpfwd_neigh6_key key;
-	struct xdpfwd_neigh *n;
+	struct xdpfwd_neigh *n = NULL;
 
 	if (adj->flags & XDPFWD_ADJ_F_CONNECTED) {
 		key.ifindex = adj->ifindex;
 		__builtin_memcpy(key.addr, daddr, sizeof(key.addr));
 		n = bpf_map_lookup_elem(&neigh6, &key);
-		if (!n || mac_is_zero(n->mac))
-			return XDPFWD_R_PASS_NEIGH;
-		*dmacp = n->mac;
-		return XDPFWD_R_CONTINUE;
 	}
-	if (!(adj->flags & XDPFWD_ADJ_F_RESOLVED))
-		return XDPFWD_R_PASS_NEIGH;
-	*dmacp = adj->dmac;
-	return XDPFWD_R_CONTINUE;
+	return nh_resolve(adj, n, dmacp, egress);
 }
 
 #endif /* XDPFWD_BPF_NEXTHOP_H */

@@ -11,7 +11,10 @@
  * ingress enabled, Ethernet header, destination MAC, ethertype (VLAN,
  * other); IP header (malformed, options / hop-by-hop), TTL, special
  * addresses, FIB, nexthop group, adjacency valid, destination MAC
- * (neighbour), MTU, egress in tx_ports; then the rewrite.
+ * (neighbour), bridge port of the neighbour, MTU, egress in tx_ports;
+ * then the rewrite.  On a bridge port (bridge.h) the bridge's checks come
+ * first; frames to the bridge's MAC then take the routed path, the others
+ * are bridged unmodified.
  */
 #include "common.h"
 #include "maps.h"
@@ -22,6 +25,7 @@
 #include "fib6.h"
 #include "nexthop.h"
 #include "l3.h"
+#include "bridge.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -70,7 +74,7 @@ static __always_inline __u32 forward_ipv4(struct cursor *c, struct ethhdr *eth,
 				      ports), &adj);
 	if (r != XDPFWD_R_CONTINUE)
 		return r;
-	r = nh_dmac4(adj, iph->daddr, &dmac);
+	r = nh_dmac4(adj, iph->daddr, &dmac, &ifindex);
 	if (r != XDPFWD_R_CONTINUE)
 		return r;
 
@@ -81,7 +85,6 @@ static __always_inline __u32 forward_ipv4(struct cursor *c, struct ethhdr *eth,
 	if (tot > adj->mtu || room > adj->mtu)
 		return XDPFWD_R_PASS_MTU;
 
-	ifindex = adj->ifindex;
 	if (!claim_egress(ifindex))
 		return XDPFWD_R_PASS_EGRESS;
 	ipv4_decrease_ttl(iph);
@@ -120,7 +123,7 @@ static __always_inline __u32 forward_ipv6(struct cursor *c, struct ethhdr *eth,
 				      ip6h->nexthdr, ports), &adj);
 	if (r != XDPFWD_R_CONTINUE)
 		return r;
-	r = nh_dmac6(adj, &ip6h->daddr, &dmac);
+	r = nh_dmac6(adj, &ip6h->daddr, &dmac, &ifindex);
 	if (r != XDPFWD_R_CONTINUE)
 		return r;
 
@@ -129,13 +132,53 @@ static __always_inline __u32 forward_ipv6(struct cursor *c, struct ethhdr *eth,
 	if (len > adj->mtu || room > adj->mtu)
 		return XDPFWD_R_PASS_MTU;
 
-	ifindex = adj->ifindex;
 	if (!claim_egress(ifindex))
 		return XDPFWD_R_PASS_EGRESS;
 	ipv6_decrease_hop_limit(ip6h);
 	eth_rewrite(eth, dmac, adj->smac);
 	*egress = ifindex;
 	return XDPFWD_R_FWD_V6;
+}
+
+static __always_inline __u32 route_frame(struct cursor *c, struct ethhdr *eth,
+					 __u32 *egress)
+{
+	switch (eth->h_proto) {
+	case bpf_htons(ETH_P_IP):
+		return forward_ipv4(c, eth, egress);
+	case bpf_htons(ETH_P_IPV6):
+		return forward_ipv6(c, eth, egress);
+	case bpf_htons(ETH_P_8021Q):
+	case bpf_htons(ETH_P_8021AD):
+		return XDPFWD_R_PASS_VLAN;
+	default:
+		return XDPFWD_R_PASS_ETHERTYPE;
+	}
+}
+
+/* A frame on a bridge port: bridged, routed (to the bridge's MAC) or the
+ * kernel's.  The source's FDB entry is marked active when either is done
+ * here, since the kernel bridge does not see the frame.
+ */
+static __always_inline __u32 bridge_port_frame(struct cursor *c,
+					       struct ethhdr *eth,
+					       const struct xdpfwd_iface *iface,
+					       __u32 ingress, __u32 len,
+					       __u32 *egress)
+{
+	struct xdpfwd_fdb *src = NULL;
+	__u32 r;
+
+	r = bridge_ingress(eth, iface, ingress, &src);
+	if (r != XDPFWD_R_CONTINUE || !src)
+		return r;
+	if (mac_equal(eth->h_dest, iface->mac))
+		r = route_frame(c, eth, egress);
+	else
+		r = bridge_forward(eth, iface, ingress, len, egress);
+	if (reason_action(r) == XDP_REDIRECT)
+		fdb_touch(src);
+	return r;
 }
 
 static __always_inline __u32 xdpfwd_process(struct xdp_md *ctx, __u32 len,
@@ -153,21 +196,12 @@ static __always_inline __u32 xdpfwd_process(struct xdp_md *ctx, __u32 len,
 	cursor_init(&c, ctx, len);
 	if (!cursor_pull(&c, eth))
 		return XDPFWD_R_PASS_MALFORMED;
+	if (iface->flags & XDPFWD_IF_F_BRIDGE_PORT)
+		return bridge_port_frame(&c, eth, iface, ifindex, len, egress);
 	/* also turns away broadcast and multicast frames */
 	if (!mac_equal(eth->h_dest, iface->mac))
 		return XDPFWD_R_PASS_NOT_OURS;
-
-	switch (eth->h_proto) {
-	case bpf_htons(ETH_P_IP):
-		return forward_ipv4(&c, eth, egress);
-	case bpf_htons(ETH_P_IPV6):
-		return forward_ipv6(&c, eth, egress);
-	case bpf_htons(ETH_P_8021Q):
-	case bpf_htons(ETH_P_8021AD):
-		return XDPFWD_R_PASS_VLAN;
-	default:
-		return XDPFWD_R_PASS_ETHERTYPE;
-	}
+	return route_frame(&c, eth, egress);
 }
 
 SEC("xdp")

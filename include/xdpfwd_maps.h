@@ -108,6 +108,14 @@ struct xdpfwd_nhg {
 #define XDPFWD_ADJ_F_VALID 0x1	   /* egress known and up */
 #define XDPFWD_ADJ_F_RESOLVED 0x2  /* dmac is the gateway's MAC */
 #define XDPFWD_ADJ_F_CONNECTED 0x4 /* dmac from neighbour map per packet */
+/*
+ * The egress interface is a bridge: the frame leaves through one of its
+ * ports.  A gateway adjacency carries that port in ifindex (0 while the
+ * gateway's MAC is not in the FDB); a connected one keeps the bridge in
+ * ifindex (the neighbour map key) and the port comes from the neighbour
+ * value.
+ */
+#define XDPFWD_ADJ_F_BRIDGE 0x8
 
 struct xdpfwd_adj {
 	__u32 ifindex; /* egress interface */
@@ -135,22 +143,35 @@ struct xdpfwd_neigh6_key {
 struct xdpfwd_neigh {
 	__u8 mac[6];
 	__u16 pad;
+	/* neighbour on a bridge: the bridge port its MAC is learned on (from
+	 * the FDB), 0 while unknown; unused on other interfaces
+	 */
+	__u32 port_ifindex;
 };
 
 /* ---- Interfaces ----
  *
  * Indexed by ifindex.  An ingress interface takes the fast path only when
- * ENABLED; its MAC is the destination a routed frame must carry.
+ * ENABLED; its MAC is the destination a routed frame must carry.  On a
+ * bridge port that MAC is the bridge's (the router's MAC on that segment),
+ * and the frames to other destinations are bridged through the FDB map.
  */
 #ifndef XDPFWD_IFINDEX_MAX
 #define XDPFWD_IFINDEX_MAX 8192
 #endif
 
 #define XDPFWD_IF_F_ENABLED 0x1
+#define XDPFWD_IF_F_BRIDGE_PORT 0x2 /* port of bridge_ifindex */
+#define XDPFWD_IF_F_FORWARDING 0x4  /* bridge port in forwarding state */
+#define XDPFWD_IF_F_HAIRPIN 0x8	    /* bridge port in hairpin mode */
 
 struct xdpfwd_iface {
 	__u8 mac[6];
 	__u16 flags; /* XDPFWD_IF_F_* */
+	/* additions for bridge ports (all 0 otherwise): */
+	__u32 bridge_ifindex;
+	__u16 mtu; /* L3 MTU: a bridged frame's limit on this egress */
+	__u16 pad;
 };
 
 /* Egress: DEVMAP_HASH keyed by ifindex, value the ifindex.  Only interfaces
@@ -159,6 +180,41 @@ struct xdpfwd_iface {
 #ifndef XDPFWD_TX_PORTS_MAX
 #define XDPFWD_TX_PORTS_MAX 1024
 #endif
+
+/* ---- Bridge forwarding database ----
+ *
+ * The kernel bridge's FDB (rtnetlink AF_BRIDGE neighbours owned by a
+ * bridge, VLAN 0), for every bridge.  A frame received on a port of
+ * bridge_ifindex is bridged in XDP when its destination MAC has an entry
+ * whose port is another forwarding, xdpfwd-enabled port of that bridge,
+ * and its source MAC has an entry on the ingress port (otherwise the
+ * kernel sees the frame and learns or moves the source).  LOCAL entries
+ * (NUD_PERMANENT: the bridge's own addresses) are the kernel's.
+ */
+#ifndef XDPFWD_FDB_MAX
+#define XDPFWD_FDB_MAX 65536
+#endif
+
+#define XDPFWD_FDB_F_LOCAL 0x1	/* the bridge's own address: kernel */
+#define XDPFWD_FDB_F_STATIC 0x2 /* static (NUD_NOARP); information only */
+#define XDPFWD_FDB_F_EXTERN 0x4 /* externally learned; information only */
+
+struct xdpfwd_fdb_key {
+	__u32 bridge_ifindex;
+	__u8 mac[6];
+	__u16 pad; /* 0 */
+};
+
+struct xdpfwd_fdb {
+	__u32 port_ifindex; /* the bridge itself for local entries */
+	__u32 flags;	    /* XDPFWD_FDB_F_* */
+	/*
+	 * Written by the datapath: bpf_ktime_get_ns() when a frame from
+	 * this MAC was bridged or routed in XDP (at most about once per
+	 * second), so the plugin can keep the kernel's entry from ageing.
+	 */
+	__u64 seen_ns;
+};
 
 /* ---- Counters (per CPU) ---- */
 enum xdpfwd_reason {
@@ -181,6 +237,16 @@ enum xdpfwd_reason {
 	XDPFWD_R_PASS_EGRESS,	  /* egress down or cannot take redirects */
 	XDPFWD_R_PASS_NEXTHOP,	  /* group or adjacency missing */
 	XDPFWD_R_PASS_KERNEL,	  /* route kept on the kernel path */
+	/* bridge ports (see the FDB map) */
+	XDPFWD_R_BRIDGE_FWD,	       /* bridged: redirected to the FDB port */
+	XDPFWD_R_DROP_HAIRPIN,	       /* destination on the ingress port */
+	XDPFWD_R_PASS_BRIDGE_UNKNOWN,  /* destination MAC not in the FDB */
+	XDPFWD_R_PASS_BRIDGE_FLOOD,    /* broadcast / multicast destination */
+	XDPFWD_R_PASS_BRIDGE_CONTROL,  /* link-local 01:80:c2:00:00:0x */
+	XDPFWD_R_PASS_BRIDGE_STATE,    /* ingress port not forwarding */
+	XDPFWD_R_PASS_BRIDGE_LEARN,    /* source MAC unknown or on another port */
+	XDPFWD_R_PASS_BRIDGE_LOCAL,    /* to a local FDB entry (the bridge) */
+	XDPFWD_R_PASS_BRIDGE_EGRESS,   /* egress port cannot take the frame */
 	XDPFWD_R__MAX
 };
 

@@ -17,6 +17,7 @@ BUILD = Path(os.environ.get("XDPFWD_BUILDDIR", REPO))
 
 PROGRAMS = [
     "tests/datapath/test_datapath",
+    "tests/datapath/test_bridge",
     "tests/builder/test_fib4",
     "tests/builder/test_nhg_slots",
     "tests/netlink/test_netlink",

@@ -1,0 +1,1203 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Packet-fixture tests for bridging in the xdpfwd XDP datapath
+ * (bpf/bridge.h and the bridge parts of bpf/xdpfwd.bpf.c, bpf/nexthop.h).
+ *
+ * As tests/datapath/test_datapath.c: a private network namespace with veth
+ * ports, the real object loaded through its skeleton, maps filled as the
+ * plugin fills them (ifaces with bridge-port flags, fdb, neighbours with
+ * their resolved port, bridge adjacencies), frames fed through
+ * BPF_PROG_TEST_RUN.  Each case gives the input frame, the expected
+ * verdict, reason counter and per-interface counters, and the expected
+ * output frame: the input itself when bridged or passed (a bridged frame
+ * is never modified), one built from scratch when routed.  Some cases
+ * change the maps first (an FDB entry moves, ages out, a port stops
+ * forwarding), as the plugin does on a netlink notification.
+ *
+ * Output: "ok N - ..." / "not ok N - ..." per check, then "P passed, F failed".
+ * Needs root (CAP_SYS_ADMIN, CAP_NET_ADMIN, CAP_BPF) and iproute2.
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <net/if.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <linux/if_link.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "xdpfwd_maps.h"
+#include "bpf/xdpfwd.skel.h"
+
+/* ------------------------------------------------------------------ */
+/* reporting */
+
+static int n_test, n_pass, n_fail;
+static char why[512];
+
+static void report(bool ok, const char *fmt, ...)
+{
+	va_list ap;
+
+	n_test++;
+	if (ok)
+		n_pass++;
+	else
+		n_fail++;
+	printf("%s %d - ", ok ? "ok" : "not ok", n_test);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+	fflush(stdout);
+}
+
+static void set_why(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+}
+
+static void die(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fprintf(stderr, "fatal: ");
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\n");
+	printf("%d passed, %d failed\n", n_pass, n_fail + 1);
+	exit(2);
+}
+
+static const char *reason_name(int r)
+{
+	static const char *const names[XDPFWD_R__MAX] = {
+		[XDPFWD_R_FWD_V4] = "FWD_V4",
+		[XDPFWD_R_FWD_V6] = "FWD_V6",
+		[XDPFWD_R_DROP_BLACKHOLE] = "DROP_BLACKHOLE",
+		[XDPFWD_R_PASS_DISABLED] = "PASS_DISABLED",
+		[XDPFWD_R_PASS_MALFORMED] = "PASS_MALFORMED",
+		[XDPFWD_R_PASS_NOT_OURS] = "PASS_NOT_OURS",
+		[XDPFWD_R_PASS_ETHERTYPE] = "PASS_ETHERTYPE",
+		[XDPFWD_R_PASS_VLAN] = "PASS_VLAN",
+		[XDPFWD_R_PASS_IP_OPTIONS] = "PASS_IP_OPTIONS",
+		[XDPFWD_R_PASS_TTL] = "PASS_TTL",
+		[XDPFWD_R_PASS_NON_UNICAST] = "PASS_NON_UNICAST",
+		[XDPFWD_R_PASS_LOCAL] = "PASS_LOCAL",
+		[XDPFWD_R_PASS_NO_ROUTE] = "PASS_NO_ROUTE",
+		[XDPFWD_R_PASS_UNREACHABLE] = "PASS_UNREACHABLE",
+		[XDPFWD_R_PASS_NEIGH] = "PASS_NEIGH",
+		[XDPFWD_R_PASS_MTU] = "PASS_MTU",
+		[XDPFWD_R_PASS_EGRESS] = "PASS_EGRESS",
+		[XDPFWD_R_PASS_NEXTHOP] = "PASS_NEXTHOP",
+		[XDPFWD_R_PASS_KERNEL] = "PASS_KERNEL",
+		[XDPFWD_R_BRIDGE_FWD] = "BRIDGE_FWD",
+		[XDPFWD_R_DROP_HAIRPIN] = "DROP_HAIRPIN",
+		[XDPFWD_R_PASS_BRIDGE_UNKNOWN] = "PASS_BRIDGE_UNKNOWN",
+		[XDPFWD_R_PASS_BRIDGE_FLOOD] = "PASS_BRIDGE_FLOOD",
+		[XDPFWD_R_PASS_BRIDGE_CONTROL] = "PASS_BRIDGE_CONTROL",
+		[XDPFWD_R_PASS_BRIDGE_STATE] = "PASS_BRIDGE_STATE",
+		[XDPFWD_R_PASS_BRIDGE_LEARN] = "PASS_BRIDGE_LEARN",
+		[XDPFWD_R_PASS_BRIDGE_LOCAL] = "PASS_BRIDGE_LOCAL",
+		[XDPFWD_R_PASS_BRIDGE_EGRESS] = "PASS_BRIDGE_EGRESS",
+	};
+
+	if (r < 0 || r >= XDPFWD_R__MAX)
+		return "nothing";
+	return names[r] ? names[r] : "unnamed";
+}
+
+static const char *verdict_name(int v)
+{
+	switch (v) {
+	case XDP_ABORTED: return "ABORTED";
+	case XDP_DROP: return "DROP";
+	case XDP_PASS: return "PASS";
+	case XDP_TX: return "TX";
+	case XDP_REDIRECT: return "REDIRECT";
+	default: return "?";
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* environment: bridge A with ports p1..p7, bridge B with q1, router
+ * interface r1; the veths need not be enslaved for BPF_PROG_TEST_RUN,
+ * the maps say what they are
+ */
+
+static int br_a, br_b;
+static int p1, p2, p3;	/* ports of A: forwarding, enabled, in tx_ports */
+static int p4;		/* port of A: forwarding, enabled, NOT in tx_ports */
+static int p5;		/* port of A: in tx_ports, not forwarding (blocking) */
+static int p6;		/* port of A: in tx_ports, xdpfwd not enabled */
+static int p7;		/* port of A: MTU 1000 */
+static int ph;		/* port of A in hairpin mode */
+static int pnone;	/* no ifaces entry at all */
+static int q1, q2;	/* ports of B */
+static int r1;		/* routed interface, not a bridge port */
+static int p2_peer;
+
+static const __u8 BR_A_MAC[6] = { 0x02, 0, 0, 0, 0x0a, 0x00 };
+static const __u8 BR_B_MAC[6] = { 0x02, 0, 0, 0, 0x0b, 0x00 };
+static const __u8 R1_MAC[6] = { 0x02, 0, 0, 0, 0x0c, 0x01 };
+static const __u8 GW_R1[6] = { 0x02, 0, 0, 0, 0x0c, 0xaa };
+static const __u8 H1[6] = { 0x02, 0, 0, 0, 0x01, 0x01 };
+static const __u8 H1B[6] = { 0x02, 0, 0, 0, 0x01, 0x02 }; /* also on p1 */
+static const __u8 H2[6] = { 0x02, 0, 0, 0, 0x02, 0x01 };
+static const __u8 H3[6] = { 0x02, 0, 0, 0, 0x03, 0x01 };
+static const __u8 H4[6] = { 0x02, 0, 0, 0, 0x04, 0x01 };
+static const __u8 H5[6] = { 0x02, 0, 0, 0, 0x05, 0x01 };
+static const __u8 H6[6] = { 0x02, 0, 0, 0, 0x06, 0x01 };
+static const __u8 H7[6] = { 0x02, 0, 0, 0, 0x07, 0x01 };
+static const __u8 HH[6] = { 0x02, 0, 0, 0, 0x08, 0x01 };  /* on ph */
+static const __u8 HH2[6] = { 0x02, 0, 0, 0, 0x08, 0x02 }; /* on ph */
+static const __u8 HQ[6] = { 0x02, 0, 0, 0, 0x09, 0x01 };  /* on q1, in B */
+static const __u8 HX[6] = { 0x02, 0, 0, 0, 0x0e, 0x01 };  /* A's entry -> q1 */
+static const __u8 HNONE[6] = { 0x02, 0, 0, 0, 0x0e, 0x02 }; /* -> pnone */
+static const __u8 LOCAL_A[6] = { 0x02, 0, 0, 0, 0x0a, 0x55 }; /* local */
+static const __u8 UNKNOWN[6] = { 0x02, 0, 0, 0, 0x0f, 0x0f };
+static const __u8 BCAST[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+static const __u8 MCAST4[6] = { 0x01, 0x00, 0x5e, 0x00, 0x00, 0xfb };
+static const __u8 MCAST6[6] = { 0x33, 0x33, 0x00, 0x00, 0x00, 0x01 };
+static const __u8 STP[6] = { 0x01, 0x80, 0xc2, 0x00, 0x00, 0x00 };
+static const __u8 LACP[6] = { 0x01, 0x80, 0xc2, 0x00, 0x00, 0x02 };
+static const __u8 EAPOL[6] = { 0x01, 0x80, 0xc2, 0x00, 0x00, 0x03 };
+static const __u8 LLDP[6] = { 0x01, 0x80, 0xc2, 0x00, 0x00, 0x0e };
+static const __u8 LL0F[6] = { 0x01, 0x80, 0xc2, 0x00, 0x00, 0x0f };
+static const __u8 NOT_LL[6] = { 0x01, 0x80, 0xc2, 0x00, 0x00, 0x10 };
+static const __u8 ZERO[6] = { 0 };
+
+static void sh(const char *fmt, ...)
+{
+	char cmd[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	if (system(cmd) != 0)
+		die("command failed: %s", cmd);
+}
+
+static int ifidx(const char *name)
+{
+	int idx = if_nametoindex(name);
+
+	if (!idx)
+		die("if_nametoindex(%s)", name);
+	return idx;
+}
+
+static int veth(const char *a, const char *b)
+{
+	sh("ip link add %s type veth peer name %s", a, b);
+	sh("ip link set %s up", a);
+	sh("ip link set %s up", b);
+	return ifidx(a);
+}
+
+static void setup_netns(void)
+{
+	if (unshare(CLONE_NEWNET) != 0)
+		die("unshare(CLONE_NEWNET): %s (needs root)", strerror(errno));
+	sh("ip link set lo up");
+	sh("ip link add xbra type bridge");
+	sh("ip link add xbrb type bridge");
+	br_a = ifidx("xbra");
+	br_b = ifidx("xbrb");
+	p1 = veth("xp1", "xp1p");
+	p2 = veth("xp2", "xp2p");
+	p2_peer = ifidx("xp2p");
+	p3 = veth("xp3", "xp3p");
+	p4 = veth("xp4", "xp4p");
+	p5 = veth("xp5", "xp5p");
+	p6 = veth("xp6", "xp6p");
+	p7 = veth("xp7", "xp7p");
+	ph = veth("xph", "xphp");
+	pnone = veth("xpn", "xpnp");
+	q1 = veth("xq1", "xq1p");
+	q2 = veth("xq2", "xq2p");
+	r1 = veth("xr1", "xr1p");
+}
+
+/* ------------------------------------------------------------------ */
+/* maps, written as the plugin writes them */
+
+static struct xdpfwd_bpf *skel;
+static int ncpus;
+
+static void upd(struct bpf_map *m, const void *k, size_t ks, const void *v,
+		size_t vs)
+{
+	if (bpf_map__update_elem(m, k, ks, v, vs, BPF_ANY))
+		die("update %s: %s", bpf_map__name(m), strerror(errno));
+}
+
+#define F_EN XDPFWD_IF_F_ENABLED
+#define F_PORT (XDPFWD_IF_F_ENABLED | XDPFWD_IF_F_BRIDGE_PORT)
+#define F_FWD (F_PORT | XDPFWD_IF_F_FORWARDING)
+
+static void set_iface(int ifindex, const __u8 *mac, __u16 flags, int bridge,
+		      __u16 mtu)
+{
+	struct xdpfwd_iface v = { .flags = flags, .bridge_ifindex = bridge,
+				  .mtu = mtu };
+	__u32 k = ifindex;
+
+	memcpy(v.mac, mac, 6);
+	upd(skel->maps.ifaces, &k, 4, &v, sizeof(v));
+}
+
+static void set_tx(int ifindex, bool present)
+{
+	__u32 k = ifindex;
+
+	if (present)
+		upd(skel->maps.tx_ports, &k, 4, &k, 4);
+	else
+		bpf_map__delete_elem(skel->maps.tx_ports, &k, 4, 0);
+}
+
+static struct xdpfwd_fdb_key fdb_key(int bridge, const __u8 *mac)
+{
+	struct xdpfwd_fdb_key k = { .bridge_ifindex = bridge };
+
+	memcpy(k.mac, mac, 6);
+	return k;
+}
+
+static void fdb_set(int bridge, const __u8 *mac, int port, __u32 flags)
+{
+	struct xdpfwd_fdb_key k = fdb_key(bridge, mac);
+	struct xdpfwd_fdb v = { .port_ifindex = port, .flags = flags };
+
+	upd(skel->maps.fdb, &k, sizeof(k), &v, sizeof(v));
+}
+
+static void fdb_del(int bridge, const __u8 *mac)
+{
+	struct xdpfwd_fdb_key k = fdb_key(bridge, mac);
+
+	if (bpf_map__delete_elem(skel->maps.fdb, &k, sizeof(k), 0))
+		die("fdb delete: %s", strerror(errno));
+}
+
+static bool fdb_get(int bridge, const __u8 *mac, struct xdpfwd_fdb *v)
+{
+	struct xdpfwd_fdb_key k = fdb_key(bridge, mac);
+
+	return bpf_map__lookup_elem(skel->maps.fdb, &k, sizeof(k), v,
+				    sizeof(*v), 0) == 0;
+}
+
+static void set_adj(__u32 id, int ifindex, __u16 flags, const __u8 *smac,
+		    const __u8 *dmac)
+{
+	struct xdpfwd_adj a = { .ifindex = ifindex, .mtu = 1500,
+				.flags = flags };
+
+	memcpy(a.smac, smac, 6);
+	if (dmac)
+		memcpy(a.dmac, dmac, 6);
+	upd(skel->maps.adjs, &id, 4, &a, sizeof(a));
+}
+
+static void set_nhg(__u32 id, __u8 type, __u16 adj)
+{
+	struct xdpfwd_nhg g = { .type = type, .nslots = adj ? 1 : 0 };
+
+	g.slot[0] = adj;
+	upd(skel->maps.nhgs, &id, 4, &g, sizeof(g));
+}
+
+static void set_neigh4(int ifindex, const char *addr, const __u8 *mac,
+		       int port)
+{
+	struct xdpfwd_neigh4_key k = { .ifindex = ifindex };
+	struct xdpfwd_neigh v = { .port_ifindex = port };
+
+	inet_pton(AF_INET, addr, &k.addr);
+	memcpy(v.mac, mac, 6);
+	upd(skel->maps.neigh4, &k, sizeof(k), &v, sizeof(v));
+}
+
+static void set_neigh6(int ifindex, const char *addr, const __u8 *mac,
+		       int port)
+{
+	struct xdpfwd_neigh6_key k = { .ifindex = ifindex };
+	struct xdpfwd_neigh v = { .port_ifindex = port };
+
+	inet_pton(AF_INET6, addr, k.addr);
+	memcpy(v.mac, mac, 6);
+	upd(skel->maps.neigh6, &k, sizeof(k), &v, sizeof(v));
+}
+
+/* IPv4 FIB: a whole /16 block, one /24 entry of a block, or a /32 through
+ * a tbl8 group (enough for these fixtures; test_fib4 tests the builder)
+ */
+static void fib4_block(const char *addr, int len, __u16 nhg)
+{
+	struct xdpfwd_fib4_block blk = {};
+	struct in_addr ia;
+	__u32 a, k;
+	int i;
+
+	inet_pton(AF_INET, addr, &ia);
+	a = ntohl(ia.s_addr);
+	k = a >> 16;
+	bpf_map__lookup_elem(skel->maps.fib4_tbl24, &k, 4, &blk, sizeof(blk),
+			     0);
+	for (i = 0; i < XDPFWD_FIB4_BLOCK; i++)
+		if (len == 16 || i == (int)((a >> 8) & 0xff))
+			blk.entry[i] = nhg;
+	upd(skel->maps.fib4_tbl24, &k, 4, &blk, sizeof(blk));
+}
+
+static void fib4_host(const char *addr, __u16 nhg, __u16 rest, __u32 group)
+{
+	struct xdpfwd_fib4_block blk = {}, g = {};
+	struct in_addr ia;
+	__u32 a, k;
+	int i;
+
+	inet_pton(AF_INET, addr, &ia);
+	a = ntohl(ia.s_addr);
+	for (i = 0; i < XDPFWD_FIB4_BLOCK; i++)
+		g.entry[i] = rest;
+	g.entry[a & 0xff] = nhg;
+	upd(skel->maps.fib4_tbl8, &group, 4, &g, sizeof(g));
+	k = a >> 16;
+	bpf_map__lookup_elem(skel->maps.fib4_tbl24, &k, 4, &blk, sizeof(blk),
+			     0);
+	blk.entry[(a >> 8) & 0xff] = XDPFWD_FIB4_EXT | group;
+	upd(skel->maps.fib4_tbl24, &k, 4, &blk, sizeof(blk));
+}
+
+static void fib6_add(const char *pfx, int len, __u32 nh)
+{
+	struct xdpfwd_fib6_key k = { .prefixlen = len };
+
+	inet_pton(AF_INET6, pfx, k.addr);
+	upd(skel->maps.fib6, &k, sizeof(k), &nh, sizeof(nh));
+}
+
+enum {
+	ADJ_R1 = 1,	/* gateway on r1 (not a bridge) */
+	ADJ_BR_CONN,	/* connected on bridge A */
+	ADJ_BR_GW3,	/* gateway behind A, learned on p3 */
+	ADJ_BR_GW_UNK,	/* gateway behind A, MAC not in the FDB */
+	ADJ_BR_GW4,	/* gateway behind A, learned on p4 (no tx) */
+	ADJ_BR_INVALID, /* bridge A down */
+};
+
+enum {
+	NHG_R1 = 10, NHG_BR_CONN, NHG_BR_GW3, NHG_BR_GW_UNK, NHG_BR_GW4,
+	NHG_BR_INVALID,
+};
+
+static void configure(void)
+{
+	const __u16 vr = XDPFWD_ADJ_F_VALID | XDPFWD_ADJ_F_RESOLVED;
+	const __u16 vb = XDPFWD_ADJ_F_VALID | XDPFWD_ADJ_F_BRIDGE;
+
+	/* ingress / egress interfaces: the router MAC of a port is its
+	 * bridge's; the plugin writes the port's MTU
+	 */
+	set_iface(p1, BR_A_MAC, F_FWD, br_a, 1500);
+	set_iface(p2, BR_A_MAC, F_FWD, br_a, 1500);
+	set_iface(p3, BR_A_MAC, F_FWD, br_a, 1500);
+	set_iface(p4, BR_A_MAC, F_FWD, br_a, 1500);
+	set_iface(p5, BR_A_MAC, F_PORT, br_a, 1500);
+	set_iface(p6, BR_A_MAC, XDPFWD_IF_F_BRIDGE_PORT |
+				XDPFWD_IF_F_FORWARDING, br_a, 1500);
+	set_iface(p7, BR_A_MAC, F_FWD, br_a, 1000);
+	set_iface(ph, BR_A_MAC, F_FWD | XDPFWD_IF_F_HAIRPIN, br_a, 1500);
+	set_iface(q1, BR_B_MAC, F_FWD, br_b, 1500);
+	set_iface(q2, BR_B_MAC, F_FWD, br_b, 1500);
+	set_iface(r1, R1_MAC, F_EN, 0, 0);
+	set_tx(p1, true);
+	set_tx(p2, true);
+	set_tx(p3, true);
+	set_tx(p5, true);
+	set_tx(p6, true);
+	set_tx(p7, true);
+	set_tx(ph, true);
+	set_tx(pnone, true);
+	set_tx(q1, true);
+	set_tx(q2, true);
+	set_tx(r1, true);
+
+	/* the FDB of A and B */
+	fdb_set(br_a, H1, p1, 0);
+	fdb_set(br_a, H1B, p1, 0);
+	fdb_set(br_a, H2, p2, 0);
+	fdb_set(br_a, H3, p3, XDPFWD_FDB_F_STATIC);
+	fdb_set(br_a, H4, p4, 0);
+	fdb_set(br_a, H5, p5, 0);
+	fdb_set(br_a, H6, p6, 0);
+	fdb_set(br_a, H7, p7, XDPFWD_FDB_F_EXTERN);
+	fdb_set(br_a, HH, ph, 0);
+	fdb_set(br_a, HH2, ph, 0);
+	fdb_set(br_a, HX, q1, 0);
+	fdb_set(br_a, HNONE, pnone, 0);
+	fdb_set(br_a, LOCAL_A, br_a, XDPFWD_FDB_F_LOCAL);
+	fdb_set(br_a, BR_A_MAC, br_a, XDPFWD_FDB_F_LOCAL);
+	fdb_set(br_b, HQ, q1, 0);
+	fdb_set(br_b, H2, q2, 0); /* same MAC in both bridges */
+
+	/* routing */
+	set_adj(ADJ_R1, r1, vr, R1_MAC, GW_R1);
+	set_adj(ADJ_BR_CONN, br_a, vb | XDPFWD_ADJ_F_CONNECTED, BR_A_MAC,
+		NULL);
+	set_adj(ADJ_BR_GW3, p3, vb | XDPFWD_ADJ_F_RESOLVED, BR_A_MAC, H3);
+	set_adj(ADJ_BR_GW_UNK, 0, vb | XDPFWD_ADJ_F_RESOLVED, BR_A_MAC,
+		UNKNOWN);
+	set_adj(ADJ_BR_GW4, p4, vb | XDPFWD_ADJ_F_RESOLVED, BR_A_MAC, H4);
+	set_adj(ADJ_BR_INVALID, p3,
+		XDPFWD_ADJ_F_BRIDGE | XDPFWD_ADJ_F_RESOLVED, BR_A_MAC, H3);
+	set_nhg(XDPFWD_NHG_ID_LOCAL, XDPFWD_NHG_LOCAL, 0);
+	set_nhg(NHG_R1, XDPFWD_NHG_FORWARD, ADJ_R1);
+	set_nhg(NHG_BR_CONN, XDPFWD_NHG_FORWARD, ADJ_BR_CONN);
+	set_nhg(NHG_BR_GW3, XDPFWD_NHG_FORWARD, ADJ_BR_GW3);
+	set_nhg(NHG_BR_GW_UNK, XDPFWD_NHG_FORWARD, ADJ_BR_GW_UNK);
+	set_nhg(NHG_BR_GW4, XDPFWD_NHG_FORWARD, ADJ_BR_GW4);
+	set_nhg(NHG_BR_INVALID, XDPFWD_NHG_FORWARD, ADJ_BR_INVALID);
+
+	/* 10.10.0.0/24 is the subnet on bridge A, 10.10.0.1 the router */
+	fib4_block("10.10.0.0", 24, NHG_BR_CONN);
+	fib4_host("10.10.0.1", XDPFWD_NHG_ID_LOCAL, NHG_BR_CONN, 1);
+	fib4_block("10.11.0.0", 16, NHG_BR_GW3);
+	fib4_block("10.12.0.0", 16, NHG_BR_GW_UNK);
+	fib4_block("10.13.0.0", 16, NHG_BR_GW4);
+	fib4_block("10.14.0.0", 16, NHG_BR_INVALID);
+	fib4_block("198.51.0.0", 16, NHG_R1);
+	set_neigh4(br_a, "10.10.0.2", H2, p2);
+	set_neigh4(br_a, "10.10.0.3", H3, 0);	/* MAC not in the FDB */
+	set_neigh4(br_a, "10.10.0.4", H4, p4);	/* port without tx */
+	set_neigh4(br_a, "10.10.0.5", ZERO, p2); /* unusable neighbour */
+	set_neigh4(br_a, "10.10.0.8", HH, ph);
+	fib6_add("2001:db8:10::", 64, NHG_BR_CONN);
+	fib6_add("2001:db8:11::", 48, NHG_BR_GW3);
+	fib6_add("2001:db8:12::", 48, NHG_BR_GW_UNK);
+	set_neigh6(br_a, "2001:db8:10::2", H2, p2);
+	set_neigh6(br_a, "2001:db8:10::3", H3, 0);
+}
+
+/* ------------------------------------------------------------------ */
+/* frames, built independently of the datapath */
+
+struct frame {
+	__u8 d[2048];
+	int len;
+};
+
+enum kind { K_UDP4 = 0, K_UDP6, K_ARP, K_BPDU, K_ETHERTYPE, K_VLAN };
+
+struct fspec {
+	enum kind kind;
+	const char *src, *dst;	/* IP addresses */
+	int ttl;		/* 0: 64 */
+	int l3len;		/* 0: 60 */
+	__u16 ethertype;	/* K_ETHERTYPE */
+};
+
+static void put16(__u8 *p, __u16 v)
+{
+	p[0] = v >> 8;
+	p[1] = v & 0xff;
+}
+
+static __u32 sum16(const __u8 *p, int len, __u32 sum)
+{
+	int i;
+
+	for (i = 0; i + 1 < len; i += 2)
+		sum += (p[i] << 8) | p[i + 1];
+	if (len & 1)
+		sum += p[len - 1] << 8;
+	return sum;
+}
+
+static __u16 fold(__u32 s)
+{
+	while (s >> 16)
+		s = (s & 0xffff) + (s >> 16);
+	return s;
+}
+
+/* @dec: TTL decrement of the expected routed frame */
+static void build(const struct fspec *s, const __u8 *dmac, const __u8 *smac,
+		  int dec, struct frame *f)
+{
+	int ttl = (s->ttl ? s->ttl : 64) - dec, l3 = s->l3len ? s->l3len : 60;
+	__u8 *p = f->d, *ip;
+	int off = 12, i;
+
+	memset(f, 0, sizeof(*f));
+	memcpy(p, dmac, 6);
+	memcpy(p + 6, smac, 6);
+	switch (s->kind) {
+	case K_BPDU:
+		/* 802.3 length, LLC 42 42 03, config BPDU */
+		put16(p + off, 38);
+		p[14] = 0x42;
+		p[15] = 0x42;
+		p[16] = 0x03;
+		for (i = 17; i < 52; i++)
+			p[i] = (__u8)i;
+		f->len = 60;
+		return;
+	case K_ARP:
+		put16(p + off, 0x0806);
+		put16(p + 14, 1);
+		put16(p + 16, 0x0800);
+		p[18] = 6;
+		p[19] = 4;
+		put16(p + 20, 2); /* reply */
+		memcpy(p + 22, smac, 6);
+		inet_pton(AF_INET, "10.10.0.2", p + 28);
+		memcpy(p + 32, dmac, 6);
+		inet_pton(AF_INET, "10.10.0.3", p + 38);
+		f->len = 60;
+		return;
+	case K_ETHERTYPE:
+		put16(p + off, s->ethertype);
+		for (i = 14; i < 60; i++)
+			p[i] = (__u8)(i * 7);
+		f->len = 60;
+		return;
+	case K_VLAN:
+		put16(p + off, 0x8100);
+		put16(p + off + 2, 10);
+		off += 4;
+		/* IPv4 inside */
+		__attribute__((fallthrough));
+	case K_UDP4:
+		put16(p + off, 0x0800);
+		ip = p + off + 2;
+		ip[0] = 0x45;
+		put16(ip + 2, l3);
+		put16(ip + 4, 0x1234);
+		put16(ip + 6, 0x4000);
+		ip[8] = ttl;
+		ip[9] = IPPROTO_UDP;
+		inet_pton(AF_INET, s->src ? s->src : "10.10.0.9", ip + 12);
+		inet_pton(AF_INET, s->dst ? s->dst : "10.10.0.2", ip + 16);
+		put16(ip + 20, 4000);
+		put16(ip + 22, 5000);
+		put16(ip + 24, l3 - 20);
+		for (i = 28; i < l3; i++)
+			ip[i] = (__u8)(i * 13);
+		/* UDP checksum over pseudo header (TTL not part of it) */
+		{
+			__u32 ps = sum16(ip + 12, 8, 0) + IPPROTO_UDP + l3 - 20;
+			__u16 c = ~fold(sum16(ip + 20, l3 - 20, ps));
+
+			put16(ip + 26, c ? c : 0xffff);
+		}
+		put16(ip + 10, ~fold(sum16(ip, 20, 0)));
+		f->len = off + 2 + l3;
+		break;
+	case K_UDP6:
+		put16(p + off, 0x86dd);
+		ip = p + off + 2;
+		l3 = l3 < 48 ? 48 : l3;
+		ip[0] = 0x60;
+		put16(ip + 4, l3 - 40);
+		ip[6] = IPPROTO_UDP;
+		ip[7] = ttl;
+		inet_pton(AF_INET6, s->src ? s->src : "2001:db8:10::9", ip + 8);
+		inet_pton(AF_INET6, s->dst, ip + 24);
+		put16(ip + 40, 4000);
+		put16(ip + 42, 5000);
+		put16(ip + 44, l3 - 40);
+		for (i = 48; i < l3; i++)
+			ip[i] = (__u8)(i * 13);
+		{
+			__u32 ps = sum16(ip + 8, 32, 0) + IPPROTO_UDP + l3 - 40;
+			__u16 c = ~fold(sum16(ip + 40, l3 - 40, ps));
+
+			put16(ip + 46, c ? c : 0xffff);
+		}
+		f->len = off + 2 + l3;
+		break;
+	}
+	if (f->len < 60)
+		f->len = 60;
+}
+
+/* ------------------------------------------------------------------ */
+/* counters */
+
+struct snap {
+	struct xdpfwd_counter c[XDPFWD_R__MAX];
+	struct xdpfwd_if_counters in, eg;
+};
+
+static void read_ifc(__u32 idx, struct xdpfwd_if_counters *t)
+{
+	struct xdpfwd_if_counters iv[ncpus];
+	int c;
+
+	memset(t, 0, sizeof(*t));
+	if (!idx || bpf_map__lookup_elem(skel->maps.if_counters, &idx, 4, iv,
+					 sizeof(iv), 0))
+		return;
+	for (c = 0; c < ncpus; c++) {
+		t->rx_fwd_packets += iv[c].rx_fwd_packets;
+		t->rx_fwd_bytes += iv[c].rx_fwd_bytes;
+		t->tx_fwd_packets += iv[c].tx_fwd_packets;
+		t->tx_fwd_bytes += iv[c].tx_fwd_bytes;
+		t->rx_pass_packets += iv[c].rx_pass_packets;
+		t->rx_drop_packets += iv[c].rx_drop_packets;
+	}
+}
+
+static void read_counters(struct snap *sn, __u32 in, __u32 eg)
+{
+	struct xdpfwd_counter cv[ncpus];
+	__u32 r;
+	int c;
+
+	memset(sn, 0, sizeof(*sn));
+	for (r = 0; r < XDPFWD_R__MAX; r++) {
+		if (bpf_map__lookup_elem(skel->maps.counters, &r, 4, cv,
+					 sizeof(cv), 0))
+			die("read counters: %s", strerror(errno));
+		for (c = 0; c < ncpus; c++) {
+			sn->c[r].packets += cv[c].packets;
+			sn->c[r].bytes += cv[c].bytes;
+		}
+	}
+	read_ifc(in, &sn->in);
+	read_ifc(eg, &sn->eg);
+}
+
+static bool counters_ok(const struct snap *a, const struct snap *b, int reason,
+			int verdict, __u64 bytes, bool same_if)
+{
+	__u64 f = b->in.rx_fwd_packets - a->in.rx_fwd_packets;
+	__u64 p = b->in.rx_pass_packets - a->in.rx_pass_packets;
+	__u64 d = b->in.rx_drop_packets - a->in.rx_drop_packets;
+	__u64 t = b->eg.tx_fwd_packets - a->eg.tx_fwd_packets;
+	__u64 tb = b->eg.tx_fwd_bytes - a->eg.tx_fwd_bytes;
+	int r;
+
+	for (r = 0; r < XDPFWD_R__MAX; r++) {
+		__u64 dp = b->c[r].packets - a->c[r].packets;
+		__u64 db = b->c[r].bytes - a->c[r].bytes;
+
+		if (r == reason && (dp != 1 || db != bytes)) {
+			set_why("counter %s +%llu pkts +%llu bytes, want +1 +%llu",
+				reason_name(r), (unsigned long long)dp,
+				(unsigned long long)db,
+				(unsigned long long)bytes);
+			return false;
+		}
+		if (r != reason && dp) {
+			set_why("counter %s moved, want %s", reason_name(r),
+				reason_name(reason));
+			return false;
+		}
+	}
+	if (verdict == XDP_REDIRECT) {
+		if (f != 1 || p || d || t != 1 || tb != bytes ||
+		    (!same_if &&
+		     b->in.tx_fwd_packets != a->in.tx_fwd_packets)) {
+			set_why("port counters rx_fwd +%llu tx_fwd +%llu/+%llu bytes pass +%llu drop +%llu",
+				(unsigned long long)f, (unsigned long long)t,
+				(unsigned long long)tb, (unsigned long long)p,
+				(unsigned long long)d);
+			return false;
+		}
+	} else if (f || t || p != (verdict == XDP_PASS) ||
+		   d != (verdict == XDP_DROP)) {
+		set_why("port counters rx_fwd +%llu tx_fwd +%llu pass +%llu drop +%llu",
+			(unsigned long long)f, (unsigned long long)t,
+			(unsigned long long)p, (unsigned long long)d);
+		return false;
+	}
+	return true;
+}
+
+/* ------------------------------------------------------------------ */
+/* cases */
+
+static int run(__u32 ingress, const struct frame *in, struct frame *out)
+{
+	struct xdp_md ctx = { .data_end = in->len, .ingress_ifindex = ingress };
+	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = in->d,
+		    .data_size_in = in->len, .data_out = out->d,
+		    .data_size_out = sizeof(out->d), .ctx_in = &ctx,
+		    .ctx_size_in = sizeof(ctx), .repeat = 1);
+
+	if (bpf_prog_test_run_opts(bpf_program__fd(skel->progs.xdpfwd_main),
+				   &o))
+		die("BPF_PROG_TEST_RUN: %s", strerror(errno));
+	out->len = o.data_size_out;
+	return o.retval;
+}
+
+struct bcase {
+	const char *desc;
+	void (*pre)(void);	/* map changes before the frame */
+	int *ingress;
+	const __u8 *dmac, *smac;
+	struct fspec s;
+	int verdict, reason;
+	int *egress;		/* REDIRECT: expected egress */
+	const __u8 *rdmac, *rsmac; /* routed: rewrite (NULL: unmodified) */
+};
+
+static void run_case(const struct bcase *tc)
+{
+	__u32 in_if = *tc->ingress, eg_if = tc->egress ? *tc->egress : 0;
+	struct frame in, out, exp;
+	struct snap a, b;
+	int v, i;
+
+	why[0] = 0;
+	if (tc->pre)
+		tc->pre();
+	build(&tc->s, tc->dmac, tc->smac, 0, &in);
+	if (tc->rdmac)
+		build(&tc->s, tc->rdmac, tc->rsmac, 1, &exp);
+	else
+		exp = in;
+
+	read_counters(&a, in_if, eg_if);
+	v = run(in_if, &in, &out);
+	read_counters(&b, in_if, eg_if);
+	if (v != tc->verdict) {
+		int r, moved = -1;
+
+		for (r = 0; r < XDPFWD_R__MAX; r++)
+			if (b.c[r].packets != a.c[r].packets)
+				moved = r;
+		set_why("verdict %s want %s (counted %s, want %s)",
+			verdict_name(v), verdict_name(tc->verdict),
+			reason_name(moved), reason_name(tc->reason));
+		goto fail;
+	}
+	if (out.len != exp.len) {
+		set_why("output length %d want %d", out.len, exp.len);
+		goto fail;
+	}
+	for (i = 0; i < out.len; i++)
+		if (out.d[i] != exp.d[i]) {
+			set_why("output differs at byte %d: %02x want %02x", i,
+				out.d[i], exp.d[i]);
+			goto fail;
+		}
+	if (!counters_ok(&a, &b, tc->reason, tc->verdict, in.len,
+			 in_if == eg_if))
+		goto fail;
+	report(true, "%s", tc->desc);
+	return;
+fail:
+	report(false, "%s: %s", tc->desc, why);
+}
+
+/* state changes, in the order the table runs them */
+static void move_h2_to_p3(void) { fdb_set(br_a, H2, p3, 0); }
+static void age_out_h2(void) { fdb_del(br_a, H2); }
+static void relearn_h2(void) { fdb_set(br_a, H2, p2, 0); }
+static void move_h1_to_p2(void) { fdb_set(br_a, H1, p2, 0); }
+static void h1_back(void) { fdb_set(br_a, H1, p1, 0); }
+static void h1_local(void) { fdb_set(br_a, H1, br_a, XDPFWD_FDB_F_LOCAL); }
+static void p2_blocking(void) { set_iface(p2, BR_A_MAC, F_PORT, br_a, 1500); }
+static void p2_forwarding(void) { set_iface(p2, BR_A_MAC, F_FWD, br_a, 1500); }
+static void p2_no_tx(void) { set_tx(p2, false); }
+static void p2_tx(void) { set_tx(p2, true); }
+static void p2_other_bridge(void) { set_iface(p2, BR_A_MAC, F_FWD, br_b, 1500); }
+static void neigh_moves_to_p3(void) { set_neigh4(br_a, "10.10.0.2", H2, p3); }
+static void neigh_port_unknown(void) { set_neigh4(br_a, "10.10.0.2", H2, 0); }
+static void neigh_back(void) { set_neigh4(br_a, "10.10.0.2", H2, p2); }
+static void adj_gw_moves_to_p2(void)
+{
+	set_adj(ADJ_BR_GW3, p2, XDPFWD_ADJ_F_VALID | XDPFWD_ADJ_F_BRIDGE |
+		XDPFWD_ADJ_F_RESOLVED, BR_A_MAC, H3);
+}
+static void h1_not_port(void) { set_iface(p1, BR_A_MAC, F_EN, 0, 0); }
+static void h1_port(void) { set_iface(p1, BR_A_MAC, F_FWD, br_a, 1500); }
+
+#define BRIDGED(e) XDP_REDIRECT, XDPFWD_R_BRIDGE_FWD, &(e), NULL, NULL
+#define ROUTED4(e, dm, sm) XDP_REDIRECT, XDPFWD_R_FWD_V4, &(e), dm, sm
+#define ROUTED6(e, dm, sm) XDP_REDIRECT, XDPFWD_R_FWD_V6, &(e), dm, sm
+#define PASS(r) XDP_PASS, XDPFWD_R_PASS_##r
+#define U4(...) { .kind = K_UDP4, __VA_ARGS__ }
+#define U6(...) { .kind = K_UDP6, __VA_ARGS__ }
+
+static const struct bcase cases[] = {
+	/* known unicast */
+	{ "known unicast H1 -> H2 bridged to p2, frame unmodified", NULL,
+	  &p1, H2, H1, U4(), BRIDGED(p2) },
+	{ "known unicast H2 -> H1 bridged to p1", NULL,
+	  &p2, H1, H2, U4(.src = "10.10.0.2", .dst = "10.10.0.9"),
+	  BRIDGED(p1) },
+	{ "known unicast to a static entry (H3 on p3)", NULL,
+	  &p1, H3, H1, U4(), BRIDGED(p3) },
+	{ "known unicast to an externally learned entry (H7 on p7)", NULL,
+	  &p1, H7, H1, U4(), BRIDGED(p7) },
+	{ "known unicast IPv6 bridged", NULL,
+	  &p1, H2, H1, U6(.dst = "2001:db8:10::2"), BRIDGED(p2) },
+	{ "known unicast ARP reply bridged", NULL,
+	  &p1, H2, H1, { .kind = K_ARP }, BRIDGED(p2) },
+	{ "known unicast, any ethertype (0x88b5) bridged", NULL,
+	  &p1, H2, H1, { .kind = K_ETHERTYPE, .ethertype = 0x88b5 },
+	  BRIDGED(p2) },
+	{ "known unicast, TTL 1 bridged untouched (no L3 check)", NULL,
+	  &p1, H2, H1, U4(.ttl = 1), BRIDGED(p2) },
+	{ "known unicast, 1514-byte frame bridged", NULL,
+	  &p1, H2, H1, U4(.l3len = 1500), BRIDGED(p2) },
+	{ "FDB is per bridge: same MAC in B goes to q2", NULL,
+	  &q1, H2, HQ, U4(), BRIDGED(q2) },
+	/* unknown unicast */
+	{ "unknown unicast -> kernel floods", NULL,
+	  &p1, UNKNOWN, H1, U4(), PASS(BRIDGE_UNKNOWN) },
+	{ "MAC known only in another bridge: unknown", NULL,
+	  &p1, HQ, H1, U4(), PASS(BRIDGE_UNKNOWN) },
+	/* flooding */
+	{ "broadcast ARP request -> kernel floods", NULL,
+	  &p1, BCAST, H1, { .kind = K_ARP }, PASS(BRIDGE_FLOOD) },
+	{ "IPv4 multicast 01:00:5e -> kernel", NULL,
+	  &p1, MCAST4, H1, U4(.dst = "224.0.0.251"), PASS(BRIDGE_FLOOD) },
+	{ "IPv6 multicast 33:33 -> kernel", NULL,
+	  &p1, MCAST6, H1, U6(.dst = "ff02::1"), PASS(BRIDGE_FLOOD) },
+	{ "01:80:c2:00:00:10 is not link-local: multicast flood", NULL,
+	  &p1, NOT_LL, H1, U4(), PASS(BRIDGE_FLOOD) },
+	/* link-local control */
+	{ "STP BPDU (01:80:c2:00:00:00) -> kernel", NULL,
+	  &p1, STP, H1, { .kind = K_BPDU }, PASS(BRIDGE_CONTROL) },
+	{ "LACP (01:80:c2:00:00:02) -> kernel", NULL,
+	  &p1, LACP, H1, { .kind = K_ETHERTYPE, .ethertype = 0x8809 },
+	  PASS(BRIDGE_CONTROL) },
+	{ "802.1X (01:80:c2:00:00:03) -> kernel", NULL,
+	  &p1, EAPOL, H1, { .kind = K_ETHERTYPE, .ethertype = 0x888e },
+	  PASS(BRIDGE_CONTROL) },
+	{ "LLDP (01:80:c2:00:00:0e) -> kernel", NULL,
+	  &p1, LLDP, H1, { .kind = K_ETHERTYPE, .ethertype = 0x88cc },
+	  PASS(BRIDGE_CONTROL) },
+	{ "01:80:c2:00:00:0f -> kernel", NULL,
+	  &p1, LL0F, H1, U4(), PASS(BRIDGE_CONTROL) },
+	{ "BPDU on a blocking port -> kernel (control first)", NULL,
+	  &p5, STP, H5, { .kind = K_BPDU }, PASS(BRIDGE_CONTROL) },
+	{ "BPDU from an unknown source -> kernel (control first)", NULL,
+	  &p1, STP, UNKNOWN, { .kind = K_BPDU }, PASS(BRIDGE_CONTROL) },
+	/* port state */
+	{ "known unicast on a port not forwarding -> kernel", NULL,
+	  &p5, H2, H5, U4(), PASS(BRIDGE_STATE) },
+	{ "to the router MAC on a port not forwarding -> kernel", NULL,
+	  &p5, BR_A_MAC, H5, U4(.dst = "198.51.100.1"), PASS(BRIDGE_STATE) },
+	{ "broadcast on a port not forwarding -> kernel (state)", NULL,
+	  &p5, BCAST, H5, { .kind = K_ARP }, PASS(BRIDGE_STATE) },
+	/* learning: the kernel must see sources it does not know here */
+	{ "unknown source -> kernel learns", NULL,
+	  &p1, H2, UNKNOWN, U4(), PASS(BRIDGE_LEARN) },
+	{ "source learned on another port (moved) -> kernel", NULL,
+	  &p3, H2, H1, U4(), PASS(BRIDGE_LEARN) },
+	{ "source known only in another bridge -> kernel", NULL,
+	  &p1, H2, HQ, U4(), PASS(BRIDGE_LEARN) },
+	{ "source is a local address of the bridge -> kernel", NULL,
+	  &p1, H2, LOCAL_A, U4(), PASS(BRIDGE_LEARN) },
+	{ "source is the router MAC -> kernel", NULL,
+	  &p1, H2, BR_A_MAC, U4(), PASS(BRIDGE_LEARN) },
+	{ "unknown source to the router MAC -> kernel (learns first)", NULL,
+	  &p1, BR_A_MAC, UNKNOWN, U4(.dst = "198.51.100.1"),
+	  PASS(BRIDGE_LEARN) },
+	/* local entries */
+	{ "to a local FDB entry (not the router MAC) -> kernel", NULL,
+	  &p1, LOCAL_A, H1, U4(), PASS(BRIDGE_LOCAL) },
+	/* VLAN */
+	{ "802.1Q-tagged known unicast -> kernel", NULL,
+	  &p1, H2, H1, { .kind = K_VLAN }, PASS(VLAN) },
+	/* hairpin */
+	{ "destination on the ingress port: dropped as the bridge does", NULL,
+	  &p1, H1B, H1, U4(), XDP_DROP, XDPFWD_R_DROP_HAIRPIN },
+	{ "hairpin mode: forwarded back out of the ingress port", NULL,
+	  &ph, HH2, HH, U4(), BRIDGED(ph) },
+	{ "hairpin port to another port: bridged as usual", NULL,
+	  &ph, H2, HH, U4(), BRIDGED(p2) },
+	/* egress that cannot take the frame */
+	{ "egress port not in tx_ports -> kernel", NULL,
+	  &p1, H4, H1, U4(), PASS(BRIDGE_EGRESS) },
+	{ "egress port not forwarding -> kernel", NULL,
+	  &p1, H5, H1, U4(), PASS(BRIDGE_EGRESS) },
+	{ "egress port without xdpfwd -> kernel", NULL,
+	  &p1, H6, H1, U4(), PASS(BRIDGE_EGRESS) },
+	{ "egress port of another bridge -> kernel", NULL,
+	  &p1, HX, H1, U4(), PASS(BRIDGE_EGRESS) },
+	{ "egress port without an ifaces entry -> kernel", NULL,
+	  &p1, HNONE, H1, U4(), PASS(BRIDGE_EGRESS) },
+	{ "egress MTU 1000: 1018-byte frame (+ tag room) bridged", NULL,
+	  &p1, H7, H1, U4(.l3len = 1004), BRIDGED(p7) },
+	{ "egress MTU 1000: 1019-byte frame -> kernel", NULL,
+	  &p1, H7, H1, U4(.l3len = 1005), PASS(MTU) },
+	/* moves, ageing, deletion, port state changes */
+	{ "FDB entry moves to p3: next frame goes to p3", move_h2_to_p3,
+	  &p1, H2, H1, U4(), BRIDGED(p3) },
+	{ "FDB entry ages out / is deleted: unknown, kernel floods",
+	  age_out_h2, &p1, H2, H1, U4(), PASS(BRIDGE_UNKNOWN) },
+	{ "FDB entry learned again on p2: bridged to p2", relearn_h2,
+	  &p1, H2, H1, U4(), BRIDGED(p2) },
+	{ "source moves to p2: its frames on p1 go to the kernel",
+	  move_h1_to_p2, &p1, H2, H1, U4(), PASS(BRIDGE_LEARN) },
+	{ "frames to the moved MAC follow it (to p2 from p3)", NULL,
+	  &p3, H1, H3, U4(), BRIDGED(p2) },
+	{ "moved MAC on its old port: same port as destination", NULL,
+	  &p2, H1, H2, U4(), XDP_DROP, XDPFWD_R_DROP_HAIRPIN },
+	{ "MAC becomes a local entry: kernel", h1_local,
+	  &p3, H1, H3, U4(), PASS(BRIDGE_LOCAL) },
+	{ "MAC back on p1: bridged again", h1_back,
+	  &p3, H1, H3, U4(), BRIDGED(p1) },
+	{ "egress port leaves forwarding state: kernel", p2_blocking,
+	  &p1, H2, H1, U4(), PASS(BRIDGE_EGRESS) },
+	{ "ingress port leaves forwarding state: kernel", NULL,
+	  &p2, H1, H2, U4(), PASS(BRIDGE_STATE) },
+	{ "port forwarding again: bridged", p2_forwarding,
+	  &p1, H2, H1, U4(), BRIDGED(p2) },
+	{ "egress port removed from tx_ports: kernel", p2_no_tx,
+	  &p1, H2, H1, U4(), PASS(BRIDGE_EGRESS) },
+	{ "egress port back in tx_ports: bridged", p2_tx,
+	  &p1, H2, H1, U4(), BRIDGED(p2) },
+	{ "egress port now in another bridge: kernel", p2_other_bridge,
+	  &p1, H2, H1, U4(), PASS(BRIDGE_EGRESS) },
+	{ "egress port back in its bridge: bridged", p2_forwarding,
+	  &p1, H2, H1, U4(), BRIDGED(p2) },
+	{ "ingress no longer a bridge port: routed rules (not ours)",
+	  h1_not_port, &p1, H2, H1, U4(), PASS(NOT_OURS) },
+	{ "ingress a bridge port again: bridged", h1_port,
+	  &p1, H2, H1, U4(), BRIDGED(p2) },
+	/* routing and bridging */
+	{ "to the router MAC: routed out of a non-bridge interface", NULL,
+	  &p1, BR_A_MAC, H1, U4(.dst = "198.51.100.7"),
+	  ROUTED4(r1, GW_R1, R1_MAC) },
+	{ "to the router MAC: connected host on the bridge, port from the neighbour",
+	  NULL, &p1, BR_A_MAC, H1, U4(.dst = "10.10.0.2"),
+	  ROUTED4(p2, H2, BR_A_MAC) },
+	{ "router MAC, IPv6 connected on the bridge", NULL,
+	  &p1, BR_A_MAC, H1, U6(.dst = "2001:db8:10::2"),
+	  ROUTED6(p2, H2, BR_A_MAC) },
+	{ "router MAC, gateway behind the bridge: the adjacency's port",
+	  NULL, &p1, BR_A_MAC, H1, U4(.dst = "10.11.1.1"),
+	  ROUTED4(p3, H3, BR_A_MAC) },
+	{ "router MAC, IPv6 gateway behind the bridge", NULL,
+	  &p1, BR_A_MAC, H1, U6(.dst = "2001:db8:11::1"),
+	  ROUTED6(p3, H3, BR_A_MAC) },
+	{ "routed from a non-bridge interface into the bridge", NULL,
+	  &r1, R1_MAC, GW_R1, U4(.src = "198.51.100.7", .dst = "10.10.0.2"),
+	  ROUTED4(p2, H2, BR_A_MAC) },
+	{ "routed back out of the ingress port (no hairpin rule for L3)",
+	  NULL, &p2, BR_A_MAC, H2, U4(.dst = "10.10.0.2"),
+	  ROUTED4(p2, H2, BR_A_MAC) },
+	{ "router MAC, the router's own address -> kernel", NULL,
+	  &p1, BR_A_MAC, H1, U4(.dst = "10.10.0.1"), PASS(LOCAL) },
+	{ "router MAC, ARP -> kernel", NULL,
+	  &p1, BR_A_MAC, H1, { .kind = K_ARP }, PASS(ETHERTYPE) },
+	{ "router MAC, no route -> kernel", NULL,
+	  &p1, BR_A_MAC, H1, U4(.dst = "203.0.113.1"), PASS(NO_ROUTE) },
+	{ "router MAC, TTL 1 -> kernel", NULL,
+	  &p1, BR_A_MAC, H1, U4(.dst = "198.51.100.7", .ttl = 1), PASS(TTL) },
+	{ "router MAC, VLAN tag -> kernel", NULL,
+	  &p1, BR_A_MAC, H1, { .kind = K_VLAN }, PASS(VLAN) },
+	{ "connected on the bridge, MAC not in the FDB -> kernel", NULL,
+	  &p1, BR_A_MAC, H1, U4(.dst = "10.10.0.3"), PASS(BRIDGE_UNKNOWN) },
+	{ "IPv6 connected, MAC not in the FDB -> kernel", NULL,
+	  &p1, BR_A_MAC, H1, U6(.dst = "2001:db8:10::3"),
+	  PASS(BRIDGE_UNKNOWN) },
+	{ "connected on the bridge, neighbour unresolved -> kernel", NULL,
+	  &p1, BR_A_MAC, H1, U4(.dst = "10.10.0.5"), PASS(NEIGH) },
+	{ "connected on the bridge, no neighbour -> kernel", NULL,
+	  &p1, BR_A_MAC, H1, U4(.dst = "10.10.0.6"), PASS(NEIGH) },
+	{ "connected on the bridge, port cannot take redirects -> kernel",
+	  NULL, &p1, BR_A_MAC, H1, U4(.dst = "10.10.0.4"), PASS(EGRESS) },
+	{ "gateway behind the bridge, MAC not in the FDB -> kernel", NULL,
+	  &p1, BR_A_MAC, H1, U4(.dst = "10.12.1.1"), PASS(BRIDGE_UNKNOWN) },
+	{ "IPv6 gateway behind the bridge, MAC not in the FDB -> kernel",
+	  NULL, &p1, BR_A_MAC, H1, U6(.dst = "2001:db8:12::1"),
+	  PASS(BRIDGE_UNKNOWN) },
+	{ "gateway behind the bridge on a port without tx -> kernel", NULL,
+	  &p1, BR_A_MAC, H1, U4(.dst = "10.13.1.1"), PASS(EGRESS) },
+	{ "bridge adjacency not valid (bridge down) -> kernel", NULL,
+	  &p1, BR_A_MAC, H1, U4(.dst = "10.14.1.1"), PASS(EGRESS) },
+	{ "routed into a hairpin port", NULL,
+	  &p1, BR_A_MAC, H1, U4(.dst = "10.10.0.8"),
+	  ROUTED4(ph, HH, BR_A_MAC) },
+	{ "neighbour's MAC moves to p3: routed to p3", neigh_moves_to_p3,
+	  &p1, BR_A_MAC, H1, U4(.dst = "10.10.0.2"),
+	  ROUTED4(p3, H2, BR_A_MAC) },
+	{ "neighbour's MAC ages out of the FDB: kernel", neigh_port_unknown,
+	  &p1, BR_A_MAC, H1, U4(.dst = "10.10.0.2"), PASS(BRIDGE_UNKNOWN) },
+	{ "neighbour's MAC learned again on p2: routed to p2", neigh_back,
+	  &p1, BR_A_MAC, H1, U4(.dst = "10.10.0.2"),
+	  ROUTED4(p2, H2, BR_A_MAC) },
+	{ "gateway's MAC moves to p2: the adjacency follows",
+	  adj_gw_moves_to_p2, &p1, BR_A_MAC, H1, U4(.dst = "10.11.1.1"),
+	  ROUTED4(p2, H3, BR_A_MAC) },
+	{ "routed, egress port blocking (not in tx_ports) -> kernel",
+	  p2_no_tx, &p1, BR_A_MAC, H1, U4(.dst = "10.10.0.2"), PASS(EGRESS) },
+	{ "routed, egress port back", p2_tx,
+	  &p1, BR_A_MAC, H1, U4(.dst = "10.10.0.2"),
+	  ROUTED4(p2, H2, BR_A_MAC) },
+	/* interfaces that are not bridge ports keep their rules */
+	{ "non-bridge interface: frame to another MAC -> not ours", NULL,
+	  &r1, H2, GW_R1, U4(), PASS(NOT_OURS) },
+	{ "non-bridge interface: broadcast -> not ours", NULL,
+	  &r1, BCAST, GW_R1, { .kind = K_ARP }, PASS(NOT_OURS) },
+	{ "non-bridge interface: BPDU -> not ours", NULL,
+	  &r1, STP, GW_R1, { .kind = K_BPDU }, PASS(NOT_OURS) },
+	{ "bridge port without xdpfwd: disabled", NULL,
+	  &p6, H2, H6, U4(), PASS(DISABLED) },
+};
+
+/* ------------------------------------------------------------------ */
+/* activity: the datapath marks the source entry when it forwards */
+
+static __u64 mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+static int send1(int ingress, const __u8 *dmac, const __u8 *smac,
+		 const struct fspec *s)
+{
+	struct frame in, out;
+
+	build(s, dmac, smac, 0, &in);
+	return run(ingress, &in, &out);
+}
+
+static void activity(void)
+{
+	struct fspec u = { .kind = K_UDP4 };
+	struct fspec r = { .kind = K_UDP4, .dst = "198.51.100.7" };
+	struct xdpfwd_fdb v, w;
+	__u64 t0;
+
+	/* reset H2's and H3's entries */
+	fdb_set(br_a, H2, p2, 0);
+	fdb_set(br_a, H3, p3, XDPFWD_FDB_F_STATIC);
+
+	send1(p2, UNKNOWN, H2, &u);
+	fdb_get(br_a, H2, &v);
+	report(v.seen_ns == 0,
+	       "activity: a frame passed to the kernel does not mark the source (seen %llu)",
+	       (unsigned long long)v.seen_ns);
+
+	t0 = mono_ns();
+	send1(p2, H1, H2, &u);
+	fdb_get(br_a, H2, &v);
+	report(v.seen_ns && v.seen_ns <= mono_ns() + 20000000ULL &&
+		       v.seen_ns + 20000000ULL >= t0,
+	       "activity: a bridged frame marks its source with the monotonic time (%lld ms off)",
+	       (long long)(v.seen_ns - t0) / 1000000);
+
+	send1(p2, H1, H2, &u);
+	fdb_get(br_a, H2, &w);
+	report(w.seen_ns == v.seen_ns,
+	       "activity: at most one store a second per entry");
+
+	fdb_get(br_a, H1, &v);
+	send1(p3, BR_A_MAC, H3, &r);
+	fdb_get(br_a, H3, &w);
+	report(w.seen_ns != 0,
+	       "activity: a frame routed from a bridge port marks its source");
+	fdb_get(br_a, H1, &w);
+	report(w.seen_ns == v.seen_ns,
+	       "activity: the destination's entry is not marked");
+	fdb_get(br_a, H5, &v);
+	send1(p5, H2, H5, &u);
+	fdb_get(br_a, H5, &w);
+	report(w.seen_ns == v.seen_ns && v.seen_ns == 0,
+	       "activity: a frame on a blocking port does not mark its source");
+	fdb_get(br_a, H1, &v);
+	send1(p1, H1B, H1, &u);
+	fdb_get(br_a, H1, &w);
+	report(w.seen_ns == v.seen_ns,
+	       "activity: a hairpin drop does not mark its source");
+}
+
+/* ------------------------------------------------------------------ */
+/* a live frame: bridged from p1 into p2, arrives at p2's peer */
+
+static void live(void)
+{
+	int fd = bpf_program__fd(skel->progs.xdpfwd_main), err = 0, i;
+	struct fspec u = { .kind = K_UDP4 };
+	struct xdpfwd_if_counters a, b;
+	struct frame in;
+
+	/* a veth takes XDP frames when its peer runs XDP: the program on
+	 * p2's peer counts the arriving frame (not enabled there)
+	 */
+	err = bpf_xdp_attach(p2_peer, fd, XDP_FLAGS_DRV_MODE, NULL);
+	if (err) {
+		report(false, "live: attach to p2's peer: %s", strerror(-err));
+		return;
+	}
+	build(&u, H2, H1, 0, &in);
+	read_ifc(p2_peer, &a);
+	{
+		struct xdp_md ctx = { .data_end = in.len,
+				      .ingress_ifindex = p1 };
+		LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = in.d,
+			    .data_size_in = in.len, .ctx_in = &ctx,
+			    .ctx_size_in = sizeof(ctx), .repeat = 1,
+			    .flags = BPF_F_TEST_XDP_LIVE_FRAMES);
+
+		err = bpf_prog_test_run_opts(fd, &o);
+	}
+	for (i = 0; i < 100; i++) {
+		read_ifc(p2_peer, &b);
+		if (b.rx_pass_packets != a.rx_pass_packets)
+			break;
+		usleep(10000);
+	}
+	report(!err && b.rx_pass_packets == a.rx_pass_packets + 1,
+	       "live: a frame bridged from p1 really leaves through p2 (err %d)",
+	       err);
+	bpf_xdp_detach(p2_peer, XDP_FLAGS_DRV_MODE, NULL);
+}
+
+int main(void)
+{
+	unsigned int i;
+	int err;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	setup_netns();
+	ncpus = libbpf_num_possible_cpus();
+	if (ncpus <= 0)
+		die("libbpf_num_possible_cpus");
+	skel = xdpfwd_bpf__open();
+	if (!skel)
+		die("open skeleton: %s", strerror(errno));
+	err = xdpfwd_bpf__load(skel);
+	report(!err, "object with the FDB map passes the verifier and loads");
+	if (err)
+		die("load: %s", strerror(-err));
+	configure();
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		run_case(&cases[i]);
+	activity();
+	live();
+	xdpfwd_bpf__destroy(skel);
+	printf("%d passed, %d failed\n", n_pass, n_fail);
+	return n_fail ? 1 : 0;
+}
