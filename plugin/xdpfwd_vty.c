@@ -84,6 +84,15 @@ static const char *const reason_names[XDPFWD_R__MAX] = {
 	[XDPFWD_R_PASS_EGRESS] = "passEgress",
 	[XDPFWD_R_PASS_NEXTHOP] = "passNexthop",
 	[XDPFWD_R_PASS_KERNEL] = "passKernel",
+	[XDPFWD_R_BRIDGE_FWD] = "bridgeFwd",
+	[XDPFWD_R_DROP_HAIRPIN] = "dropHairpin",
+	[XDPFWD_R_PASS_BRIDGE_UNKNOWN] = "passBridgeUnknown",
+	[XDPFWD_R_PASS_BRIDGE_FLOOD] = "passBridgeFlood",
+	[XDPFWD_R_PASS_BRIDGE_CONTROL] = "passBridgeControl",
+	[XDPFWD_R_PASS_BRIDGE_STATE] = "passBridgeState",
+	[XDPFWD_R_PASS_BRIDGE_LEARN] = "passBridgeLearn",
+	[XDPFWD_R_PASS_BRIDGE_LOCAL] = "passBridgeLocal",
+	[XDPFWD_R_PASS_BRIDGE_EGRESS] = "passBridgeEgress",
 };
 
 static int not_loaded(struct vty *vty, json_object *json)
