@@ -49,6 +49,7 @@ struct xdpfwd_dp {
 	uint32_t tbl8_groups;
 	int fd_fib6, fd_nhgs, fd_adjs, fd_neigh4, fd_neigh6, fd_ifaces;
 	int fd_tx_ports, fd_counters, fd_if_counters, prog_fd;
+	int fd_fdb;
 	char pin_dir[256];
 	bool loaded;
 	char error[256]; /* why loading failed, for show xdpfwd */
@@ -60,7 +61,7 @@ void xdpfwd_bpf_unload(void);
 int xdpfwd_bpf_attach(int ifindex, const char *ifname, bool generic,
 		      char *errbuf, size_t errlen);
 int xdpfwd_bpf_detach(int link_fd, const char *ifname);
-int xdpfwd_bpf_set_iface(int ifindex, const uint8_t *mac, bool enabled);
+int xdpfwd_bpf_set_iface(int ifindex, const struct xdpfwd_iface *val);
 int xdpfwd_bpf_set_tx_port(int ifindex, bool present);
 int xdpfwd_bpf_counters(uint32_t reason, struct xdpfwd_counter *sum);
 int xdpfwd_bpf_if_counters(int ifindex, struct xdpfwd_if_counters *sum);
@@ -78,6 +79,11 @@ struct xdpfwd_link {
 	bool generic;
 	bool attached;
 	int link_fd; /* bpf_link of the attachment, when attached */
+	/* bridges (xdpfwd_bridge.c) */
+	bool is_bridge;	    /* kind "bridge" */
+	int bridge;	    /* bridge port: ifindex of its bridge, else 0 */
+	uint8_t port_state; /* BR_STATE_* of a bridge port */
+	bool hairpin;	    /* bridge port in hairpin mode */
 };
 
 int xdpfwd_links_start(void);
@@ -85,6 +91,13 @@ void xdpfwd_links_stop(void);
 struct xdpfwd_link *xdpfwd_link_get(int ifindex);
 struct xdpfwd_link *xdpfwd_link_by_name(const char *name);
 bool xdpfwd_link_forwarding(int ifindex); /* attached and can take redirects */
+void xdpfwd_link_resync(int ifindex); /* rewrite its interface map entries */
+void xdpfwd_links_foreach(void (*fn)(struct xdpfwd_link *l, void *arg),
+			  void *arg);
+/* neighbours on @bridge (0: any) whose MAC is @mac (NULL: any) take the
+ * port the FDB has for it now
+ */
+void xdpfwd_neigh_bridge_update(int bridge, const uint8_t *mac);
 int xdpfwd_link_enable(const char *ifname, bool generic, char *errbuf,
 		       size_t errlen);
 int xdpfwd_link_disable(const char *ifname);
@@ -154,6 +167,25 @@ void xdpfwd_routes_show(struct vty *vty, const struct prefix *match,
 void xdpfwd_routes_refresh_offload(void);
 uint32_t xdpfwd_route_count(int family);
 uint64_t xdpfwd_route_failures(void);
+
+/* ---- bridge fast path (xdpfwd_bridge.c) ---- */
+struct xnl_fdb;
+void xdpfwd_bridge_init(void);
+void xdpfwd_bridge_fini(void);
+void xdpfwd_bridge_vty_init(void);
+/* from the rtnetlink listener (xdpfwd_links.c) */
+void xdpfwd_bridge_fdb(const struct xnl_fdb *f, bool deleted);
+void xdpfwd_bridge_resync_begin(void);
+void xdpfwd_bridge_resync_end(void);
+void xdpfwd_bridge_link_update(const struct xdpfwd_link *l, bool deleted);
+/* ifaces value and tx_ports membership of a bridge port */
+void xdpfwd_bridge_iface(const struct xdpfwd_link *l, struct xdpfwd_iface *v,
+			 bool *tx);
+/* where the FDB of @bridge has @mac: a port ifindex, 0 if unknown/local */
+int xdpfwd_bridge_port_of(int bridge, const uint8_t *mac);
+/* an adjacency out of a bridge leaves through the port of its MAC */
+void xdpfwd_bridge_adj_fixup(struct xdpfwd_adj *v);
+bool xdpfwd_bridge_offloadable(int ifindex);
 
 /* ---- dplane provider (xdpfwd_provider.c) ---- */
 int xdpfwd_provider_register(void);

@@ -246,6 +246,7 @@ int xdpfwd_bpf_load(void)
 	xdpfwd_dp.fd_tx_ports = bpf_map__fd(skel->maps.tx_ports);
 	xdpfwd_dp.fd_counters = bpf_map__fd(skel->maps.counters);
 	xdpfwd_dp.fd_if_counters = bpf_map__fd(skel->maps.if_counters);
+	xdpfwd_dp.fd_fdb = bpf_map__fd(skel->maps.fdb);
 	xdpfwd_dp.tbl8_groups = bpf_map__max_entries(skel->maps.fib4_tbl8);
 	xdpfwd_dp.tbl24 = map_mmap(skel->maps.fib4_tbl24, &xdpfwd_dp.tbl24_len);
 	xdpfwd_dp.tbl8 = map_mmap(skel->maps.fib4_tbl8, &xdpfwd_dp.tbl8_len);
@@ -377,19 +378,15 @@ int xdpfwd_bpf_detach(int link_fd, const char *ifname)
 	return err;
 }
 
-int xdpfwd_bpf_set_iface(int ifindex, const uint8_t *mac, bool enabled)
+int xdpfwd_bpf_set_iface(int ifindex, const struct xdpfwd_iface *val)
 {
-	struct xdpfwd_iface val = {};
 	uint32_t key = ifindex;
 
 	if (!xdpfwd_dp.loaded)
 		return -ENOENT;
 	if (ifindex <= 0 || ifindex >= XDPFWD_IFINDEX_MAX)
 		return -ERANGE;
-	if (mac)
-		memcpy(val.mac, mac, sizeof(val.mac));
-	val.flags = enabled ? XDPFWD_IF_F_ENABLED : 0;
-	if (bpf_map_update_elem(xdpfwd_dp.fd_ifaces, &key, &val, BPF_ANY) < 0)
+	if (bpf_map_update_elem(xdpfwd_dp.fd_ifaces, &key, val, BPF_ANY) < 0)
 		return -errno;
 	return 0;
 }

@@ -84,6 +84,7 @@ struct nbr_item {
 	int family;
 	uint8_t addr[16];
 	uint8_t mac[6];
+	int port; /* on a bridge: the FDB's port for mac, as written */
 	bool stale;
 };
 
@@ -173,12 +174,33 @@ bool xdpfwd_if_configured(const char *ifname, bool *generic)
 /* Push a link's state to the maps: ingress flags and MAC, egress port. */
 static void link_sync(struct xdpfwd_link *l)
 {
+	struct xdpfwd_iface v = { .flags = l->attached ? XDPFWD_IF_F_ENABLED
+						       : 0 };
 	bool fwd = l->attached && l->oper_up;
 
+	memcpy(v.mac, l->mac, sizeof(v.mac));
+	xdpfwd_bridge_iface(l, &v, &fwd);
 	if (l->ifindex < XDPFWD_IFINDEX_MAX)
-		xdpfwd_bpf_set_iface(l->ifindex, l->mac, l->attached);
+		xdpfwd_bpf_set_iface(l->ifindex, &v);
 	xdpfwd_bpf_set_tx_port(l->ifindex, fwd);
 	xdpfwd_adj_link_update(l->ifindex);
+}
+
+void xdpfwd_link_resync(int ifindex)
+{
+	struct link_item *li = link_find(ifindex);
+
+	if (li)
+		link_sync(&li->l);
+}
+
+void xdpfwd_links_foreach(void (*fn)(struct xdpfwd_link *l, void *arg),
+			  void *arg)
+{
+	struct link_item *li;
+
+	frr_each (links, &links_head, li)
+		fn(&li->l, arg);
 }
 
 static int link_attach(struct xdpfwd_link *l, bool generic, char *errbuf,
@@ -348,7 +370,9 @@ static void cb_link(void *arg, const struct xnl_link *nl, bool deleted)
 			li->l.attached = false;
 		}
 		li->l.oper_up = false;
+		li->l.bridge = 0;
 		link_sync(&li->l);
+		xdpfwd_bridge_link_update(&li->l, true);
 		links_del(&links_head, li);
 		XFREE(MTYPE_XDPFWD_LINK, li);
 		return;
@@ -371,6 +395,11 @@ static void cb_link(void *arg, const struct xnl_link *nl, bool deleted)
 	l->mtu = nl->mtu;
 	l->oper_up = nl->admin_up && nl->oper_up;
 	l->present = true;
+	l->is_bridge = !strcmp(nl->kind, "bridge");
+	l->bridge = nl->is_bridge_port ? nl->master : 0;
+	l->port_state = nl->bridge_port_state;
+	l->hairpin = nl->hairpin;
+	xdpfwd_bridge_link_update(l, false);
 	if (!l->attached && xdpfwd_if_configured(l->name, &generic) &&
 	    xdpfwd_dp.loaded) {
 		char err[256];
@@ -419,6 +448,7 @@ static void nbr_map_write(const struct nbr_item *n, bool present)
 	if (!xdpfwd_dp.loaded)
 		return;
 	memcpy(val.mac, n->mac, sizeof(val.mac));
+	val.port_ifindex = n->port;
 	if (n->family == AF_INET) {
 		struct xdpfwd_neigh4_key k = { .ifindex = n->ifindex };
 
@@ -470,11 +500,31 @@ static void cb_neigh(void *arg, const struct xnl_neigh *n, bool deleted)
 	}
 	ni->stale = false;
 	memcpy(ni->mac, n->mac, sizeof(ni->mac));
+	ni->port = xdpfwd_bridge_port_of(ni->ifindex, ni->mac);
 	nbr_map_write(ni, true);
 	xdpfwd_adj_neigh_update(ni->ifindex, ni->family, ni->addr, ni->mac);
 	if (IS_XDPFWD_DEBUG(NEIGH))
 		zlog_debug("xdpfwd: neighbour ifindex %d %s resolved",
 			   ni->ifindex, ni->family == AF_INET ? "v4" : "v6");
+}
+
+void xdpfwd_neigh_bridge_update(int bridge, const uint8_t *mac)
+{
+	struct nbr_item *ni;
+	int port;
+
+	frr_each (nbrs, &nbrs_head, ni) {
+		if ((bridge && ni->ifindex != bridge) ||
+		    (mac && memcmp(ni->mac, mac, sizeof(ni->mac))))
+			continue;
+		port = xdpfwd_bridge_port_of(ni->ifindex, ni->mac);
+		if (port == ni->port)
+			continue;
+		ni->port = port;
+		nbr_map_write(ni, true);
+		xdpfwd_adj_neigh_update(ni->ifindex, ni->family, ni->addr,
+					ni->mac);
+	}
 }
 
 /* A resync (start or after ENOBUFS) marks everything stale; what the dump
@@ -492,6 +542,7 @@ static void cb_resync_begin(void *arg)
 		ai->stale = true;
 	frr_each (nbrs, &nbrs_head, ni)
 		ni->stale = true;
+	xdpfwd_bridge_resync_begin();
 	if (IS_XDPFWD_DEBUG(EVENTS))
 		zlog_debug("xdpfwd: netlink resync");
 }
@@ -523,12 +574,19 @@ static void cb_resync_end(void *arg)
 
 			cb_link(arg, &l, true);
 		}
+	xdpfwd_bridge_resync_end();
+}
+
+static void cb_fdb(void *arg, const struct xnl_fdb *f, bool deleted)
+{
+	xdpfwd_bridge_fdb(f, deleted);
 }
 
 static const struct xnl_callbacks xnl_cbs = {
 	.link = cb_link,
 	.addr = cb_addr,
 	.neigh = cb_neigh,
+	.fdb = cb_fdb,
 	.resync_begin = cb_resync_begin,
 	.resync_end = cb_resync_end,
 };

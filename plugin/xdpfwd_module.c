@@ -82,6 +82,7 @@ bad:
 static int xdpfwd_fini(void)
 {
 	xdpfwd_links_stop();
+	xdpfwd_bridge_fini();
 	xdpfwd_routes_fini();
 	xdpfwd_nexthop_fini();
 	xdpfwd_bpf_unload();
@@ -93,6 +94,8 @@ static int xdpfwd_late_init(struct thread_master *tm)
 	xdpfwd_master = tm;
 	parse_args(THIS_MODULE->load_args);
 	xdpfwd_vty_init();
+	xdpfwd_bridge_vty_init();
+	xdpfwd_bridge_init();
 	hook_register(frr_fini, xdpfwd_fini);
 
 	/* Without the XDP program the module stays passive: zebra and the

@@ -159,6 +159,7 @@ static void adj_sync(struct adj_item *a)
 	uint32_t key = a->id;
 
 	adj_compute(a, &v);
+	xdpfwd_bridge_adj_fixup(&v);
 	if (!memcmp(&v, &a->val, sizeof(v)))
 		return;
 	if (bpf_map_update_elem(xdpfwd_dp.fd_adjs, &key, &v, BPF_ANY) < 0) {
@@ -362,8 +363,9 @@ bool xdpfwd_nhg_offloadable(uint16_t id)
 	if (id >= XDPFWD_NHG_MAX || !(g = nhg_by_id[id]))
 		return false;
 	for (unsigned int i = 0; i < g->count; i++)
-		if (!xdpfwd_link_get(adj_by_id[g->adj[i]]->ifindex) ||
-		    !xdpfwd_link_get(adj_by_id[g->adj[i]]->ifindex)->attached)
+		if ((!xdpfwd_link_get(adj_by_id[g->adj[i]]->ifindex) ||
+		     !xdpfwd_link_get(adj_by_id[g->adj[i]]->ifindex)->attached) &&
+		    !xdpfwd_bridge_offloadable(adj_by_id[g->adj[i]]->ifindex))
 			return false;
 	return true;
 }
