@@ -81,7 +81,9 @@ static void pin_dir_name(char *buf, size_t len)
 		 (unsigned long)st.st_ino);
 }
 
-static void unlink_dir_entries(const char *dir)
+/* Call fn for each entry of dir (but . and ..) with its full path. */
+static void for_each_dir_entry(const char *dir,
+			       void (*fn)(const char *path, const char *name))
 {
 	char path[512];
 	struct dirent *de;
@@ -90,45 +92,43 @@ static void unlink_dir_entries(const char *dir)
 	if (!d)
 		return;
 	while ((de = readdir(d))) {
-		if (de->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
-		if (unlink(path) < 0 && errno == EISDIR) {
-			unlink_dir_entries(path);
-			rmdir(path);
-		}
-	}
-	closedir(d);
-}
-
-/* A crashed zebra's links stay attached through their pins: detach them
- * synchronously, so that attaching again right away does not find them.
- */
-static void detach_pinned_links(const char *dir)
-{
-	char path[512];
-	struct dirent *de;
-	DIR *d = opendir(dir);
-
-	if (!d)
-		return;
-	while ((de = readdir(d))) {
-		int fd;
-
 		if (de->d_name[0] == '.')
 			continue;
 		if (snprintf(path, sizeof(path), "%s/%s", dir, de->d_name) >=
 		    (int)sizeof(path))
 			continue;
-		fd = bpf_obj_get(path);
-		if (fd < 0)
-			continue;
-		if (bpf_link_detach(fd) == 0)
-			zlog_info("xdpfwd: detached %s left by a previous zebra",
-				  de->d_name);
-		close(fd);
+		fn(path, de->d_name);
 	}
 	closedir(d);
+}
+
+static void unlink_dir_entries(const char *dir);
+
+static void unlink_entry(const char *path, const char *name)
+{
+	if (unlink(path) < 0 && errno == EISDIR) {
+		unlink_dir_entries(path);
+		rmdir(path);
+	}
+}
+
+static void unlink_dir_entries(const char *dir)
+{
+	for_each_dir_entry(dir, unlink_entry);
+}
+
+/* A crashed zebra's links stay attached through their pins: detach them
+ * synchronously, so that attaching again right away does not find them.
+ */
+static void detach_pinned_link(const char *path, const char *name)
+{
+	int fd = bpf_obj_get(path);
+
+	if (fd < 0)
+		return;
+	if (bpf_link_detach(fd) == 0)
+		zlog_info("xdpfwd: detached %s left by a previous zebra", name);
+	close(fd);
 }
 
 static int mkdir_p(const char *dir)
@@ -203,7 +203,7 @@ int xdpfwd_bpf_load(void)
 		 * program is attached again.
 		 */
 		snprintf(links, sizeof(links), "%s/links", xdpfwd_dp.pin_dir);
-		detach_pinned_links(links);
+		for_each_dir_entry(links, detach_pinned_link);
 		unlink_dir_entries(xdpfwd_dp.pin_dir);
 		err = mkdir_p(xdpfwd_dp.pin_dir);
 		if (err) {
