@@ -1,0 +1,28 @@
+"""The benchmark suite (bench/run.sh) works: a smoke run on a tiny table
+builds the references, loads every forwarder, checks that all three
+redirect every sampled packet to the right gateway, and writes its
+results.  No timing is asserted: benchmarks report, tests decide.
+"""
+import json
+import os
+import subprocess
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+BUILD = Path(os.environ.get("XDPFWD_BUILDDIR", REPO))
+
+
+def test_bench_smoke_runs_and_reports():
+    """bench/run.sh --smoke exits 0 (it fails on any verdict mismatch) and
+    its latest.json has the per-packet figures as numbers."""
+    env = dict(os.environ, XDPFWD_BUILDDIR=str(BUILD))
+    proc = subprocess.run([str(REPO / "bench/run.sh"), "--smoke"],
+                          capture_output=True, text=True, timeout=900,
+                          env=env)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    out = REPO / "bench/results/tmp/smoke/latest.json"
+    data = json.loads(out.read_text())
+    assert isinstance(data["v4_1k_ns"], (int, float)) and data["v4_1k_ns"] > 0
+    costs = [c for c in data["bench_cost"] if c["family"] == 4]
+    assert costs, data
+    assert data["commit"] and data["machine"]
