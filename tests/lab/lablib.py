@@ -920,3 +920,190 @@ def ecmp_split(counts: dict[str, dict[int, int]]) -> dict:
             "s1_packets": sum(s1.values()), "s2_packets": sum(s2.values()),
             "split_flows": sorted(set(s1) & set(s2)),
             "all_flows": set(s1) | set(s2)}
+
+
+# --------------------------------------------------------------------------
+# Bridge lab (tests/lab/test_40_bridge.py): R bridges br0 over veth ports
+# to hosts; X sits behind another router interface.
+#
+#   H1 -- p1 \                      / to-x -- X
+#   H2 -- p2  +- br0 (R, 10.50.0.1) -
+#   H3 -- p3 /  (H3B: macvlan on H3's eth0, VEPA: a second MAC behind p3)
+#   HM -- p4, and HM's eth1 -- p5 (where HM moves to)
+#
+# MACs are fixed so that FDB entries are predictable.
+
+BRIDGE = "br0"
+BRIDGE_MAC = "02:50:00:00:00:01"
+BR_PORT = {"h1": "p1", "h2": "p2", "h3": "p3", "hm": "p4"}
+BR_MOVE_PORT = "p5"  # HM's second link (eth1)
+BR_HOST_MAC = {"h1": "02:50:00:00:00:11", "h2": "02:50:00:00:00:12",
+               "h3": "02:50:00:00:00:13", "h3b": "02:50:00:00:00:23",
+               "hm": "02:50:00:00:00:14"}
+BR_HOST_ADDR = {"h1": ("10.50.0.11", "fd00:50::11"),
+                "h2": ("10.50.0.12", "fd00:50::12"),
+                "h3": ("10.50.0.13", "fd00:50::13"),
+                "h3b": ("10.50.0.23", "fd00:50::23"),
+                "hm": ("10.50.0.14", "fd00:50::14")}
+BR_ROUTER_ADDR = ("10.50.0.1", "fd00:50::1")
+X_ADDR = ("10.60.0.2", "fd00:60::2")
+X_ROUTER_ADDR = ("10.60.0.1", "fd00:60::1")
+# behind H3 (its loopback): routed by R through a gateway on the bridge
+BR_GW_ROUTE = "10.70.0.0/24"
+BR_GW_TARGET = "10.70.0.1"
+BR_XDP_IFS = ["p1", "p2", "p3", "p4", "p5", "to-x"]
+
+
+def host_link_offloads(ns: Netns, ifname: str) -> None:
+    """A lab host's link as lablib.build_topology sets it (GRO on so that
+    XDP-redirected frames are delivered, tx checksum/TSO/GSO off).  Must
+    run before the router's end comes up: a veth becomes a redirect
+    target when it opens (or when its peer's GRO is toggled while the
+    peer is up), not when GRO is turned on in a peer that is down."""
+    ns.run("ethtool", "-K", ifname, "gro", "on", "tx", "off", "tso", "off",
+           "gso", "off")
+
+
+@dataclass
+class BridgeTopology:
+    lab: Lab
+    r: Netns
+    x: Netns
+    hosts: dict[str, Netns]
+    frr: Frr
+
+    def host(self, role: str) -> Netns:
+        return self.hosts[role]
+
+
+def build_bridge_topology(lab: Lab, *, vtysh_client: Path | None,
+                          module: str | None) -> BridgeTopology:
+    """Namespaces, the bridge and its ports, addresses, zebra (-M module,
+    xdpfwd on every bridge port and to-x) and staticd with the route via
+    H3."""
+    r = lab.add_netns("br-r")
+    x = lab.add_netns("br-x")
+    hosts = {role: lab.add_netns(f"br-{role}")
+             for role in ("h1", "h2", "h3", "h3b", "hm")}
+    # no IPv6 router solicitations: fewer multicast frames for the kernel
+    # bridge to flood while tests count what it sends
+    for ns in (r, x, *hosts.values()):
+        ns.sysctl("net.ipv6.conf.default.router_solicitations", 0)
+    r.sysctl("net.ipv4.ip_forward", 1)
+    r.sysctl("net.ipv6.conf.all.forwarding", 1)
+    r.sysctl("net.ipv4.icmp_ratelimit", 0)
+    r.ip("link", "add", BRIDGE, "type", "bridge")
+    r.ip("link", "set", BRIDGE, "address", BRIDGE_MAC)
+    r.ip("addr", "add", f"{BR_ROUTER_ADDR[0]}/24", "dev", BRIDGE)
+    r.ip("addr", "add", f"{BR_ROUTER_ADDR[1]}/64", "dev", BRIDGE, "nodad")
+    r.ip("link", "set", BRIDGE, "up")
+
+    links = [(role, "eth0", port) for role, port in BR_PORT.items()]
+    links.append(("hm", "eth1", BR_MOVE_PORT))
+    for role, hif, port in links:
+        host = hosts[role]
+        lab.add_veth(host, hif, r, port)
+        host_link_offloads(host, hif)
+        if hif == "eth0":
+            host.ip("link", "set", hif, "address", BR_HOST_MAC[role])
+            v4, v6 = BR_HOST_ADDR[role]
+            host.ip("addr", "add", f"{v4}/24", "dev", hif)
+            host.ip("addr", "add", f"{v6}/64", "dev", hif, "nodad")
+        host.ip("link", "set", hif, "up")
+        r.ip("link", "set", port, "master", BRIDGE)
+        r.ip("link", "set", port, "up")
+    # H3B: a VEPA macvlan on H3's eth0 (its frames to H3 leave through
+    # p3 and must come back through it: hairpin)
+    h3, h3b = hosts["h3"], hosts["h3b"]
+    h3.ip("link", "add", "mv0", "link", "eth0", "address",
+          BR_HOST_MAC["h3b"], "type", "macvlan", "mode", "vepa")
+    h3.ip("link", "set", "mv0", "netns", h3b.name)
+    h3b.ip("addr", "add", f"{BR_HOST_ADDR['h3b'][0]}/24", "dev", "mv0")
+    h3b.ip("addr", "add", f"{BR_HOST_ADDR['h3b'][1]}/64", "dev", "mv0",
+           "nodad")
+    h3b.ip("link", "set", "mv0", "up")
+    h3.ip("addr", "add", f"{BR_GW_TARGET}/32", "dev", "lo")
+    for role in ("h1", "h2", "h3", "hm"):
+        hosts[role].ip("route", "add", "default", "via", BR_ROUTER_ADDR[0])
+        hosts[role].ip("-6", "route", "add", "default", "via",
+                       BR_ROUTER_ADDR[1])
+    h3b.ip("route", "add", "default", "via", BR_ROUTER_ADDR[0])
+
+    lab.add_veth(x, "eth0", r, "to-x")
+    host_link_offloads(x, "eth0")
+    x.ip("addr", "add", f"{X_ADDR[0]}/24", "dev", "eth0")
+    x.ip("addr", "add", f"{X_ADDR[1]}/64", "dev", "eth0", "nodad")
+    x.ip("link", "set", "eth0", "up")
+    x.ip("route", "add", "default", "via", X_ROUTER_ADDR[0])
+    x.ip("-6", "route", "add", "default", "via", X_ROUTER_ADDR[1])
+    r.ip("addr", "add", f"{X_ROUTER_ADDR[0]}/24", "dev", "to-x")
+    r.ip("addr", "add", f"{X_ROUTER_ADDR[1]}/64", "dev", "to-x", "nodad")
+    r.ip("link", "set", "to-x", "up")
+
+    frr = lab.add_frr(r, vtysh_client)
+    frr.start("zebra", config=zebra_xdpfwd_config(BR_XDP_IFS), module=module)
+    frr.start("staticd")
+    wait_until(lambda: "static" in frr.vtysh("show zebra client summary",
+                                             daemon="zebra").stdout,
+               15, what="staticd to connect to zebra")
+    frr.configure(f"ip route {BR_GW_ROUTE} {BR_HOST_ADDR['h3'][0]}")
+    wait_until(lambda: kernel_route(r, BR_GW_ROUTE) is not None, 15,
+               what=f"{BR_GW_ROUTE} in R's kernel")
+    return BridgeTopology(lab, r, x, hosts, frr)
+
+
+@contextmanager
+def bridge_lab_topology(tag: str, **kwargs):
+    lab = Lab(tag)
+    try:
+        yield build_bridge_topology(lab, **kwargs)
+    finally:
+        lab.close()
+
+
+def qdisc_sent_packets(ns: Netns, ifname: str) -> int:
+    """Packets the kernel transmitted through ifname's root qdisc.  Frames
+    an XDP program redirects into a device never pass its qdisc, so with
+    a real qdisc (add_counting_qdisc) this counts exactly what the
+    kernel's own forwarding (bridge or IP) sent out of it."""
+    out = ns.run("tc", "-s", "-j", "qdisc", "show", "dev", ifname).stdout
+    return sum(int(q.get("packets", 0)) for q in json.loads(out)
+               if q.get("root"))
+
+
+def add_counting_qdisc(ns: Netns, ifname: str) -> None:
+    """A pfifo root qdisc (veths default to noqueue, which counts
+    nothing)."""
+    ns.run("tc", "qdisc", "replace", "dev", ifname, "root", "pfifo")
+
+
+def kernel_fdb(ns: Netns, bridge: str) -> dict[str, dict]:
+    """The bridge's own FDB entries (not devices' self entries), VLAN 0,
+    by MAC: {"port": ifname, "state": "permanent"/"static"/"", "flags"}."""
+    out = ns.run("bridge", "-j", "-s", "fdb", "show", "br", bridge).stdout
+    entries = {}
+    for e in json.loads(out) if out.strip() else []:
+        if e.get("master") != bridge or e.get("vlan"):
+            continue
+        entries[e["mac"]] = {"port": e["ifname"], "state": e.get("state", ""),
+                             "flags": e.get("flags", []),
+                             "updated": e.get("updated"),
+                             "used": e.get("used")}
+    return entries
+
+
+def xdpfwd_fdb(frr: Frr) -> dict[str, dict]:
+    """`show xdpfwd bridge fdb json` by MAC."""
+    return {e["mac"]: e for e in
+            frr.xdpfwd_json("show xdpfwd bridge fdb json")["fdb"]}
+
+
+def send_raw_frames(ns: Netns, ifname: str, frame_hex: str,
+                    count: int = 1) -> None:
+    """Send an Ethernet frame (hex, destination MAC first) count times
+    through an AF_PACKET socket."""
+    code = ("import socket,sys;"
+            "s=socket.socket(socket.AF_PACKET,socket.SOCK_RAW);"
+            "s.bind((sys.argv[1],0));f=bytes.fromhex(sys.argv[2]);"
+            "[s.send(f) for _ in range(int(sys.argv[3]))]")
+    ns.run(sys.executable, "-c", code, ifname, frame_hex, str(count))
