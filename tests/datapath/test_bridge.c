@@ -13,6 +13,8 @@
  * is never modified), one built from scratch when routed.  Some cases
  * change the maps first (an FDB entry moves, ages out, a port stops
  * forwarding), as the plugin does on a netlink notification.
+ * The harness (reporting, namespace, map writes, counters, running)
+ * is shared with the other fixture program: harness.c.
  *
  * Output: "ok N - ..." / "not ok N - ..." per check, then "P passed, F failed".
  * Needs root (CAP_SYS_ADMIN, CAP_NET_ADMIN, CAP_BPF) and iproute2.
@@ -20,9 +22,6 @@
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
-#include <net/if.h>
-#include <sched.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,101 +35,7 @@
 
 #include "xdpfwd_maps.h"
 #include "bpf/xdpfwd.skel.h"
-
-/* ------------------------------------------------------------------ */
-/* reporting */
-
-static int n_test, n_pass, n_fail;
-static char why[512];
-
-static void report(bool ok, const char *fmt, ...)
-{
-	va_list ap;
-
-	n_test++;
-	if (ok)
-		n_pass++;
-	else
-		n_fail++;
-	printf("%s %d - ", ok ? "ok" : "not ok", n_test);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	fflush(stdout);
-}
-
-static void set_why(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(why, sizeof(why), fmt, ap);
-	va_end(ap);
-}
-
-static void die(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	fprintf(stderr, "fatal: ");
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "\n");
-	printf("%d passed, %d failed\n", n_pass, n_fail + 1);
-	exit(2);
-}
-
-static const char *reason_name(int r)
-{
-	static const char *const names[XDPFWD_R__MAX] = {
-		[XDPFWD_R_FWD_V4] = "FWD_V4",
-		[XDPFWD_R_FWD_V6] = "FWD_V6",
-		[XDPFWD_R_DROP_BLACKHOLE] = "DROP_BLACKHOLE",
-		[XDPFWD_R_PASS_DISABLED] = "PASS_DISABLED",
-		[XDPFWD_R_PASS_MALFORMED] = "PASS_MALFORMED",
-		[XDPFWD_R_PASS_NOT_OURS] = "PASS_NOT_OURS",
-		[XDPFWD_R_PASS_ETHERTYPE] = "PASS_ETHERTYPE",
-		[XDPFWD_R_PASS_VLAN] = "PASS_VLAN",
-		[XDPFWD_R_PASS_IP_OPTIONS] = "PASS_IP_OPTIONS",
-		[XDPFWD_R_PASS_TTL] = "PASS_TTL",
-		[XDPFWD_R_PASS_NON_UNICAST] = "PASS_NON_UNICAST",
-		[XDPFWD_R_PASS_LOCAL] = "PASS_LOCAL",
-		[XDPFWD_R_PASS_NO_ROUTE] = "PASS_NO_ROUTE",
-		[XDPFWD_R_PASS_UNREACHABLE] = "PASS_UNREACHABLE",
-		[XDPFWD_R_PASS_NEIGH] = "PASS_NEIGH",
-		[XDPFWD_R_PASS_MTU] = "PASS_MTU",
-		[XDPFWD_R_PASS_EGRESS] = "PASS_EGRESS",
-		[XDPFWD_R_PASS_NEXTHOP] = "PASS_NEXTHOP",
-		[XDPFWD_R_PASS_KERNEL] = "PASS_KERNEL",
-		[XDPFWD_R_BRIDGE_FWD] = "BRIDGE_FWD",
-		[XDPFWD_R_DROP_HAIRPIN] = "DROP_HAIRPIN",
-		[XDPFWD_R_PASS_BRIDGE_UNKNOWN] = "PASS_BRIDGE_UNKNOWN",
-		[XDPFWD_R_PASS_BRIDGE_FLOOD] = "PASS_BRIDGE_FLOOD",
-		[XDPFWD_R_PASS_BRIDGE_CONTROL] = "PASS_BRIDGE_CONTROL",
-		[XDPFWD_R_PASS_BRIDGE_STATE] = "PASS_BRIDGE_STATE",
-		[XDPFWD_R_PASS_BRIDGE_LEARN] = "PASS_BRIDGE_LEARN",
-		[XDPFWD_R_PASS_BRIDGE_LOCAL] = "PASS_BRIDGE_LOCAL",
-		[XDPFWD_R_PASS_BRIDGE_EGRESS] = "PASS_BRIDGE_EGRESS",
-	};
-
-	if (r < 0 || r >= XDPFWD_R__MAX)
-		return "nothing";
-	return names[r] ? names[r] : "unnamed";
-}
-
-static const char *verdict_name(int v)
-{
-	switch (v) {
-	case XDP_ABORTED: return "ABORTED";
-	case XDP_DROP: return "DROP";
-	case XDP_PASS: return "PASS";
-	case XDP_TX: return "TX";
-	case XDP_REDIRECT: return "REDIRECT";
-	default: return "?";
-	}
-}
+#include "harness.h"
 
 /* ------------------------------------------------------------------ */
 /* environment: bridge A with ports p1..p7, bridge B with q1, router
@@ -180,40 +85,8 @@ static const __u8 LL0F[6] = { 0x01, 0x80, 0xc2, 0x00, 0x00, 0x0f };
 static const __u8 NOT_LL[6] = { 0x01, 0x80, 0xc2, 0x00, 0x00, 0x10 };
 static const __u8 ZERO[6] = { 0 };
 
-static void sh(const char *fmt, ...)
+static void setup_links(void)
 {
-	char cmd[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	if (system(cmd) != 0)
-		die("command failed: %s", cmd);
-}
-
-static int ifidx(const char *name)
-{
-	int idx = if_nametoindex(name);
-
-	if (!idx)
-		die("if_nametoindex(%s)", name);
-	return idx;
-}
-
-static int veth(const char *a, const char *b)
-{
-	sh("ip link add %s type veth peer name %s", a, b);
-	sh("ip link set %s up", a);
-	sh("ip link set %s up", b);
-	return ifidx(a);
-}
-
-static void setup_netns(void)
-{
-	if (unshare(CLONE_NEWNET) != 0)
-		die("unshare(CLONE_NEWNET): %s (needs root)", strerror(errno));
-	sh("ip link set lo up");
 	sh("ip link add xbra type bridge");
 	sh("ip link add xbrb type bridge");
 	br_a = ifidx("xbra");
@@ -236,40 +109,9 @@ static void setup_netns(void)
 /* ------------------------------------------------------------------ */
 /* maps, written as the plugin writes them */
 
-static struct xdpfwd_bpf *skel;
-static int ncpus;
-
-static void upd(struct bpf_map *m, const void *k, size_t ks, const void *v,
-		size_t vs)
-{
-	if (bpf_map__update_elem(m, k, ks, v, vs, BPF_ANY))
-		die("update %s: %s", bpf_map__name(m), strerror(errno));
-}
-
 #define F_EN XDPFWD_IF_F_ENABLED
 #define F_PORT (XDPFWD_IF_F_ENABLED | XDPFWD_IF_F_BRIDGE_PORT)
 #define F_FWD (F_PORT | XDPFWD_IF_F_FORWARDING)
-
-static void set_iface(int ifindex, const __u8 *mac, __u16 flags, int bridge,
-		      __u16 mtu)
-{
-	struct xdpfwd_iface v = { .flags = flags, .bridge_ifindex = bridge,
-				  .mtu = mtu };
-	__u32 k = ifindex;
-
-	memcpy(v.mac, mac, 6);
-	upd(skel->maps.ifaces, &k, 4, &v, sizeof(v));
-}
-
-static void set_tx(int ifindex, bool present)
-{
-	__u32 k = ifindex;
-
-	if (present)
-		upd(skel->maps.tx_ports, &k, 4, &k, 4);
-	else
-		bpf_map__delete_elem(skel->maps.tx_ports, &k, 4, 0);
-}
 
 static struct xdpfwd_fdb_key fdb_key(int bridge, const __u8 *mac)
 {
@@ -301,48 +143,6 @@ static bool fdb_get(int bridge, const __u8 *mac, struct xdpfwd_fdb *v)
 
 	return bpf_map__lookup_elem(skel->maps.fdb, &k, sizeof(k), v,
 				    sizeof(*v), 0) == 0;
-}
-
-static void set_adj(__u32 id, int ifindex, __u16 flags, const __u8 *smac,
-		    const __u8 *dmac)
-{
-	struct xdpfwd_adj a = { .ifindex = ifindex, .mtu = 1500,
-				.flags = flags };
-
-	memcpy(a.smac, smac, 6);
-	if (dmac)
-		memcpy(a.dmac, dmac, 6);
-	upd(skel->maps.adjs, &id, 4, &a, sizeof(a));
-}
-
-static void set_nhg(__u32 id, __u8 type, __u16 adj)
-{
-	struct xdpfwd_nhg g = { .type = type, .nslots = adj ? 1 : 0 };
-
-	g.slot[0] = adj;
-	upd(skel->maps.nhgs, &id, 4, &g, sizeof(g));
-}
-
-static void set_neigh4(int ifindex, const char *addr, const __u8 *mac,
-		       int port)
-{
-	struct xdpfwd_neigh4_key k = { .ifindex = ifindex };
-	struct xdpfwd_neigh v = { .port_ifindex = port };
-
-	inet_pton(AF_INET, addr, &k.addr);
-	memcpy(v.mac, mac, 6);
-	upd(skel->maps.neigh4, &k, sizeof(k), &v, sizeof(v));
-}
-
-static void set_neigh6(int ifindex, const char *addr, const __u8 *mac,
-		       int port)
-{
-	struct xdpfwd_neigh6_key k = { .ifindex = ifindex };
-	struct xdpfwd_neigh v = { .port_ifindex = port };
-
-	inet_pton(AF_INET6, addr, k.addr);
-	memcpy(v.mac, mac, 6);
-	upd(skel->maps.neigh6, &k, sizeof(k), &v, sizeof(v));
 }
 
 /* IPv4 FIB: a whole /16 block, one /24 entry of a block, or a /32 through
@@ -386,14 +186,6 @@ static void fib4_host(const char *addr, __u16 nhg, __u16 rest, __u32 group)
 	upd(skel->maps.fib4_tbl24, &k, 4, &blk, sizeof(blk));
 }
 
-static void fib6_add(const char *pfx, int len, __u32 nh)
-{
-	struct xdpfwd_fib6_key k = { .prefixlen = len };
-
-	inet_pton(AF_INET6, pfx, k.addr);
-	upd(skel->maps.fib6, &k, sizeof(k), &nh, sizeof(nh));
-}
-
 enum {
 	ADJ_R1 = 1,	/* gateway on r1 (not a bridge) */
 	ADJ_BR_CONN,	/* connected on bridge A */
@@ -416,29 +208,30 @@ static void configure(void)
 	/* ingress / egress interfaces: the router MAC of a port is its
 	 * bridge's; the plugin writes the port's MTU
 	 */
-	set_iface(p1, BR_A_MAC, F_FWD, br_a, 1500);
-	set_iface(p2, BR_A_MAC, F_FWD, br_a, 1500);
-	set_iface(p3, BR_A_MAC, F_FWD, br_a, 1500);
-	set_iface(p4, BR_A_MAC, F_FWD, br_a, 1500);
-	set_iface(p5, BR_A_MAC, F_PORT, br_a, 1500);
-	set_iface(p6, BR_A_MAC, XDPFWD_IF_F_BRIDGE_PORT |
-				XDPFWD_IF_F_FORWARDING, br_a, 1500);
-	set_iface(p7, BR_A_MAC, F_FWD, br_a, 1000);
-	set_iface(ph, BR_A_MAC, F_FWD | XDPFWD_IF_F_HAIRPIN, br_a, 1500);
-	set_iface(q1, BR_B_MAC, F_FWD, br_b, 1500);
-	set_iface(q2, BR_B_MAC, F_FWD, br_b, 1500);
-	set_iface(r1, R1_MAC, F_EN, 0, 0);
-	set_tx(p1, true);
-	set_tx(p2, true);
-	set_tx(p3, true);
-	set_tx(p5, true);
-	set_tx(p6, true);
-	set_tx(p7, true);
-	set_tx(ph, true);
-	set_tx(pnone, true);
-	set_tx(q1, true);
-	set_tx(q2, true);
-	set_tx(r1, true);
+	set_iface(skel, p1, BR_A_MAC, F_FWD, br_a, 1500);
+	set_iface(skel, p2, BR_A_MAC, F_FWD, br_a, 1500);
+	set_iface(skel, p3, BR_A_MAC, F_FWD, br_a, 1500);
+	set_iface(skel, p4, BR_A_MAC, F_FWD, br_a, 1500);
+	set_iface(skel, p5, BR_A_MAC, F_PORT, br_a, 1500);
+	set_iface(skel, p6, BR_A_MAC,
+		  XDPFWD_IF_F_BRIDGE_PORT | XDPFWD_IF_F_FORWARDING, br_a, 1500);
+	set_iface(skel, p7, BR_A_MAC, F_FWD, br_a, 1000);
+	set_iface(skel, ph, BR_A_MAC, F_FWD | XDPFWD_IF_F_HAIRPIN, br_a,
+		  1500);
+	set_iface(skel, q1, BR_B_MAC, F_FWD, br_b, 1500);
+	set_iface(skel, q2, BR_B_MAC, F_FWD, br_b, 1500);
+	set_iface(skel, r1, R1_MAC, F_EN, 0, 0);
+	set_tx(skel, p1);
+	set_tx(skel, p2);
+	set_tx(skel, p3);
+	set_tx(skel, p5);
+	set_tx(skel, p6);
+	set_tx(skel, p7);
+	set_tx(skel, ph);
+	set_tx(skel, pnone);
+	set_tx(skel, q1);
+	set_tx(skel, q2);
+	set_tx(skel, r1);
 
 	/* the FDB of A and B */
 	fdb_set(br_a, H1, p1, 0);
@@ -459,22 +252,24 @@ static void configure(void)
 	fdb_set(br_b, H2, q2, 0); /* same MAC in both bridges */
 
 	/* routing */
-	set_adj(ADJ_R1, r1, vr, R1_MAC, GW_R1);
-	set_adj(ADJ_BR_CONN, br_a, vb | XDPFWD_ADJ_F_CONNECTED, BR_A_MAC,
-		NULL);
-	set_adj(ADJ_BR_GW3, p3, vb | XDPFWD_ADJ_F_RESOLVED, BR_A_MAC, H3);
-	set_adj(ADJ_BR_GW_UNK, 0, vb | XDPFWD_ADJ_F_RESOLVED, BR_A_MAC,
-		UNKNOWN);
-	set_adj(ADJ_BR_GW4, p4, vb | XDPFWD_ADJ_F_RESOLVED, BR_A_MAC, H4);
-	set_adj(ADJ_BR_INVALID, p3,
+	set_adj(skel, ADJ_R1, r1, 1500, vr, R1_MAC, GW_R1);
+	set_adj(skel, ADJ_BR_CONN, br_a, 1500, vb | XDPFWD_ADJ_F_CONNECTED,
+		BR_A_MAC, NULL);
+	set_adj(skel, ADJ_BR_GW3, p3, 1500, vb | XDPFWD_ADJ_F_RESOLVED,
+		BR_A_MAC, H3);
+	set_adj(skel, ADJ_BR_GW_UNK, 0, 1500, vb | XDPFWD_ADJ_F_RESOLVED,
+		BR_A_MAC, UNKNOWN);
+	set_adj(skel, ADJ_BR_GW4, p4, 1500, vb | XDPFWD_ADJ_F_RESOLVED,
+		BR_A_MAC, H4);
+	set_adj(skel, ADJ_BR_INVALID, p3, 1500,
 		XDPFWD_ADJ_F_BRIDGE | XDPFWD_ADJ_F_RESOLVED, BR_A_MAC, H3);
-	set_nhg(XDPFWD_NHG_ID_LOCAL, XDPFWD_NHG_LOCAL, 0);
-	set_nhg(NHG_R1, XDPFWD_NHG_FORWARD, ADJ_R1);
-	set_nhg(NHG_BR_CONN, XDPFWD_NHG_FORWARD, ADJ_BR_CONN);
-	set_nhg(NHG_BR_GW3, XDPFWD_NHG_FORWARD, ADJ_BR_GW3);
-	set_nhg(NHG_BR_GW_UNK, XDPFWD_NHG_FORWARD, ADJ_BR_GW_UNK);
-	set_nhg(NHG_BR_GW4, XDPFWD_NHG_FORWARD, ADJ_BR_GW4);
-	set_nhg(NHG_BR_INVALID, XDPFWD_NHG_FORWARD, ADJ_BR_INVALID);
+	set_nhg(skel, XDPFWD_NHG_ID_LOCAL, XDPFWD_NHG_LOCAL, 0, NULL);
+	set_nhg1(NHG_R1, ADJ_R1);
+	set_nhg1(NHG_BR_CONN, ADJ_BR_CONN);
+	set_nhg1(NHG_BR_GW3, ADJ_BR_GW3);
+	set_nhg1(NHG_BR_GW_UNK, ADJ_BR_GW_UNK);
+	set_nhg1(NHG_BR_GW4, ADJ_BR_GW4);
+	set_nhg1(NHG_BR_INVALID, ADJ_BR_INVALID);
 
 	/* 10.10.0.0/24 is the subnet on bridge A, 10.10.0.1 the router */
 	fib4_block("10.10.0.0", 24, NHG_BR_CONN);
@@ -499,11 +294,6 @@ static void configure(void)
 /* ------------------------------------------------------------------ */
 /* frames, built independently of the datapath */
 
-struct frame {
-	__u8 d[2048];
-	int len;
-};
-
 enum kind { K_UDP4 = 0, K_UDP6, K_ARP, K_BPDU, K_ETHERTYPE, K_VLAN };
 
 struct fspec {
@@ -513,30 +303,6 @@ struct fspec {
 	int l3len;		/* 0: 60 */
 	__u16 ethertype;	/* K_ETHERTYPE */
 };
-
-static void put16(__u8 *p, __u16 v)
-{
-	p[0] = v >> 8;
-	p[1] = v & 0xff;
-}
-
-static __u32 sum16(const __u8 *p, int len, __u32 sum)
-{
-	int i;
-
-	for (i = 0; i + 1 < len; i += 2)
-		sum += (p[i] << 8) | p[i + 1];
-	if (len & 1)
-		sum += p[len - 1] << 8;
-	return sum;
-}
-
-static __u16 fold(__u32 s)
-{
-	while (s >> 16)
-		s = (s & 0xffff) + (s >> 16);
-	return s;
-}
 
 /* @dec: TTL decrement of the expected routed frame */
 static void build(const struct fspec *s, const __u8 *dmac, const __u8 *smac,
@@ -640,116 +406,12 @@ static void build(const struct fspec *s, const __u8 *dmac, const __u8 *smac,
 }
 
 /* ------------------------------------------------------------------ */
-/* counters */
-
-struct snap {
-	struct xdpfwd_counter c[XDPFWD_R__MAX];
-	struct xdpfwd_if_counters in, eg;
-};
-
-static void read_ifc(__u32 idx, struct xdpfwd_if_counters *t)
-{
-	struct xdpfwd_if_counters iv[ncpus];
-	int c;
-
-	memset(t, 0, sizeof(*t));
-	if (!idx || bpf_map__lookup_elem(skel->maps.if_counters, &idx, 4, iv,
-					 sizeof(iv), 0))
-		return;
-	for (c = 0; c < ncpus; c++) {
-		t->rx_fwd_packets += iv[c].rx_fwd_packets;
-		t->rx_fwd_bytes += iv[c].rx_fwd_bytes;
-		t->tx_fwd_packets += iv[c].tx_fwd_packets;
-		t->tx_fwd_bytes += iv[c].tx_fwd_bytes;
-		t->rx_pass_packets += iv[c].rx_pass_packets;
-		t->rx_drop_packets += iv[c].rx_drop_packets;
-	}
-}
-
-static void read_counters(struct snap *sn, __u32 in, __u32 eg)
-{
-	struct xdpfwd_counter cv[ncpus];
-	__u32 r;
-	int c;
-
-	memset(sn, 0, sizeof(*sn));
-	for (r = 0; r < XDPFWD_R__MAX; r++) {
-		if (bpf_map__lookup_elem(skel->maps.counters, &r, 4, cv,
-					 sizeof(cv), 0))
-			die("read counters: %s", strerror(errno));
-		for (c = 0; c < ncpus; c++) {
-			sn->c[r].packets += cv[c].packets;
-			sn->c[r].bytes += cv[c].bytes;
-		}
-	}
-	read_ifc(in, &sn->in);
-	read_ifc(eg, &sn->eg);
-}
-
-static bool counters_ok(const struct snap *a, const struct snap *b, int reason,
-			int verdict, __u64 bytes, bool same_if)
-{
-	__u64 f = b->in.rx_fwd_packets - a->in.rx_fwd_packets;
-	__u64 p = b->in.rx_pass_packets - a->in.rx_pass_packets;
-	__u64 d = b->in.rx_drop_packets - a->in.rx_drop_packets;
-	__u64 t = b->eg.tx_fwd_packets - a->eg.tx_fwd_packets;
-	__u64 tb = b->eg.tx_fwd_bytes - a->eg.tx_fwd_bytes;
-	int r;
-
-	for (r = 0; r < XDPFWD_R__MAX; r++) {
-		__u64 dp = b->c[r].packets - a->c[r].packets;
-		__u64 db = b->c[r].bytes - a->c[r].bytes;
-
-		if (r == reason && (dp != 1 || db != bytes)) {
-			set_why("counter %s +%llu pkts +%llu bytes, want +1 +%llu",
-				reason_name(r), (unsigned long long)dp,
-				(unsigned long long)db,
-				(unsigned long long)bytes);
-			return false;
-		}
-		if (r != reason && dp) {
-			set_why("counter %s moved, want %s", reason_name(r),
-				reason_name(reason));
-			return false;
-		}
-	}
-	if (verdict == XDP_REDIRECT) {
-		if (f != 1 || p || d || t != 1 || tb != bytes ||
-		    (!same_if &&
-		     b->in.tx_fwd_packets != a->in.tx_fwd_packets)) {
-			set_why("port counters rx_fwd +%llu tx_fwd +%llu/+%llu bytes pass +%llu drop +%llu",
-				(unsigned long long)f, (unsigned long long)t,
-				(unsigned long long)tb, (unsigned long long)p,
-				(unsigned long long)d);
-			return false;
-		}
-	} else if (f || t || p != (verdict == XDP_PASS) ||
-		   d != (verdict == XDP_DROP)) {
-		set_why("port counters rx_fwd +%llu tx_fwd +%llu pass +%llu drop +%llu",
-			(unsigned long long)f, (unsigned long long)t,
-			(unsigned long long)p, (unsigned long long)d);
-		return false;
-	}
-	return true;
-}
-
-/* ------------------------------------------------------------------ */
 /* cases */
 
-static int run(__u32 ingress, const struct frame *in, struct frame *out)
-{
-	struct xdp_md ctx = { .data_end = in->len, .ingress_ifindex = ingress };
-	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = in->d,
-		    .data_size_in = in->len, .data_out = out->d,
-		    .data_size_out = sizeof(out->d), .ctx_in = &ctx,
-		    .ctx_size_in = sizeof(ctx), .repeat = 1);
-
-	if (bpf_prog_test_run_opts(bpf_program__fd(skel->progs.xdpfwd_main),
-				   &o))
-		die("BPF_PROG_TEST_RUN: %s", strerror(errno));
-	out->len = o.data_size_out;
-	return o.retval;
-}
+/* the interface counters and failure wording of this program */
+static const struct ck_style ck = {
+	.ifc = "port counters", .rx_bytes = false, .moved_by = false,
+};
 
 struct bcase {
 	const char *desc;
@@ -764,12 +426,12 @@ struct bcase {
 
 static void run_case(const struct bcase *tc)
 {
-	__u32 in_if = *tc->ingress, eg_if = tc->egress ? *tc->egress : 0;
-	struct frame in, out, exp;
-	struct snap a, b;
-	int v, i;
+	struct frame in, exp;
+	struct want w = {
+		.verdict = tc->verdict, .reason = tc->reason,
+		.egress = tc->egress ? *tc->egress : 0, .out = &exp,
+	};
 
-	why[0] = 0;
 	if (tc->pre)
 		tc->pre();
 	build(&tc->s, tc->dmac, tc->smac, 0, &in);
@@ -777,38 +439,7 @@ static void run_case(const struct bcase *tc)
 		build(&tc->s, tc->rdmac, tc->rsmac, 1, &exp);
 	else
 		exp = in;
-
-	read_counters(&a, in_if, eg_if);
-	v = run(in_if, &in, &out);
-	read_counters(&b, in_if, eg_if);
-	if (v != tc->verdict) {
-		int r, moved = -1;
-
-		for (r = 0; r < XDPFWD_R__MAX; r++)
-			if (b.c[r].packets != a.c[r].packets)
-				moved = r;
-		set_why("verdict %s want %s (counted %s, want %s)",
-			verdict_name(v), verdict_name(tc->verdict),
-			reason_name(moved), reason_name(tc->reason));
-		goto fail;
-	}
-	if (out.len != exp.len) {
-		set_why("output length %d want %d", out.len, exp.len);
-		goto fail;
-	}
-	for (i = 0; i < out.len; i++)
-		if (out.d[i] != exp.d[i]) {
-			set_why("output differs at byte %d: %02x want %02x", i,
-				out.d[i], exp.d[i]);
-			goto fail;
-		}
-	if (!counters_ok(&a, &b, tc->reason, tc->verdict, in.len,
-			 in_if == eg_if))
-		goto fail;
-	report(true, "%s", tc->desc);
-	return;
-fail:
-	report(false, "%s: %s", tc->desc, why);
+	report_case(tc->desc, run_want(*tc->ingress, &in, &w, &ck));
 }
 
 /* state changes, in the order the table runs them */
@@ -818,21 +449,33 @@ static void relearn_h2(void) { fdb_set(br_a, H2, p2, 0); }
 static void move_h1_to_p2(void) { fdb_set(br_a, H1, p2, 0); }
 static void h1_back(void) { fdb_set(br_a, H1, p1, 0); }
 static void h1_local(void) { fdb_set(br_a, H1, br_a, XDPFWD_FDB_F_LOCAL); }
-static void p2_blocking(void) { set_iface(p2, BR_A_MAC, F_PORT, br_a, 1500); }
-static void p2_forwarding(void) { set_iface(p2, BR_A_MAC, F_FWD, br_a, 1500); }
-static void p2_no_tx(void) { set_tx(p2, false); }
-static void p2_tx(void) { set_tx(p2, true); }
-static void p2_other_bridge(void) { set_iface(p2, BR_A_MAC, F_FWD, br_b, 1500); }
+static void p2_blocking(void)
+{
+	set_iface(skel, p2, BR_A_MAC, F_PORT, br_a, 1500);
+}
+static void p2_forwarding(void)
+{
+	set_iface(skel, p2, BR_A_MAC, F_FWD, br_a, 1500);
+}
+static void p2_no_tx(void) { del_tx(skel, p2); }
+static void p2_tx(void) { set_tx(skel, p2); }
+static void p2_other_bridge(void)
+{
+	set_iface(skel, p2, BR_A_MAC, F_FWD, br_b, 1500);
+}
 static void neigh_moves_to_p3(void) { set_neigh4(br_a, "10.10.0.2", H2, p3); }
 static void neigh_port_unknown(void) { set_neigh4(br_a, "10.10.0.2", H2, 0); }
 static void neigh_back(void) { set_neigh4(br_a, "10.10.0.2", H2, p2); }
 static void adj_gw_moves_to_p2(void)
 {
-	set_adj(ADJ_BR_GW3, p2, XDPFWD_ADJ_F_VALID | XDPFWD_ADJ_F_BRIDGE |
-		XDPFWD_ADJ_F_RESOLVED, BR_A_MAC, H3);
+	set_adj(skel, ADJ_BR_GW3, p2, 1500, XDPFWD_ADJ_F_VALID |
+		XDPFWD_ADJ_F_BRIDGE | XDPFWD_ADJ_F_RESOLVED, BR_A_MAC, H3);
 }
-static void h1_not_port(void) { set_iface(p1, BR_A_MAC, F_EN, 0, 0); }
-static void h1_port(void) { set_iface(p1, BR_A_MAC, F_FWD, br_a, 1500); }
+static void h1_not_port(void) { set_iface(skel, p1, BR_A_MAC, F_EN, 0, 0); }
+static void h1_port(void)
+{
+	set_iface(skel, p1, BR_A_MAC, F_FWD, br_a, 1500);
+}
 
 #define BRIDGED(e) XDP_REDIRECT, XDPFWD_R_BRIDGE_FWD, &(e), NULL, NULL
 #define ROUTED4(e, dm, sm) XDP_REDIRECT, XDPFWD_R_FWD_V4, &(e), dm, sm
@@ -1080,7 +723,7 @@ static int send1(int ingress, const __u8 *dmac, const __u8 *smac,
 	struct frame in, out;
 
 	build(s, dmac, smac, 0, &in);
-	return run(ingress, &in, &out);
+	return run(skel, ingress, &in, &out);
 }
 
 static void activity(void)
@@ -1152,19 +795,10 @@ static void live(void)
 		return;
 	}
 	build(&u, H2, H1, 0, &in);
-	read_ifc(p2_peer, &a);
-	{
-		struct xdp_md ctx = { .data_end = in.len,
-				      .ingress_ifindex = p1 };
-		LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = in.d,
-			    .data_size_in = in.len, .ctx_in = &ctx,
-			    .ctx_size_in = sizeof(ctx), .repeat = 1,
-			    .flags = BPF_F_TEST_XDP_LIVE_FRAMES);
-
-		err = bpf_prog_test_run_opts(fd, &o);
-	}
+	read_ifc(skel, p2_peer, &a);
+	err = run_live(skel, p1, &in);
 	for (i = 0; i < 100; i++) {
-		read_ifc(p2_peer, &b);
+		read_ifc(skel, p2_peer, &b);
 		if (b.rx_pass_packets != a.rx_pass_packets)
 			break;
 		usleep(10000);
@@ -1197,20 +831,11 @@ static void timing(const char *what, int ingress, const __u8 *dmac,
 int main(void)
 {
 	unsigned int i;
-	int err;
 
-	setvbuf(stdout, NULL, _IOLBF, 0);
-	setup_netns();
-	ncpus = libbpf_num_possible_cpus();
-	if (ncpus <= 0)
-		die("libbpf_num_possible_cpus");
-	skel = xdpfwd_bpf__open();
-	if (!skel)
-		die("open skeleton: %s", strerror(errno));
-	err = xdpfwd_bpf__load(skel);
-	report(!err, "object with the FDB map passes the verifier and loads");
-	if (err)
-		die("load: %s", strerror(-err));
+	harness_init();
+	setup_links();
+	load_skel(xdpfwd_bpf__open(),
+		  "object with the FDB map passes the verifier and loads");
 	configure();
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
 		run_case(&cases[i]);
@@ -1225,7 +850,5 @@ int main(void)
 		timing("unknown unicast (pass)", p1, UNKNOWN, H1, &u);
 	}
 	live();
-	xdpfwd_bpf__destroy(skel);
-	printf("%d passed, %d failed\n", n_pass, n_fail);
-	return n_fail ? 1 : 0;
+	return harness_done();
 }

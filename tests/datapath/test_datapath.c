@@ -9,6 +9,8 @@
  * input frame, the expected verdict and reason counter, and the expected
  * output frame, which is built here from scratch (checksums included),
  * never derived from what the datapath did.
+ * The harness (reporting, namespace, map writes, counters, running)
+ * is shared with the other fixture program: harness.c.
  *
  * Output: "ok N - ..." / "not ok N - ..." per check, then "P passed, F failed".
  * Needs root (CAP_SYS_ADMIN, CAP_NET_ADMIN, CAP_BPF) and iproute2.
@@ -17,8 +19,6 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <net/if.h>
-#include <sched.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,95 +36,7 @@
 
 #include "xdpfwd_maps.h"
 #include "bpf/xdpfwd.skel.h"
-
-/* ------------------------------------------------------------------ */
-/* reporting */
-
-static int n_test, n_pass, n_fail;
-
-static void report(bool ok, const char *fmt, ...)
-{
-	va_list ap;
-
-	n_test++;
-	if (ok)
-		n_pass++;
-	else
-		n_fail++;
-	printf("%s %d - ", ok ? "ok" : "not ok", n_test);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	fflush(stdout);
-}
-
-static char why[512];
-
-static void set_why(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(why, sizeof(why), fmt, ap);
-	va_end(ap);
-}
-
-static void die(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	fprintf(stderr, "fatal: ");
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "\n");
-	printf("%d passed, %d failed\n", n_pass, n_fail + 1);
-	exit(2);
-}
-
-static const char *reason_name[XDPFWD_R__MAX] = {
-	[XDPFWD_R_FWD_V4] = "FWD_V4",
-	[XDPFWD_R_FWD_V6] = "FWD_V6",
-	[XDPFWD_R_DROP_BLACKHOLE] = "DROP_BLACKHOLE",
-	[XDPFWD_R_PASS_DISABLED] = "PASS_DISABLED",
-	[XDPFWD_R_PASS_MALFORMED] = "PASS_MALFORMED",
-	[XDPFWD_R_PASS_NOT_OURS] = "PASS_NOT_OURS",
-	[XDPFWD_R_PASS_ETHERTYPE] = "PASS_ETHERTYPE",
-	[XDPFWD_R_PASS_VLAN] = "PASS_VLAN",
-	[XDPFWD_R_PASS_IP_OPTIONS] = "PASS_IP_OPTIONS",
-	[XDPFWD_R_PASS_TTL] = "PASS_TTL",
-	[XDPFWD_R_PASS_NON_UNICAST] = "PASS_NON_UNICAST",
-	[XDPFWD_R_PASS_LOCAL] = "PASS_LOCAL",
-	[XDPFWD_R_PASS_NO_ROUTE] = "PASS_NO_ROUTE",
-	[XDPFWD_R_PASS_UNREACHABLE] = "PASS_UNREACHABLE",
-	[XDPFWD_R_PASS_NEIGH] = "PASS_NEIGH",
-	[XDPFWD_R_PASS_MTU] = "PASS_MTU",
-	[XDPFWD_R_PASS_EGRESS] = "PASS_EGRESS",
-	[XDPFWD_R_PASS_NEXTHOP] = "PASS_NEXTHOP",
-	[XDPFWD_R_PASS_KERNEL] = "PASS_KERNEL",
-	[XDPFWD_R_BRIDGE_FWD] = "BRIDGE_FWD",
-	[XDPFWD_R_DROP_HAIRPIN] = "DROP_HAIRPIN",
-	[XDPFWD_R_PASS_BRIDGE_UNKNOWN] = "PASS_BRIDGE_UNKNOWN",
-	[XDPFWD_R_PASS_BRIDGE_FLOOD] = "PASS_BRIDGE_FLOOD",
-	[XDPFWD_R_PASS_BRIDGE_CONTROL] = "PASS_BRIDGE_CONTROL",
-	[XDPFWD_R_PASS_BRIDGE_STATE] = "PASS_BRIDGE_STATE",
-	[XDPFWD_R_PASS_BRIDGE_LEARN] = "PASS_BRIDGE_LEARN",
-	[XDPFWD_R_PASS_BRIDGE_LOCAL] = "PASS_BRIDGE_LOCAL",
-	[XDPFWD_R_PASS_BRIDGE_EGRESS] = "PASS_BRIDGE_EGRESS",
-};
-
-static const char *verdict_name(int v)
-{
-	switch (v) {
-	case XDP_ABORTED: return "ABORTED";
-	case XDP_DROP: return "DROP";
-	case XDP_PASS: return "PASS";
-	case XDP_TX: return "TX";
-	case XDP_REDIRECT: return "REDIRECT";
-	default: return "?";
-	}
-}
+#include "harness.h"
 
 /* ------------------------------------------------------------------ */
 /* environment */
@@ -161,36 +73,8 @@ static const __u8 MAC_L25[6] = { 0x02, 0, 0, 0, 0x08, 0x25 };
 static const __u8 MAC_L32[6] = { 0x02, 0, 0, 0, 0x08, 0x32 };
 static const __u8 MAC_DEF[6] = { 0x02, 0, 0, 0, 0x08, 0x00 };
 
-static void sh(const char *fmt, ...)
+static void setup_links(void)
 {
-	char cmd[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	if (system(cmd) != 0)
-		die("command failed: %s", cmd);
-}
-
-static int veth(const char *a, const char *b)
-{
-	int idx;
-
-	sh("ip link add %s type veth peer name %s", a, b);
-	sh("ip link set %s up", a);
-	sh("ip link set %s up", b);
-	idx = if_nametoindex(a);
-	if (!idx)
-		die("if_nametoindex(%s)", a);
-	return idx;
-}
-
-static void setup_netns(void)
-{
-	if (unshare(CLONE_NEWNET) != 0)
-		die("unshare(CLONE_NEWNET): %s (needs root)", strerror(errno));
-	sh("ip link set lo up");
 	if_in = veth("xin0", "xin0p");
 	if_in2 = veth("xin1", "xin1p");
 	if_dis = veth("xdis0", "xdis0p");
@@ -203,79 +87,6 @@ static void setup_netns(void)
 
 /* ------------------------------------------------------------------ */
 /* maps */
-
-static struct xdpfwd_bpf *skel;
-static int ncpus;
-
-static void upd(struct bpf_map *m, const void *k, size_t ks, const void *v,
-		size_t vs)
-{
-	if (bpf_map__update_elem(m, k, ks, v, vs, BPF_ANY))
-		die("update %s: %s", bpf_map__name(m), strerror(errno));
-}
-
-static void set_iface(struct xdpfwd_bpf *s, __u32 ifindex, const __u8 *mac,
-		      __u16 flags)
-{
-	struct xdpfwd_iface v = { .flags = flags };
-
-	memcpy(v.mac, mac, 6);
-	upd(s->maps.ifaces, &ifindex, 4, &v, sizeof(v));
-}
-
-static void set_tx(struct xdpfwd_bpf *s, __u32 ifindex)
-{
-	upd(s->maps.tx_ports, &ifindex, 4, &ifindex, 4);
-}
-
-static void set_adj(struct xdpfwd_bpf *s, __u32 id, __u32 ifindex, __u16 mtu,
-		    __u16 flags, const __u8 *smac, const __u8 *dmac)
-{
-	struct xdpfwd_adj a = {
-		.ifindex = ifindex, .mtu = mtu, .flags = flags,
-	};
-
-	memcpy(a.smac, smac, 6);
-	if (dmac)
-		memcpy(a.dmac, dmac, 6);
-	upd(s->maps.adjs, &id, 4, &a, sizeof(a));
-}
-
-static void set_nhg(struct xdpfwd_bpf *s, __u32 id, __u8 type, int nslots,
-		    const __u16 *slots)
-{
-	struct xdpfwd_nhg g = { .type = type, .nslots = (__u8)nslots };
-	int i;
-
-	for (i = 0; i < nslots && i < XDPFWD_NHG_SLOTS; i++)
-		g.slot[i] = slots[i];
-	upd(s->maps.nhgs, &id, 4, &g, sizeof(g));
-}
-
-static void set_nhg1(__u32 id, __u16 adj)
-{
-	set_nhg(skel, id, XDPFWD_NHG_FORWARD, 1, &adj);
-}
-
-static void set_neigh4(__u32 ifindex, const char *addr, const __u8 *mac)
-{
-	struct xdpfwd_neigh4_key k = { .ifindex = ifindex };
-	struct xdpfwd_neigh v = {};
-
-	inet_pton(AF_INET, addr, &k.addr);
-	memcpy(v.mac, mac, 6);
-	upd(skel->maps.neigh4, &k, sizeof(k), &v, sizeof(v));
-}
-
-static void set_neigh6(__u32 ifindex, const char *addr, const __u8 *mac)
-{
-	struct xdpfwd_neigh6_key k = { .ifindex = ifindex };
-	struct xdpfwd_neigh v = {};
-
-	inet_pton(AF_INET6, addr, k.addr);
-	memcpy(v.mac, mac, 6);
-	upd(skel->maps.neigh6, &k, sizeof(k), &v, sizeof(v));
-}
 
 /*
  * A small DIR-24-8 builder writing the mmapped arrays the way the plugin
@@ -369,64 +180,8 @@ static void fib4_add(const char *pfx, int len, __u16 nh)
 	}
 }
 
-static void fib6_add(const char *pfx, int len, __u32 nh)
-{
-	struct xdpfwd_fib6_key k = { .prefixlen = len };
-
-	if (inet_pton(AF_INET6, pfx, k.addr) != 1)
-		die("bad prefix %s", pfx);
-	upd(skel->maps.fib6, &k, sizeof(k), &nh, sizeof(nh));
-}
-
-/* per-CPU counters summed over CPUs */
-struct snap {
-	struct xdpfwd_counter c[XDPFWD_R__MAX];
-	struct xdpfwd_if_counters in, eg;
-};
-
-static void read_counters(struct xdpfwd_bpf *s, struct snap *sn, __u32 in,
-			  __u32 eg)
-{
-	struct xdpfwd_counter cv[ncpus];
-	struct xdpfwd_if_counters iv[ncpus];
-	__u32 r, k;
-	int c;
-
-	memset(sn, 0, sizeof(*sn));
-	for (r = 0; r < XDPFWD_R__MAX; r++) {
-		if (bpf_map__lookup_elem(s->maps.counters, &r, 4, cv,
-					 sizeof(cv), 0))
-			die("read counters: %s", strerror(errno));
-		for (c = 0; c < ncpus; c++) {
-			sn->c[r].packets += cv[c].packets;
-			sn->c[r].bytes += cv[c].bytes;
-		}
-	}
-	for (k = 0; k < 2; k++) {
-		__u32 idx = k ? eg : in;
-		struct xdpfwd_if_counters *t = k ? &sn->eg : &sn->in;
-
-		if (!idx || bpf_map__lookup_elem(s->maps.if_counters, &idx, 4,
-						 iv, sizeof(iv), 0))
-			continue;
-		for (c = 0; c < ncpus; c++) {
-			t->rx_fwd_packets += iv[c].rx_fwd_packets;
-			t->rx_fwd_bytes += iv[c].rx_fwd_bytes;
-			t->tx_fwd_packets += iv[c].tx_fwd_packets;
-			t->tx_fwd_bytes += iv[c].tx_fwd_bytes;
-			t->rx_pass_packets += iv[c].rx_pass_packets;
-			t->rx_drop_packets += iv[c].rx_drop_packets;
-		}
-	}
-}
-
 /* ------------------------------------------------------------------ */
 /* frame construction, independent of the datapath */
-
-struct frame {
-	__u8 d[4096];
-	int len;
-};
 
 struct pspec {
 	int af;			/* 4 or 6 */
@@ -454,35 +209,6 @@ struct pspec {
 	const __u8 *dmac;	/* NULL: MAC of the ingress */
 	int seed;
 };
-
-static void put16(__u8 *p, __u16 v)
-{
-	p[0] = v >> 8;
-	p[1] = v & 0xff;
-}
-
-static __u16 get16(const __u8 *p)
-{
-	return (p[0] << 8) | p[1];
-}
-
-static __u32 sum16(const __u8 *p, int len, __u32 sum)
-{
-	int i;
-
-	for (i = 0; i + 1 < len; i += 2)
-		sum += (p[i] << 8) | p[i + 1];
-	if (len & 1)
-		sum += p[len - 1] << 8;
-	return sum;
-}
-
-static __u16 fold(__u32 s)
-{
-	while (s >> 16)
-		s = (s & 0xffff) + (s >> 16);
-	return s;
-}
 
 static int l4_hdr_len(int proto)
 {
@@ -753,41 +479,6 @@ static bool check_sums(const struct frame *f)
 /* ------------------------------------------------------------------ */
 /* running */
 
-static int run(struct xdpfwd_bpf *s, __u32 ingress, const struct frame *in,
-	       struct frame *out)
-{
-	struct xdp_md ctx = {
-		.data_end = in->len,
-		.ingress_ifindex = ingress,
-	};
-	LIBBPF_OPTS(bpf_test_run_opts, o,
-		.data_in = in->d,
-		.data_size_in = in->len,
-		.data_out = out->d,
-		.data_size_out = sizeof(out->d),
-		.ctx_in = &ctx,
-		.ctx_size_in = sizeof(ctx),
-		.repeat = 1,
-	);
-
-	if (bpf_prog_test_run_opts(bpf_program__fd(s->progs.xdpfwd_main), &o))
-		die("BPF_PROG_TEST_RUN: %s", strerror(errno));
-	out->len = o.data_size_out;
-	return o.retval;
-}
-
-static int frame_diff(const struct frame *a, const struct frame *b)
-{
-	int i;
-
-	if (a->len != b->len)
-		return -2;
-	for (i = 0; i < a->len; i++)
-		if (a->d[i] != b->d[i])
-			return i;
-	return -1;
-}
-
 struct tcase {
 	const char *desc;
 	int *ingress;		/* NULL: if_in */
@@ -799,115 +490,29 @@ struct tcase {
 	const __u8 *smac;
 };
 
-static bool counters_ok(const struct snap *a, const struct snap *b,
-			int reason, int verdict, __u64 bytes, bool same_if)
-{
-	int r;
-
-	for (r = 0; r < XDPFWD_R__MAX; r++) {
-		__u64 dp = b->c[r].packets - a->c[r].packets;
-		__u64 db = b->c[r].bytes - a->c[r].bytes;
-
-		if (r == reason && (dp != 1 || db != bytes)) {
-			set_why("counter %s +%llu pkts +%llu bytes, want +1 +%llu",
-				reason_name[r], (unsigned long long)dp,
-				(unsigned long long)db,
-				(unsigned long long)bytes);
-			return false;
-		}
-		if (r != reason && dp) {
-			set_why("counter %s moved (+%llu), want %s",
-				reason_name[r], (unsigned long long)dp,
-				reason_name[reason]);
-			return false;
-		}
-	}
-	{
-		__u64 f = b->in.rx_fwd_packets - a->in.rx_fwd_packets;
-		__u64 fb = b->in.rx_fwd_bytes - a->in.rx_fwd_bytes;
-		__u64 p = b->in.rx_pass_packets - a->in.rx_pass_packets;
-		__u64 d = b->in.rx_drop_packets - a->in.rx_drop_packets;
-		__u64 t = b->eg.tx_fwd_packets - a->eg.tx_fwd_packets;
-		__u64 tb = b->eg.tx_fwd_bytes - a->eg.tx_fwd_bytes;
-
-		if (verdict == XDP_REDIRECT) {
-			/* with a hairpin, ingress and egress are one entry */
-			bool in_tx_ok = same_if || b->in.tx_fwd_packets ==
-							   a->in.tx_fwd_packets;
-
-			if (f != 1 || fb != bytes || p || d || t != 1 ||
-			    tb != bytes || !in_tx_ok) {
-				set_why("if_counters rx_fwd +%llu/+%llu tx_fwd +%llu/+%llu pass +%llu drop +%llu",
-					(unsigned long long)f,
-					(unsigned long long)fb,
-					(unsigned long long)t,
-					(unsigned long long)tb,
-					(unsigned long long)p,
-					(unsigned long long)d);
-				return false;
-			}
-		} else if (f || t || p != (verdict == XDP_PASS) ||
-			   d != (verdict == XDP_DROP)) {
-			set_why("if_counters rx_fwd +%llu tx_fwd +%llu pass +%llu drop +%llu",
-				(unsigned long long)f, (unsigned long long)t,
-				(unsigned long long)p, (unsigned long long)d);
-			return false;
-		}
-	}
-	return true;
-}
+/* the interface counters and failure wording of this program */
+static const struct ck_style ck = {
+	.ifc = "if_counters", .rx_bytes = true, .moved_by = true,
+};
 
 static void run_case(const struct tcase *tc)
 {
 	__u32 in_if = tc->ingress ? (__u32)*tc->ingress : (__u32)if_in;
-	__u32 eg_if = tc->egress ? (__u32)*tc->egress : 0;
 	const __u8 *dmac = tc->s.dmac ? tc->s.dmac :
 			   (in_if == (__u32)if_in2 ? MAC_IN2 : MAC_IN);
-	struct frame in, out, exp;
-	struct snap a, b;
-	int v, d;
+	struct frame in, exp;
+	struct want w = {
+		.verdict = tc->verdict, .reason = tc->reason,
+		.egress = tc->egress ? (__u32)*tc->egress : 0, .out = &exp,
+		.check = check_sums,
+	};
 
-	why[0] = 0;
 	build(&tc->s, dmac, MAC_PEER, 0, &in);
 	if (tc->verdict == XDP_REDIRECT)
 		build(&tc->s, tc->dmac, tc->smac, 1, &exp);
 	else
 		exp = in;
-
-	read_counters(skel, &a, in_if, eg_if);
-	v = run(skel, in_if, &in, &out);
-	read_counters(skel, &b, in_if, eg_if);
-
-	if (v != tc->verdict) {
-		int r, moved = -1;
-
-		for (r = 0; r < XDPFWD_R__MAX; r++)
-			if (b.c[r].packets != a.c[r].packets)
-				moved = r;
-		set_why("verdict %s want %s (counted %s, want %s)",
-			verdict_name(v), verdict_name(tc->verdict),
-			moved >= 0 ? reason_name[moved] : "nothing",
-			reason_name[tc->reason]);
-		goto fail;
-	}
-	d = frame_diff(&out, &exp);
-	if (d != -1) {
-		if (d == -2)
-			set_why("output length %d want %d", out.len, exp.len);
-		else
-			set_why("output differs at byte %d: %02x want %02x", d,
-				out.d[d], exp.d[d]);
-		goto fail;
-	}
-	if (tc->verdict == XDP_REDIRECT && !check_sums(&out))
-		goto fail;
-	if (!counters_ok(&a, &b, tc->reason, tc->verdict, in.len,
-			 in_if == eg_if))
-		goto fail;
-	report(true, "%s", tc->desc);
-	return;
-fail:
-	report(false, "%s: %s", tc->desc, why);
+	report_case(tc->desc, run_want(in_if, &in, &w, &ck));
 }
 
 /* ------------------------------------------------------------------ */
@@ -939,11 +544,11 @@ static void configure(void)
 	static const __u16 ecmp31[] = { ADJ_GWA, ADJ_GWA, ADJ_GWB, ADJ_GWA };
 	const __u16 vr = XDPFWD_ADJ_F_VALID | XDPFWD_ADJ_F_RESOLVED;
 
-	set_iface(skel, if_in, MAC_IN, XDPFWD_IF_F_ENABLED);
-	set_iface(skel, if_in2, MAC_IN2, XDPFWD_IF_F_ENABLED);
-	set_iface(skel, if_dis, MAC_IN, 0);
-	set_iface(skel, if_gwa, MAC_S1, XDPFWD_IF_F_ENABLED);
-	set_iface(skel, if_gwb, MAC_S2, XDPFWD_IF_F_ENABLED);
+	set_iface(skel, if_in, MAC_IN, XDPFWD_IF_F_ENABLED, 0, 0);
+	set_iface(skel, if_in2, MAC_IN2, XDPFWD_IF_F_ENABLED, 0, 0);
+	set_iface(skel, if_dis, MAC_IN, 0, 0, 0);
+	set_iface(skel, if_gwa, MAC_S1, XDPFWD_IF_F_ENABLED, 0, 0);
+	set_iface(skel, if_gwb, MAC_S2, XDPFWD_IF_F_ENABLED, 0, 0);
 	set_tx(skel, if_gwa);
 	set_tx(skel, if_gwb);
 	set_tx(skel, if_in);
@@ -1002,12 +607,12 @@ static void configure(void)
 	set_nhg1(40, ADJ_MTU9000);
 	set_nhg1(41, 60000); /* adjacency id never written: all zero */
 
-	set_neigh4(if_gwb, "10.20.0.5", MAC_N4);
-	set_neigh4(if_gwb, "10.20.0.7", MAC_ZERO);
-	set_neigh4(if_gwa, "10.20.0.8", MAC_N4); /* other interface */
-	set_neigh6(if_gwb, "2001:db8:20::5", MAC_N6);
-	set_neigh6(if_gwb, "2001:db8:20::7", MAC_ZERO);
-	set_neigh6(if_gwa, "2001:db8:20::8", MAC_N6);
+	set_neigh4(if_gwb, "10.20.0.5", MAC_N4, 0);
+	set_neigh4(if_gwb, "10.20.0.7", MAC_ZERO, 0);
+	set_neigh4(if_gwa, "10.20.0.8", MAC_N4, 0); /* other interface */
+	set_neigh6(if_gwb, "2001:db8:20::5", MAC_N6, 0);
+	set_neigh6(if_gwb, "2001:db8:20::7", MAC_ZERO, 0);
+	set_neigh6(if_gwa, "2001:db8:20::8", MAC_N6, 0);
 
 	fib4_init();
 	fib4_add("192.0.2.1", 32, XDPFWD_NHG_ID_LOCAL);
@@ -1675,7 +1280,7 @@ static void ecmp_spread(const char *name, int af, const char *dst, int proto,
 		__u64 d = b.c[rr].packets - a.c[rr].packets;
 
 		report(d == (__u64)nflows * 4,
-		       "%s: %s counter +%llu, want %d", name, reason_name[rr],
+		       "%s: %s counter +%llu, want %d", name, reason_name(rr),
 		       (unsigned long long)d, nflows * 4);
 	}
 	free(flows);
@@ -1777,7 +1382,7 @@ static void seeded_hash(void)
 		report(false, "seeded hash: load");
 		return;
 	}
-	set_iface(s, if_in, MAC_IN, XDPFWD_IF_F_ENABLED);
+	set_iface(s, if_in, MAC_IN, XDPFWD_IF_F_ENABLED, 0, 0);
 	set_tx(s, if_gwa);
 	set_tx(s, if_gwb);
 	set_adj(s, ADJ_GWA, if_gwa, 1500, vr, MAC_S1, MAC_GWA);
@@ -1985,16 +1590,7 @@ static void attach_and_live(void)
 	}
 	build(&ps, MAC_IN, MAC_PEER, 0, &in);
 	read_counters(skel, &a, if_gwa_peer, if_gwa);
-	{
-		struct xdp_md ctx = { .data_end = in.len,
-				      .ingress_ifindex = if_in };
-		LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = in.d,
-			    .data_size_in = in.len, .ctx_in = &ctx,
-			    .ctx_size_in = sizeof(ctx), .repeat = 1,
-			    .flags = BPF_F_TEST_XDP_LIVE_FRAMES);
-
-		err = bpf_prog_test_run_opts(fd, &o);
-	}
+	err = run_live(skel, if_in, &in);
 	for (i = 0; i < 100; i++) {
 		read_counters(skel, &b, if_gwa_peer, if_gwa);
 		if (b.in.rx_pass_packets != a.in.rx_pass_packets)
@@ -2027,21 +1623,10 @@ static void prog_stats(void)
 int main(void)
 {
 	unsigned int i;
-	int err;
 
-	setvbuf(stdout, NULL, _IOLBF, 0);
-	setup_netns();
-	ncpus = libbpf_num_possible_cpus();
-	if (ncpus <= 0)
-		die("libbpf_num_possible_cpus");
-
-	skel = xdpfwd_bpf__open();
-	if (!skel)
-		die("open skeleton: %s", strerror(errno));
-	err = xdpfwd_bpf__load(skel);
-	report(!err, "object passes the verifier and loads");
-	if (err)
-		die("load: %s", strerror(-err));
+	harness_init();
+	setup_links();
+	load_skel(xdpfwd_bpf__open(), "object passes the verifier and loads");
 	prog_stats();
 	load_without_perfmon();
 	configure();
@@ -2074,7 +1659,5 @@ int main(void)
 	resized_maps();
 	attach_and_live();
 
-	xdpfwd_bpf__destroy(skel);
-	printf("%d passed, %d failed\n", n_pass, n_fail);
-	return n_fail ? 1 : 0;
+	return harness_done();
 }
