@@ -31,6 +31,16 @@
  *    instead of up to 24 hash lookups that mostly miss (/24 is left out:
  *    it would cost most adds an extra cache miss, and only routes longer
  *    than /24, which are rare, look for a /24 cover).
+ *
+ * When tbl8 is exhausted, a /24 that needs a group for a new route longer
+ * than /24 is "degraded": its tbl24 entry points at the reserved KERNEL
+ * group, so every address of that /24 passes to the kernel, which has the
+ * route.  (Leaving the new route out instead would hand its addresses to a
+ * covering route in XDP: the wrong nexthop.)  depth24 carries D24_DEGRADED
+ * and keeps tracking the covering route of length <= 24; the routes stay
+ * in the hash and are counted per degraded /24, so the /24 is rebuilt when
+ * a group is free again (fib4_restore) or reverts to its covering route
+ * when its last route longer than /24 goes.
  */
 
 #include "config.h"
@@ -46,6 +56,7 @@
 /* own group so that the routes show in zebra's "show memory" */
 DEFINE_MGROUP(XDPFWD_FIB4, "xdpfwd IPv4 FIB");
 DEFINE_MTYPE_STATIC(XDPFWD_FIB4, XDPFWD_FIB4_CHUNK, "xdpfwd IPv4 FIB routes");
+DEFINE_MTYPE_STATIC(XDPFWD_FIB4, XDPFWD_FIB4_DG, "xdpfwd IPv4 degraded /24");
 
 #define FIB4_TBL24_ENTRIES (1u << 24)
 #define FIB4_MAX_GROUPS (XDPFWD_FIB4_VAL_MASK + 1)
@@ -53,11 +64,37 @@ DEFINE_MTYPE_STATIC(XDPFWD_FIB4, XDPFWD_FIB4_CHUNK, "xdpfwd IPv4 FIB routes");
 #define FIB4_PRESENT_MAX 23
 #define FIB4_PRESENT_BITS (1u << (FIB4_PRESENT_MAX + 1))
 #define FIB4_CHUNK_ROUTES 2048
-/* depth24: low bits depth (prefix length + 1), D24_EXT: entry has a group */
+/* depth24: low bits depth (prefix length + 1), D24_EXT: entry has a group,
+ * D24_DEGRADED: entry is XDPFWD_NHG_ID_KERNEL for lack of a group
+ */
 #define D24_EXT 0x80
+#define D24_DEGRADED 0x40
 #define D24_DEPTH_MASK 0x3f
 
 PREDECL_HASH(fib4_routes);
+PREDECL_HASH(fib4_dgs);
+PREDECL_DLIST(fib4_dgq);
+
+/* a degraded /24: routes longer than /24 in it, waiting for a group */
+struct fib4_dg {
+	struct fib4_dgs_item hitem;
+	struct fib4_dgq_item qitem; /* oldest first */
+	uint32_t idx;		    /* /24 index (address >> 8) */
+	uint32_t nlong;		    /* routes longer than /24 in it */
+};
+
+static int fib4_dg_cmp(const struct fib4_dg *a, const struct fib4_dg *b)
+{
+	return a->idx < b->idx ? -1 : a->idx > b->idx;
+}
+
+static uint32_t fib4_dg_hash(const struct fib4_dg *a)
+{
+	return (uint32_t)((a->idx * 0x9e3779b97f4a7c15ULL) >> 32);
+}
+
+DECLARE_HASH(fib4_dgs, struct fib4_dg, hitem, fib4_dg_cmp, fib4_dg_hash);
+DECLARE_DLIST(fib4_dgq, struct fib4_dg, qitem);
 
 struct fib4_route {
 	union {
@@ -124,6 +161,13 @@ struct fib4 {
 	struct fib4_routes_head routes;
 	struct fib4_chunk *chunks;
 	struct fib4_route *free_routes;
+
+	/* degraded /24s */
+	struct fib4_dgs_head dgs;
+	struct fib4_dgq_head dgq;
+	uint32_t dg_routes; /* sum of nlong */
+	void (*notify)(uint32_t idx24, bool degraded, void *arg);
+	void *notify_arg;
 };
 
 static inline uint32_t fib4_mask(uint8_t len)
@@ -221,7 +265,17 @@ struct fib4 *fib4_create(struct xdpfwd_fib4_block *tbl24,
 		f->free_ring[g] = g;
 	f->free_count = tbl8_groups;
 	fib4_routes_init(&f->routes);
+	fib4_dgs_init(&f->dgs);
+	fib4_dgq_init(&f->dgq);
 	return f;
+}
+
+void fib4_set_notify(struct fib4 *f,
+		     void (*cb)(uint32_t idx24, bool degraded, void *arg),
+		     void *arg)
+{
+	f->notify = cb;
+	f->notify_arg = arg;
 }
 
 static void fib4_free_chunks(struct fib4 *f)
@@ -238,9 +292,17 @@ static void fib4_free_chunks(struct fib4 *f)
 void fib4_destroy(struct fib4 *f)
 {
 	struct fib4_route *r;
+	struct fib4_dg *dg;
 
 	if (!f)
 		return;
+	frr_each_safe (fib4_dgq, &f->dgq, dg) {
+		fib4_dgq_del(&f->dgq, dg);
+		fib4_dgs_del(&f->dgs, dg);
+		XFREE(MTYPE_XDPFWD_FIB4_DG, dg);
+	}
+	fib4_dgq_fini(&f->dgq);
+	fib4_dgs_fini(&f->dgs);
 	/*
 	 * The routes live in the chunks: empty the hash, then drop those.
 	 * Not _pop(): it scans the bucket array from the start every time,
@@ -420,7 +482,9 @@ static void fib4_write_short(struct fib4 *f, uint32_t prefix, uint8_t len,
 		d = f->depth24[i];
 		if ((d & D24_DEPTH_MASK) > depth)
 			continue; /* a more specific route owns this /24 */
-		f->depth24[i] = depth | (d & D24_EXT);
+		f->depth24[i] = depth | (d & (D24_EXT | D24_DEGRADED));
+		if (d & D24_DEGRADED)
+			continue; /* stays KERNEL until restored */
 		if (d & D24_EXT)
 			fib4_tbl8_set(f,
 				      ent_load(tbl24_ent(f, i)) &
@@ -442,7 +506,9 @@ static void fib4_unwrite_short(struct fib4 *f, uint32_t prefix, uint8_t len,
 		d = f->depth24[i];
 		if ((d & D24_DEPTH_MASK) != depth)
 			continue; /* a more specific route owns this /24 */
-		f->depth24[i] = cdepth | (d & D24_EXT);
+		f->depth24[i] = cdepth | (d & (D24_EXT | D24_DEGRADED));
+		if (d & D24_DEGRADED)
+			continue;
 		if (d & D24_EXT)
 			fib4_tbl8_restore(f,
 					  ent_load(tbl24_ent(f, i)) &
@@ -528,8 +594,153 @@ static void fib4_write(struct fib4 *f, uint32_t prefix, uint8_t len,
 		fib4_write_long(f, prefix, len, nhg, new_route);
 }
 
+/* ---- degraded /24s ---- */
+
+static struct fib4_dg *fib4_dg_find(struct fib4 *f, uint32_t idx)
+{
+	struct fib4_dg key = { .idx = idx };
+
+	return fib4_dgs_find(&f->dgs, &key);
+}
+
+static void fib4_notify(struct fib4 *f, uint32_t idx, bool degraded)
+{
+	if (f->notify)
+		f->notify(idx, degraded, f->notify_arg);
+}
+
+/*
+ * No group for /24 idx: the whole /24 goes to the kernel.  A single store:
+ * before it, the /24 answers with its covering route, which is right for
+ * every address except those of the new route, whose packets the kernel
+ * (which has the route already) handles once this store is visible.
+ */
+static struct fib4_dg *fib4_degrade(struct fib4 *f, uint32_t idx)
+{
+	struct fib4_dg *dg = XCALLOC(MTYPE_XDPFWD_FIB4_DG, sizeof(*dg));
+
+	assert(!(f->depth24[idx] & (D24_EXT | D24_DEGRADED)));
+	dg->idx = idx;
+	fib4_dgs_add(&f->dgs, dg);
+	fib4_dgq_add_tail(&f->dgq, dg);
+	f->depth24[idx] |= D24_DEGRADED;
+	__atomic_store_n(tbl24_ent(f, idx), XDPFWD_NHG_ID_KERNEL,
+			 __ATOMIC_RELEASE);
+	return dg;
+}
+
+static void fib4_dg_free(struct fib4 *f, struct fib4_dg *dg)
+{
+	f->depth24[dg->idx] &= ~D24_DEGRADED;
+	fib4_dgq_del(&f->dgq, dg);
+	fib4_dgs_del(&f->dgs, dg);
+	XFREE(MTYPE_XDPFWD_FIB4_DG, dg);
+}
+
+/* the value and depth of the longest route of length <= 24 covering idx */
+static uint16_t fib4_cover24(const struct fib4 *f, uint32_t idx,
+			     uint8_t *depth)
+{
+	const struct fib4_route *cover = fib4_cover(f, idx << 8, 25);
+
+	*depth = cover ? cover->len + 1 : 0;
+	return cover ? cover->nhg : 0;
+}
+
+/* last route longer than /24 of a degraded /24 gone: back to its cover */
+static void fib4_dg_empty(struct fib4 *f, struct fib4_dg *dg)
+{
+	uint32_t idx = dg->idx;
+	uint8_t cdepth;
+	uint16_t cval = fib4_cover24(f, idx, &cdepth);
+
+	assert(cdepth == (f->depth24[idx] & D24_DEPTH_MASK));
+	__atomic_store_n(tbl24_ent(f, idx), cval, __ATOMIC_RELEASE);
+	fib4_dg_free(f, dg);
+	fib4_notify(f, idx, false);
+}
+
+/*
+ * Give a degraded /24 a group: filled with its cover and every route longer
+ * than /24 in it (found by exact lookups, at most 510), then published.
+ */
+static void fib4_dg_restore(struct fib4 *f, struct fib4_dg *dg)
+{
+	uint32_t idx = dg->idx, base = idx << 8, g, j, k, nlong = dg->nlong;
+	struct fib4_route key = {};
+	const struct fib4_route *r;
+	uint8_t cdepth;
+	uint16_t cval = fib4_cover24(f, idx, &cdepth);
+	unsigned int found = 0;
+
+	assert(f->free_count);
+	assert(cdepth == (f->depth24[idx] & D24_DEPTH_MASK));
+	g = fib4_group_alloc(f);
+	for (j = 0; j < XDPFWD_FIB4_BLOCK; j++) {
+		f->depth8[(size_t)g * XDPFWD_FIB4_BLOCK + j] = cdepth;
+		ent_store(tbl8_ent(f, g, j), cval);
+	}
+	for (uint8_t l = 25; l <= 32; l++) {
+		if (!(f->len_present & (1ULL << l)))
+			continue;
+		for (k = 0; k < (1u << (l - 24)); k++) {
+			key.prefix = base | (k << (32 - l));
+			key.len = l;
+			r = fib4_routes_const_find(&f->routes, &key);
+			if (!r)
+				continue;
+			fib4_tbl8_set(f, g, key.prefix & 0xff, 1u << (32 - l),
+				      r->nhg, l + 1);
+			found++;
+		}
+	}
+	assert(found == nlong);
+	f->group_refs[g] = nlong;
+	f->dg_routes -= nlong;
+	__atomic_store_n(tbl24_ent(f, idx), XDPFWD_FIB4_EXT | g,
+			 __ATOMIC_RELEASE);
+	fib4_dg_free(f, dg);
+	f->depth24[idx] = cdepth | D24_EXT;
+	fib4_notify(f, idx, false);
+}
+
+bool fib4_restore_pending(const struct fib4 *f)
+{
+	return f->free_count && fib4_dgq_count(&f->dgq);
+}
+
+unsigned int fib4_restore(struct fib4 *f, unsigned int max)
+{
+	struct fib4_dg *dg;
+	unsigned int n = 0;
+
+	while (n < max && f->free_count && (dg = fib4_dgq_first(&f->dgq))) {
+		fib4_dg_restore(f, dg);
+		n++;
+	}
+	return n;
+}
+
+bool fib4_degraded(const struct fib4 *f, uint32_t addr)
+{
+	return f->depth24[addr >> 8] & D24_DEGRADED;
+}
+
+uint32_t fib4_degraded_count(const struct fib4 *f)
+{
+	return fib4_dgs_count(&f->dgs);
+}
+
+uint32_t fib4_degraded_routes(const struct fib4 *f)
+{
+	return f->dg_routes;
+}
+
 int fib4_add(struct fib4 *f, uint32_t prefix, uint8_t len, uint16_t nhg)
 {
+	struct fib4_dg *dg = NULL;
+	bool degrade = false;
+
 	struct fib4_route key = {}, *r;
 
 	if (len > 32 || nhg == 0 || nhg > XDPFWD_FIB4_VAL_MASK)
@@ -546,6 +757,10 @@ int fib4_add(struct fib4 *f, uint32_t prefix, uint8_t len, uint16_t nhg)
 
 	r = fib4_routes_find(&f->routes, &key);
 	if (r) {
+		if (len > 24 && (f->depth24[key.prefix >> 8] & D24_DEGRADED)) {
+			r->nhg = nhg; /* written when the /24 is restored */
+			return FIB4_DEGRADED;
+		}
 		/* replace: owns exactly the entries it owned before */
 		if (r->nhg != nhg) {
 			r->nhg = nhg;
@@ -554,9 +769,14 @@ int fib4_add(struct fib4 *f, uint32_t prefix, uint8_t len, uint16_t nhg)
 		return 0;
 	}
 
-	if (len > 24 && !(f->depth24[key.prefix >> 8] & D24_EXT) &&
-	    !f->free_count)
-		return -ENOSPC;
+	if (len > 24) {
+		uint8_t d = f->depth24[key.prefix >> 8];
+
+		if (d & D24_DEGRADED)
+			dg = fib4_dg_find(f, key.prefix >> 8);
+		else if (!(d & D24_EXT) && !f->free_count)
+			degrade = true;
+	}
 
 	r = fib4_route_alloc(f);
 	*r = key;
@@ -567,6 +787,15 @@ int fib4_add(struct fib4 *f, uint32_t prefix, uint8_t len, uint16_t nhg)
 	if (len <= FIB4_PRESENT_MAX)
 		present_set(f, present_bit(key.prefix, len), true);
 
+	if (degrade)
+		dg = fib4_degrade(f, key.prefix >> 8);
+	if (dg) {
+		dg->nlong++;
+		f->dg_routes++;
+		if (degrade)
+			fib4_notify(f, key.prefix >> 8, true);
+		return FIB4_DEGRADED;
+	}
 	fib4_write(f, r->prefix, len, nhg, true);
 	return 0;
 }
@@ -595,6 +824,17 @@ int fib4_del(struct fib4 *f, uint32_t prefix, uint8_t len)
 		f->len_present &= ~(1ULL << len);
 	if (len <= FIB4_PRESENT_MAX)
 		present_set(f, present_bit(key.prefix, len), false);
+
+	if (len > 24 && (f->depth24[key.prefix >> 8] & D24_DEGRADED)) {
+		struct fib4_dg *dg = fib4_dg_find(f, key.prefix >> 8);
+
+		assert(dg && dg->nlong);
+		f->dg_routes--;
+		if (!--dg->nlong)
+			fib4_dg_empty(f, dg);
+		fib4_route_free(f, r);
+		return 0;
+	}
 
 	/* the deleted route's entries go to the next shorter covering one */
 	cover = fib4_cover(f, key.prefix, len);
@@ -636,6 +876,46 @@ uint16_t fib4_lookup(const struct fib4 *f, uint32_t addr)
 		e = ent_load(
 			tbl8_ent(f, e & XDPFWD_FIB4_VAL_MASK, addr & 0xff));
 	return e;
+}
+
+int fib4_verify(const struct fib4 *f, uint32_t prefix, uint8_t len,
+		uint16_t *seen)
+{
+	struct fib4_route key = {};
+	const struct fib4_route *r;
+	uint32_t idx;
+	uint16_t e;
+	uint8_t d, depth = len + 1;
+
+	if (len > 32)
+		return -ENOENT;
+	key.prefix = prefix & fib4_mask(len);
+	key.len = len;
+	r = fib4_routes_const_find(&f->routes, &key);
+	if (!r)
+		return -ENOENT;
+	idx = key.prefix >> 8;
+	e = ent_load(tbl24_ent(f, idx));
+	d = f->depth24[idx];
+	*seen = e;
+	if (d & D24_DEGRADED)
+		return e == XDPFWD_NHG_ID_KERNEL ? 0 : -EIO;
+	if (d & D24_EXT) {
+		uint32_t g = e & XDPFWD_FIB4_VAL_MASK;
+
+		if (!(e & XDPFWD_FIB4_EXT) || g >= f->tbl8_groups)
+			return -EIO;
+		e = ent_load(tbl8_ent(f, g, key.prefix & 0xff));
+		d = f->depth8[(size_t)g * XDPFWD_FIB4_BLOCK +
+			      (key.prefix & 0xff)];
+		*seen = e;
+	} else if (len > 24 || (e & XDPFWD_FIB4_EXT))
+		return -EIO;
+	if ((d & D24_DEPTH_MASK) > depth)
+		return 0; /* a more specific route owns this address */
+	if ((d & D24_DEPTH_MASK) < depth || e != r->nhg)
+		return -EIO;
+	return 0;
 }
 
 uint32_t fib4_count(const struct fib4 *f)

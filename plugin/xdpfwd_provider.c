@@ -23,6 +23,7 @@
 #include "zebra/zebra_router.h"
 
 #include "xdpfwd.h"
+#include "xdpfwd_audit.h"
 
 DEFINE_MTYPE_STATIC(XDPFWD, XDPFWD_WORK, "xdpfwd work item");
 
@@ -65,12 +66,13 @@ static enum xdpfwd_route_kind blackhole_kind(const struct nexthop *nh)
 
 /* Copy the forwarding nexthops the kernel got (rt_netlink.c skips
  * recursive parents and inactive or duplicate nexthops the same way).
+ * Also used by the audit on zebra's route entries (xdpfwd_audit.c).
  */
-static enum xdpfwd_route_kind ctx_copy_nexthops(struct zebra_dplane_ctx *ctx,
-					    struct xdpfwd_nh *out,
-					    unsigned int *count)
+enum xdpfwd_route_kind xdpfwd_nexthops_from_ng(const struct nexthop_group *ng,
+					       vrf_id_t vrf,
+					       struct xdpfwd_nh *out,
+					       unsigned int *count)
 {
-	const struct nexthop_group *ng = dplane_ctx_get_ng(ctx);
 	struct nexthop *nh;
 	unsigned int n = 0;
 
@@ -84,7 +86,7 @@ static enum xdpfwd_route_kind ctx_copy_nexthops(struct zebra_dplane_ctx *ctx,
 		/* labels, SRv6, EVPN and VRF leaks stay in the kernel */
 		if ((nh->nh_label && nh->nh_label->num_labels) ||
 		    nh->nh_srv6 || CHECK_FLAG(nh->flags, NEXTHOP_FLAG_EVPN) ||
-		    nh->vrf_id != dplane_ctx_get_vrf(ctx) || nh->ifindex <= 0)
+		    nh->vrf_id != vrf || nh->ifindex <= 0)
 			return XDPFWD_KIND_UNSUPPORTED;
 		if (n == XDPFWD_NHG_SLOTS)
 			return XDPFWD_KIND_UNSUPPORTED;
@@ -112,6 +114,14 @@ static enum xdpfwd_route_kind ctx_copy_nexthops(struct zebra_dplane_ctx *ctx,
 	}
 	*count = n;
 	return n ? XDPFWD_KIND_FORWARD : XDPFWD_KIND_UNSUPPORTED;
+}
+
+static enum xdpfwd_route_kind ctx_copy_nexthops(struct zebra_dplane_ctx *ctx,
+					    struct xdpfwd_nh *out,
+					    unsigned int *count)
+{
+	return xdpfwd_nexthops_from_ng(dplane_ctx_get_ng(ctx),
+				       dplane_ctx_get_vrf(ctx), out, count);
 }
 
 static struct work_item *work_from_ctx(struct zebra_dplane_ctx *ctx)

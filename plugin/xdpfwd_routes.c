@@ -8,6 +8,23 @@
  * The effective group goes into the FIB (IPv4: DIR-24-8 builder over the
  * mmapped arrays; IPv6: the LPM trie), and zebra's route entry is marked
  * offloaded or not.
+ *
+ * Capacity: what does not fit must never change where a packet goes.
+ *  - IPv4: when no tbl8 group is left for a route longer than /24, the
+ *    builder "degrades" its /24 to the reserved KERNEL group (fib4.c); the
+ *    /24 route and the longer ones in it are reported not offloaded until
+ *    a group is free again (restored from a timer) or the long routes go.
+ *  - IPv6: when the LPM trie is full, a missing prefix would fall to a
+ *    covering one, so the IPv6 fast path is switched off as a whole: every
+ *    entry is rewritten to the KERNEL group (the covers of the failed
+ *    prefix first; in-place updates of a full trie work), every IPv6 route
+ *    is reported not offloaded, and the fast path comes back (missing
+ *    prefixes inserted, then the real groups written) once every wanted
+ *    prefix fits again.
+ *  - No nexthop group or adjacency id left: the route gets the KERNEL
+ *    group and is retried from a timer.
+ * Each logs a rate-limited line (at most one a minute per kind, with the
+ * number suppressed meanwhile): FRR 8.4's lib has no generic helper.
  */
 #include "config.h"
 #include <zebra.h>
@@ -16,6 +33,8 @@
 
 #include "lib/log.h"
 #include "lib/lib_errors.h"
+#include "lib/monotime.h"
+#include "lib/thread.h"
 #include "lib/jhash.h"
 #include "lib/json.h"
 #include "lib/vty.h"
@@ -26,9 +45,14 @@
 #include "zebra/zebra_vrf.h"
 
 #include "xdpfwd.h"
+#include "xdpfwd_audit.h"
 #include "fib4.h"
 
 DEFINE_MTYPE_STATIC(XDPFWD, XDPFWD_ROUTE, "xdpfwd route");
+DEFINE_MTYPE_STATIC(XDPFWD, XDPFWD_RETRY, "xdpfwd route retry");
+
+#define RF_IN_TRIE 0x01	 /* IPv6: the prefix is in the LPM trie */
+#define RF_NHG_FAIL 0x02 /* zebra source on KERNEL for lack of a group */
 
 PREDECL_HASH(routes);
 struct route_item {
@@ -36,6 +60,7 @@ struct route_item {
 	struct prefix p;
 	uint16_t nhg[XDPFWD_SRC__MAX]; /* per source; 0: none */
 	uint16_t installed;	       /* group in the FIB; 0: none */
+	uint8_t flags;		       /* RF_* */
 };
 
 static int route_cmp(const struct route_item *a, const struct route_item *b)
@@ -49,25 +74,89 @@ static uint32_t route_hash(const struct route_item *a)
 }
 DECLARE_HASH(routes, struct route_item, hitem, route_cmp, route_hash);
 
+/* a zebra update kept for a retry after its group could not be made */
+PREDECL_HASH(retries);
+struct retry_item {
+	struct retries_item hitem;
+	struct prefix p;
+	struct xdpfwd_route_update *u;
+};
+
+static int retry_cmp(const struct retry_item *a, const struct retry_item *b)
+{
+	return prefix_cmp(&a->p, &b->p);
+}
+
+static uint32_t retry_hash(const struct retry_item *a)
+{
+	return prefix_hash_key(&a->p);
+}
+DECLARE_HASH(retries, struct retry_item, hitem, retry_cmp, retry_hash);
+
 static struct routes_head routes_head;
+static struct retries_head retries_head;
 static struct fib4 *fib4;
-static uint32_t fib6_count;
+static uint32_t fib6_count;   /* entries in the trie */
+static uint32_t fib6_wanted;  /* IPv6 routes with a group, in the trie or not */
+static bool fib6_off;	      /* IPv6 fast path off: the trie is full */
+static uint32_t zebra_routes; /* routes with a zebra source */
+static uint32_t nhg_fallbacks; /* zebra routes on KERNEL for lack of a group */
 static uint64_t failures;
+static struct thread *t_restore4, *t_fib6_on, *t_retry;
+
+/* ---- rate-limited logging: one line a minute per kind ---- */
+struct rlog {
+	time_t next;
+	uint32_t suppressed;
+};
+
+static struct rlog rl_tbl8, rl_fib6, rl_nhg, rl_err;
+
+/* May a line be logged now?  *suppressed: lines not logged since the last */
+static bool rlog_ok(struct rlog *rl, uint32_t *suppressed)
+{
+	time_t now = monotime(NULL);
+
+	if (rl->next && now < rl->next) {
+		rl->suppressed++;
+		return false;
+	}
+	*suppressed = rl->suppressed;
+	rl->suppressed = 0;
+	rl->next = now + 60;
+	return true;
+}
+
+static void fib4_notify(uint32_t idx24, bool degraded, void *arg);
+static void zebra_mark_route(const struct route_item *r);
 
 int xdpfwd_routes_init(void)
 {
 	routes_init(&routes_head);
+	retries_init(&retries_head);
 	if (!xdpfwd_dp.loaded)
 		return -ENOENT;
 	fib4 = fib4_create(xdpfwd_dp.tbl24, xdpfwd_dp.tbl8,
 			   xdpfwd_dp.tbl8_groups);
-	return fib4 ? 0 : -ENOMEM;
+	if (!fib4)
+		return -ENOMEM;
+	fib4_set_notify(fib4, fib4_notify, NULL);
+	return 0;
 }
 
 void xdpfwd_routes_fini(void)
 {
 	struct route_item *r;
+	struct retry_item *ri;
 
+	THREAD_OFF(t_restore4);
+	THREAD_OFF(t_fib6_on);
+	THREAD_OFF(t_retry);
+	frr_each_safe (retries, &retries_head, ri) {
+		retries_del(&retries_head, ri);
+		XFREE(MTYPE_XDPFWD_RETRY, ri->u);
+		XFREE(MTYPE_XDPFWD_RETRY, ri);
+	}
 	frr_each_safe (routes, &routes_head, r) {
 		routes_del(&routes_head, r);
 		XFREE(MTYPE_XDPFWD_ROUTE, r);
@@ -89,39 +178,225 @@ uint64_t xdpfwd_route_failures(void)
 	return failures;
 }
 
-static int fib_program(const struct prefix *p, uint16_t nhg)
+static inline uint32_t p4_addr(const struct prefix *p)
 {
-	if (p->family == AF_INET) {
-		uint32_t addr = ntohl(p->u.prefix4.s_addr);
+	return ntohl(p->u.prefix4.s_addr);
+}
 
-		if (!nhg)
-			return fib4_del(fib4, addr, p->prefixlen);
-		return fib4_add(fib4, addr, p->prefixlen, nhg);
-	} else {
-		struct xdpfwd_fib6_key key = { .prefixlen = p->prefixlen };
-		xdpfwd_fib6_val val = nhg;
-		int ret;
+/* ---- IPv4 ---- */
 
-		memcpy(key.addr, &p->u.prefix6, 16);
-		if (!nhg) {
-			ret = bpf_map_delete_elem(xdpfwd_dp.fd_fib6, &key);
-			if (ret == 0)
-				fib6_count--;
-			return ret < 0 ? -errno : 0;
-		}
-		/* BPF_NOEXIST first to count new entries exactly */
-		ret = bpf_map_update_elem(xdpfwd_dp.fd_fib6, &key, &val,
-					  BPF_NOEXIST);
-		if (ret == 0) {
-			fib6_count++;
-			return 0;
-		}
-		if (errno != EEXIST)
-			return -errno;
-		ret = bpf_map_update_elem(xdpfwd_dp.fd_fib6, &key, &val,
-					  BPF_EXIST);
-		return ret < 0 ? -errno : 0;
+static void restore4_run(struct thread *t)
+{
+	/* bounded: each restore is up to 510 lookups and 256 stores */
+	fib4_restore(fib4, 1024);
+	if (fib4_restore_pending(fib4))
+		thread_add_timer_msec(xdpfwd_master, restore4_run, NULL, 10,
+				      &t_restore4);
+}
+
+/*
+ * A freed tbl8 group goes to a degraded /24 only after a pause: a datapath
+ * reader may still hold its index (see fib4_group_free()).
+ */
+static void restore4_schedule(void)
+{
+	if (fib4_restore_pending(fib4))
+		thread_add_timer_msec(xdpfwd_master, restore4_run, NULL, 100,
+				      &t_restore4);
+}
+
+static int fib4_program(struct route_item *r, uint16_t nhg)
+{
+	uint32_t addr = p4_addr(&r->p);
+	uint32_t suppressed;
+	int ret;
+
+	if (!nhg) {
+		ret = fib4_del(fib4, addr, r->p.prefixlen);
+		restore4_schedule();
+		return ret;
 	}
+	ret = fib4_add(fib4, addr, r->p.prefixlen, nhg);
+	if (ret == FIB4_DEGRADED) {
+		if (rlog_ok(&rl_tbl8, &suppressed))
+			zlog_warn("xdpfwd: IPv4 tbl8 groups exhausted (%u, module argument tbl8=N): %pFX and the rest of its /24 left to the kernel; %u /24s with %u routes on the kernel path now (%u similar messages suppressed)",
+				  xdpfwd_dp.tbl8_groups, &r->p,
+				  fib4_degraded_count(fib4),
+				  fib4_degraded_routes(fib4), suppressed);
+		return 0;
+	}
+	return ret;
+}
+
+/* ---- IPv6 ---- */
+
+static int fib6_write(const struct prefix *p, uint16_t val, int flags)
+{
+	struct xdpfwd_fib6_key key = { .prefixlen = p->prefixlen };
+	xdpfwd_fib6_val v = val;
+	int ret;
+
+	memcpy(key.addr, &p->u.prefix6, 16);
+	if (!val)
+		ret = bpf_map_delete_elem(xdpfwd_dp.fd_fib6, &key);
+	else
+		ret = bpf_map_update_elem(xdpfwd_dp.fd_fib6, &key, &v, flags);
+	return ret < 0 ? -errno : 0;
+}
+
+static void fib6_remove(struct route_item *r)
+{
+	int ret;
+
+	if (!(r->flags & RF_IN_TRIE))
+		return;
+	ret = fib6_write(&r->p, 0, 0);
+	if (ret && ret != -ENOENT)
+		flog_err(EC_LIB_SYSTEM_CALL,
+			 "xdpfwd: %pFX: deleting from the IPv6 FIB: %s", &r->p,
+			 strerror(-ret));
+	r->flags &= ~RF_IN_TRIE;
+	fib6_count--;
+}
+
+static void fib6_remark_all(void)
+{
+	struct route_item *r;
+
+	frr_each (routes, &routes_head, r)
+		if (r->p.family == AF_INET6 && r->nhg[XDPFWD_SRC_ZEBRA])
+			zebra_mark_route(r);
+}
+
+/*
+ * The trie is full and failed's prefix is not in it: its packets would take
+ * a covering route's nexthop.  Every entry goes to the kernel group, the
+ * covers of failed first (they are the ones answering for its packets).
+ */
+static void fib6_go_off(struct route_item *failed, int err)
+{
+	struct route_item key = {}, *r;
+	uint32_t suppressed;
+
+	fib6_off = true;
+	failures++;
+	for (int len = failed->p.prefixlen - 1; len >= 0; len--) {
+		prefix_copy(&key.p, &failed->p);
+		key.p.prefixlen = len;
+		apply_mask(&key.p);
+		r = routes_find(&routes_head, &key);
+		if (r && (r->flags & RF_IN_TRIE) &&
+		    fib6_write(&r->p, XDPFWD_NHG_ID_KERNEL, BPF_EXIST))
+			fib6_remove(r);
+	}
+	frr_each (routes, &routes_head, r) {
+		if (!(r->flags & RF_IN_TRIE))
+			continue;
+		/* cannot rewrite it: out, its covers pass to the kernel too */
+		if (fib6_write(&r->p, XDPFWD_NHG_ID_KERNEL, BPF_EXIST))
+			fib6_remove(r);
+	}
+	if (rlog_ok(&rl_fib6, &suppressed))
+		zlog_warn("xdpfwd: IPv6 FIB full (%u entries, module argument fib6=N) adding %pFX (%s): IPv6 fast path off, all IPv6 left to the kernel until the %u prefixes fit (%u similar messages suppressed)",
+			  xdpfwd_cfg.fib6_routes, &failed->p, strerror(-err),
+			  fib6_wanted, suppressed);
+	fib6_remark_all();
+}
+
+static void fib6_on_run(struct thread *t)
+{
+	struct route_item *r;
+	int ret;
+
+	if (!fib6_off || fib6_wanted > xdpfwd_cfg.fib6_routes)
+		return;
+	/* every wanted prefix in, still passing to the kernel ... */
+	frr_each (routes, &routes_head, r) {
+		if (r->p.family != AF_INET6 || !r->installed ||
+		    (r->flags & RF_IN_TRIE))
+			continue;
+		ret = fib6_write(&r->p, XDPFWD_NHG_ID_KERNEL, BPF_NOEXIST);
+		if (ret && ret != -EEXIST)
+			return; /* still no room: tried again on a delete */
+		r->flags |= RF_IN_TRIE;
+		fib6_count++;
+	}
+	/* ... then, longest-prefix match being exact again, the real groups */
+	fib6_off = false;
+	frr_each (routes, &routes_head, r) {
+		if (!(r->flags & RF_IN_TRIE))
+			continue;
+		ret = fib6_write(&r->p, r->installed, BPF_EXIST);
+		if (ret) {
+			fib6_remove(r);
+			fib6_go_off(r, ret);
+			return;
+		}
+	}
+	zlog_notice("xdpfwd: IPv6 fast path back on: %u prefixes in the IPv6 FIB (%u entries)",
+		    fib6_count, xdpfwd_cfg.fib6_routes);
+	fib6_remark_all();
+}
+
+static int fib6_program(struct route_item *r, uint16_t nhg)
+{
+	int ret;
+
+	if (!nhg) {
+		fib6_remove(r);
+		/* fib6_wanted still counts r */
+		if (fib6_off && fib6_wanted - 1 <= xdpfwd_cfg.fib6_routes)
+			thread_add_timer_msec(xdpfwd_master, fib6_on_run, NULL,
+					      1000, &t_fib6_on);
+		return 0;
+	}
+	if (r->flags & RF_IN_TRIE) {
+		ret = fib6_write(&r->p, fib6_off ? XDPFWD_NHG_ID_KERNEL : nhg,
+				 BPF_EXIST);
+		if (ret) {
+			/* the old group must not stay: out, and the fast path
+			 * off so that no cover answers for it
+			 */
+			fib6_remove(r);
+			if (!fib6_off)
+				fib6_go_off(r, ret);
+		}
+		return 0;
+	}
+	ret = fib6_write(&r->p, fib6_off ? XDPFWD_NHG_ID_KERNEL : nhg,
+			 BPF_NOEXIST);
+	if (ret == 0) {
+		r->flags |= RF_IN_TRIE;
+		fib6_count++;
+	} else if (!fib6_off)
+		fib6_go_off(r, ret);
+	return 0;
+}
+
+/*
+ * Program the FIB for r's new effective group (0: remove).  Never leaves a
+ * state where r's packets take another route's nexthop: what does not fit
+ * passes to the kernel (see the top of this file).
+ */
+static int fib_program(struct route_item *r, uint16_t nhg)
+{
+	if (r->p.family == AF_INET)
+		return fib4_program(r, nhg);
+	if (nhg && !r->installed)
+		fib6_wanted++;
+	fib6_program(r, nhg);
+	if (!nhg && r->installed)
+		fib6_wanted--;
+	return 0;
+}
+
+/* Does r's traffic take the fast path (whatever its group's type)? */
+static bool route_in_fast_path(const struct route_item *r)
+{
+	if (r->p.family == AF_INET)
+		return r->p.prefixlen < 24 ||
+		       !fib4_degraded(fib4, p4_addr(&r->p));
+	return !fib6_off && (r->flags & RF_IN_TRIE);
 }
 
 static uint16_t effective_nhg(const struct route_item *r)
@@ -131,6 +406,15 @@ static uint16_t effective_nhg(const struct route_item *r)
 	if (r->nhg[XDPFWD_SRC_CONNECTED])
 		return r->nhg[XDPFWD_SRC_CONNECTED];
 	return r->nhg[XDPFWD_SRC_ZEBRA];
+}
+
+static enum xdpfwd_route_src effective_src(const struct route_item *r)
+{
+	if (r->nhg[XDPFWD_SRC_LOCAL])
+		return XDPFWD_SRC_LOCAL;
+	if (r->nhg[XDPFWD_SRC_CONNECTED])
+		return XDPFWD_SRC_CONNECTED;
+	return XDPFWD_SRC_ZEBRA;
 }
 
 static int nhg_for_update(const struct xdpfwd_route_update *u)
@@ -152,6 +436,34 @@ static int nhg_for_update(const struct xdpfwd_route_update *u)
 	return xdpfwd_nhg_get(u->nh, u->nh_count);
 }
 
+static bool nhg_is_offloaded(uint16_t id)
+{
+	return id == XDPFWD_NHG_ID_BLACKHOLE ||
+	       (id >= XDPFWD_NHG_ID_FIRST_DYNAMIC && xdpfwd_nhg_offloadable(id));
+}
+
+/*
+ * What zebra's entry for r should say: zebra's route is what the FIB has,
+ * its group is one the fast path forwards with, and the prefix fits.
+ */
+static bool route_offloaded(const struct route_item *r)
+{
+	return r->nhg[XDPFWD_SRC_ZEBRA] &&
+	       r->installed == r->nhg[XDPFWD_SRC_ZEBRA] &&
+	       nhg_is_offloaded(r->installed) && route_in_fast_path(r);
+}
+
+static void re_set_offload(struct route_entry *re, bool ok)
+{
+	if (ok) {
+		SET_FLAG(re->flags, ZEBRA_FLAG_OFFLOADED);
+		UNSET_FLAG(re->flags, ZEBRA_FLAG_OFFLOAD_FAILED);
+	} else {
+		UNSET_FLAG(re->flags, ZEBRA_FLAG_OFFLOADED);
+		SET_FLAG(re->flags, ZEBRA_FLAG_OFFLOAD_FAILED);
+	}
+}
+
 /* Mark zebra's route entry, found by its dplane sequence as zebra itself
  * does when it processes results (zebra_rib.c).  Main pthread only.
  */
@@ -171,34 +483,123 @@ static void zebra_mark_offload(const struct xdpfwd_route_update *u, bool ok)
 	RNODE_FOREACH_RE (rn, re) {
 		if (re->dplane_sequence != u->seq)
 			continue;
-		if (ok) {
-			SET_FLAG(re->flags, ZEBRA_FLAG_OFFLOADED);
-			UNSET_FLAG(re->flags, ZEBRA_FLAG_OFFLOAD_FAILED);
-		} else {
-			UNSET_FLAG(re->flags, ZEBRA_FLAG_OFFLOADED);
-			SET_FLAG(re->flags, ZEBRA_FLAG_OFFLOAD_FAILED);
-		}
+		re_set_offload(re, ok);
 		break;
 	}
 	route_unlock_node(rn);
 }
 
-static bool nhg_is_offloaded(uint16_t id)
+/* Mark zebra's selected entry for r's prefix (main table) as r says. */
+static void zebra_mark_route(const struct route_item *r)
 {
-	return id == XDPFWD_NHG_ID_BLACKHOLE ||
-	       (id >= XDPFWD_NHG_ID_FIRST_DYNAMIC && xdpfwd_nhg_offloadable(id));
+	struct route_table *table;
+	struct route_node *rn;
+	rib_dest_t *dest;
+
+	table = zebra_vrf_table(family2afi(r->p.family), SAFI_UNICAST,
+				VRF_DEFAULT);
+	if (!table)
+		return;
+	rn = srcdest_rnode_lookup(table, &r->p, NULL);
+	if (!rn)
+		return;
+	dest = rib_dest_from_rnode(rn);
+	if (dest && dest->selected_fib)
+		re_set_offload(dest->selected_fib, route_offloaded(r));
+	route_unlock_node(rn);
+}
+
+/*
+ * A /24 was degraded or restored: its /24 route and the longer ones change.
+ * A newly degraded /24 has no long route but the one being added, which
+ * its caller marks, so only the /24 route is looked up then.
+ */
+static void fib4_notify(uint32_t idx24, bool degraded, void *arg)
+{
+	struct route_item key = {}, *r;
+	uint8_t maxlen = degraded ? 24 : 32;
+
+	key.p.family = AF_INET;
+	for (uint8_t len = 24; len <= maxlen; len++) {
+		for (uint32_t k = 0; k < (1u << (len - 24)); k++) {
+			key.p.prefixlen = len;
+			key.p.u.prefix4.s_addr =
+				htonl((idx24 << 8) | (k << (32 - len)));
+			r = routes_find(&routes_head, &key);
+			if (r && r->nhg[XDPFWD_SRC_ZEBRA])
+				zebra_mark_route(r);
+		}
+	}
+	if (IS_XDPFWD_DEBUG(ROUTES))
+		zlog_debug("xdpfwd: /24 %u.%u.%u.0 %s", idx24 >> 16,
+			   (idx24 >> 8) & 0xff, idx24 & 0xff,
+			   degraded ? "degraded to the kernel" : "restored");
+}
+
+/* ---- retries of zebra routes that got no nexthop group ---- */
+
+static void retry_forget(const struct prefix *p)
+{
+	struct retry_item key = { .p = *p }, *ri;
+
+	ri = retries_find(&retries_head, &key);
+	if (!ri)
+		return;
+	retries_del(&retries_head, ri);
+	XFREE(MTYPE_XDPFWD_RETRY, ri->u);
+	XFREE(MTYPE_XDPFWD_RETRY, ri);
+}
+
+static void retry_run(struct thread *t);
+
+static void retry_keep(const struct xdpfwd_route_update *u,
+		       const struct prefix *p)
+{
+	size_t sz = sizeof(*u) + u->nh_count * sizeof(u->nh[0]);
+	struct retry_item *ri = XCALLOC(MTYPE_XDPFWD_RETRY, sizeof(*ri));
+
+	retry_forget(p);
+	ri->p = *p;
+	ri->u = XMALLOC(MTYPE_XDPFWD_RETRY, sz);
+	memcpy(ri->u, u, sz);
+	retries_add(&retries_head, ri);
+	thread_add_timer(xdpfwd_master, retry_run, NULL, 5, &t_retry);
+}
+
+/* Groups may have been freed since: try again, a bounded number per run. */
+static void retry_run(struct thread *t)
+{
+	struct retry_item *ri;
+	unsigned int n = 0;
+
+	frr_each_safe (retries, &retries_head, ri) {
+		struct xdpfwd_route_update *u = ri->u;
+
+		if (n++ == 1000)
+			break;
+		retries_del(&retries_head, ri);
+		XFREE(MTYPE_XDPFWD_RETRY, ri);
+		xdpfwd_route_apply(u); /* keeps a new copy if it fails again */
+		XFREE(MTYPE_XDPFWD_RETRY, u);
+	}
+	if (retries_count(&retries_head))
+		thread_add_timer(xdpfwd_master, retry_run, NULL, 5, &t_retry);
 }
 
 int xdpfwd_route_apply(const struct xdpfwd_route_update *u)
 {
 	struct route_item key = {}, *r;
 	uint16_t old, eff;
+	uint32_t suppressed;
+	bool nhg_fail = false;
 	int nhg, err = 0;
 
 	if (!fib4)
 		return -ENOENT;
 	prefix_copy(&key.p, &u->prefix);
 	apply_mask(&key.p);
+	if (u->src == XDPFWD_SRC_ZEBRA && retries_count(&retries_head))
+		retry_forget(&key.p); /* superseded by this update */
 	r = routes_find(&routes_head, &key);
 	if (!r && u->is_delete)
 		return 0;
@@ -206,10 +607,14 @@ int xdpfwd_route_apply(const struct xdpfwd_route_update *u)
 	nhg = nhg_for_update(u);
 	if (nhg < 0) {
 		/* no room for its group: the kernel keeps forwarding it */
-		zlog_warn("xdpfwd: %pFX: no nexthop group (%s), left to the kernel",
-			  &key.p, strerror(-nhg));
+		if (rlog_ok(&rl_nhg, &suppressed))
+			zlog_warn("xdpfwd: %pFX: no nexthop group or adjacency left (%s): left to the kernel, retried later (%u similar messages suppressed)",
+				  &key.p, strerror(-nhg), suppressed);
 		failures++;
 		nhg = XDPFWD_NHG_ID_KERNEL;
+		nhg_fail = true;
+		if (u->src == XDPFWD_SRC_ZEBRA)
+			retry_keep(u, &key.p);
 	}
 	if (!r) {
 		r = XCALLOC(MTYPE_XDPFWD_ROUTE, sizeof(*r));
@@ -218,23 +623,32 @@ int xdpfwd_route_apply(const struct xdpfwd_route_update *u)
 	}
 	old = r->nhg[u->src];
 	r->nhg[u->src] = nhg;
+	if (u->src == XDPFWD_SRC_ZEBRA) {
+		if (!old && nhg)
+			zebra_routes++;
+		else if (old && !nhg)
+			zebra_routes--;
+		if ((r->flags & RF_NHG_FAIL) && !nhg_fail)
+			nhg_fallbacks--;
+		else if (!(r->flags & RF_NHG_FAIL) && nhg_fail)
+			nhg_fallbacks++;
+		if (nhg_fail)
+			r->flags |= RF_NHG_FAIL;
+		else
+			r->flags &= ~RF_NHG_FAIL;
+	}
 	eff = effective_nhg(r);
 
 	if (eff != r->installed) {
-		err = fib_program(&r->p, eff);
-		if (err && eff) {
-			/* Not installed: make sure the old entry does not
-			 * stay behind with a stale nexthop.
-			 */
-			flog_err(EC_LIB_DEVELOPMENT,
-				 "xdpfwd: %pFX: programming the FIB failed: %s; left to the kernel",
-				 &r->p, strerror(-err));
+		err = fib_program(r, eff);
+		if (err) {
 			failures++;
-			if (r->installed)
-				fib_program(&r->p, 0);
-			r->installed = 0;
-		} else
-			r->installed = eff;
+			if (rlog_ok(&rl_err, &suppressed))
+				flog_err(EC_LIB_DEVELOPMENT,
+					 "xdpfwd: %pFX: programming the FIB: %s (%u similar messages suppressed)",
+					 &r->p, strerror(-err), suppressed);
+		}
+		r->installed = eff;
 	}
 	/* after the FIB moved on; the same group again was re-referenced by
 	 * nhg_for_update, so this put balances it
@@ -248,8 +662,7 @@ int xdpfwd_route_apply(const struct xdpfwd_route_update *u)
 			   old, nhg, err ? " (failed)" : "");
 
 	if (u->src == XDPFWD_SRC_ZEBRA && !u->is_delete)
-		zebra_mark_offload(u, !err && r->installed == nhg &&
-					      nhg_is_offloaded(nhg));
+		zebra_mark_offload(u, !err && route_offloaded(r));
 
 	if (!effective_nhg(r)) {
 		routes_del(&routes_head, r);
@@ -265,39 +678,107 @@ void xdpfwd_routes_refresh_offload(void)
 {
 	struct route_item *r;
 
-	frr_each (routes, &routes_head, r) {
-		struct xdpfwd_route_update u = {};
-		struct route_table *table;
-		struct route_node *rn;
-		rib_dest_t *dest;
+	frr_each (routes, &routes_head, r)
+		if (r->nhg[XDPFWD_SRC_ZEBRA])
+			zebra_mark_route(r);
+}
 
-		if (!r->nhg[XDPFWD_SRC_ZEBRA])
-			continue;
-		u.afi = family2afi(r->p.family);
-		u.safi = SAFI_UNICAST;
-		table = zebra_vrf_table(u.afi, u.safi, VRF_DEFAULT);
-		if (!table)
-			continue;
-		rn = srcdest_rnode_lookup(table, &r->p, NULL);
-		if (!rn)
-			continue;
-		dest = rib_dest_from_rnode(rn);
-		if (dest && dest->selected_fib) {
-			struct route_entry *re = dest->selected_fib;
-			bool ok = r->installed == r->nhg[XDPFWD_SRC_ZEBRA] &&
-				  nhg_is_offloaded(r->installed);
+/* ---- state for the audit (xdpfwd_audit.c) ---- */
 
-			if (ok) {
-				SET_FLAG(re->flags, ZEBRA_FLAG_OFFLOADED);
-				UNSET_FLAG(re->flags, ZEBRA_FLAG_OFFLOAD_FAILED);
-			} else {
-				UNSET_FLAG(re->flags, ZEBRA_FLAG_OFFLOADED);
-				SET_FLAG(re->flags, ZEBRA_FLAG_OFFLOAD_FAILED);
-			}
-		}
-		route_unlock_node(rn);
+static struct route_item *route_lookup(const struct prefix *p)
+{
+	struct route_item key = {};
+
+	prefix_copy(&key.p, p);
+	apply_mask(&key.p);
+	return routes_find(&routes_head, &key);
+}
+
+int xdpfwd_route_state(const struct prefix *p, struct xdpfwd_route_state *st)
+{
+	struct route_item *r = route_lookup(p);
+
+	memset(st, 0, sizeof(*st));
+	if (!r)
+		return -ENOENT;
+	memcpy(st->nhg, r->nhg, sizeof(st->nhg));
+	st->installed = r->installed;
+	st->src = effective_src(r);
+	st->in_fast_path = route_in_fast_path(r);
+	st->offloaded = route_offloaded(r);
+	st->nhg_fallback = r->flags & RF_NHG_FAIL;
+	return 0;
+}
+
+/*
+ * What the datapath's map gives for r's prefix, against the group the
+ * plugin installed: 0 consistent, -EIO not, -ENOENT not in the map.
+ */
+int xdpfwd_route_map_check(const struct prefix *p, uint32_t *seen)
+{
+	const struct route_item *r = route_lookup(p);
+	uint16_t v4 = 0;
+	int ret;
+
+	*seen = 0;
+	if (!r || !r->installed)
+		return -ENOENT;
+	if (p->family == AF_INET) {
+		ret = fib4_verify(fib4, p4_addr(&r->p), r->p.prefixlen, &v4);
+		*seen = v4;
+		if (!ret && !fib4_degraded(fib4, p4_addr(&r->p)) &&
+		    (fib4_get(fib4, p4_addr(&r->p), r->p.prefixlen, &v4) ||
+		     v4 != r->installed))
+			ret = -EIO; /* the builder has another group */
+		return ret;
+	} else {
+		struct xdpfwd_fib6_key key = { .prefixlen = r->p.prefixlen };
+		xdpfwd_fib6_val val = 0;
+		uint32_t want = fib6_off ? XDPFWD_NHG_ID_KERNEL : r->installed;
+
+		if (!(r->flags & RF_IN_TRIE))
+			return fib6_off ? 0 : -ENOENT;
+		/* longest match up to the prefix's own length: itself */
+		memcpy(key.addr, &r->p.u.prefix6, 16);
+		if (bpf_map_lookup_elem(xdpfwd_dp.fd_fib6, &key, &val) < 0)
+			return -ENOENT;
+		*seen = val;
+		return val == want ? 0 : -EIO;
 	}
 }
+
+uint32_t xdpfwd_route_zebra_count(void)
+{
+	return zebra_routes;
+}
+
+void xdpfwd_routes_walk(void (*cb)(const struct prefix *p,
+				   const uint16_t *nhg, void *arg),
+			void *arg)
+{
+	struct route_item *r;
+
+	frr_each (routes, &routes_head, r)
+		cb(&r->p, r->nhg, arg);
+}
+
+void xdpfwd_routes_capacity(struct xdpfwd_capacity *c)
+{
+	memset(c, 0, sizeof(*c));
+	if (!fib4)
+		return;
+	c->tbl8_used = fib4_tbl8_used(fib4);
+	c->degraded24 = fib4_degraded_count(fib4);
+	c->degraded_routes = fib4_degraded_routes(fib4);
+	c->fib6_off = fib6_off;
+	c->fib6_wanted = fib6_wanted;
+	c->fib6_missing = fib6_wanted > fib6_count ? fib6_wanted - fib6_count
+						   : 0;
+	c->nhg_fallbacks = nhg_fallbacks;
+	c->retries = retries_count(&retries_head);
+}
+
+/* ---- show ---- */
 
 static const char *nhg_type_str(uint16_t id)
 {
@@ -322,20 +803,12 @@ static const char *const src_names[] = {
 	[XDPFWD_SRC_LOCAL] = "local",
 };
 
-static enum xdpfwd_route_src effective_src(const struct route_item *r)
-{
-	if (r->nhg[XDPFWD_SRC_LOCAL])
-		return XDPFWD_SRC_LOCAL;
-	if (r->nhg[XDPFWD_SRC_CONNECTED])
-		return XDPFWD_SRC_CONNECTED;
-	return XDPFWD_SRC_ZEBRA;
-}
-
 static void route_show_one(struct vty *vty, const struct route_item *r,
 			   json_object *arr)
 {
 	uint16_t id = r->installed;
-	bool offloaded = nhg_is_offloaded(id);
+	bool fast = route_in_fast_path(r);
+	bool offloaded = nhg_is_offloaded(id) && fast;
 
 	if (arr) {
 		json_object *o = json_object_new_object();
@@ -346,13 +819,19 @@ static void route_show_one(struct vty *vty, const struct route_item *r,
 		json_object_string_add(o, "source",
 				       src_names[effective_src(r)]);
 		json_object_boolean_add(o, "offloaded", offloaded);
+		if (!fast)
+			json_object_string_add(o, "kernelPath",
+					       r->p.family == AF_INET
+						       ? "tbl8 full: /24 degraded"
+						       : "IPv6 FIB full");
 		if (id >= XDPFWD_NHG_ID_FIRST_DYNAMIC)
 			xdpfwd_nhg_describe(id, vty, o);
 		json_object_array_add(arr, o);
 		return;
 	}
-	vty_out(vty, "%pFX %s, group %u, %s%s\n", &r->p, nhg_type_str(id), id,
-		src_names[effective_src(r)], offloaded ? ", offloaded" : "");
+	vty_out(vty, "%pFX %s, group %u, %s%s%s\n", &r->p, nhg_type_str(id), id,
+		src_names[effective_src(r)], offloaded ? ", offloaded" : "",
+		fast ? "" : ", kernel path (table full)");
 	if (id >= XDPFWD_NHG_ID_FIRST_DYNAMIC)
 		xdpfwd_nhg_describe(id, vty, NULL);
 }

@@ -23,6 +23,7 @@
 #include "zebra/debug.h"
 
 #include "xdpfwd.h"
+#include "xdpfwd_audit.h"
 
 #include "plugin/xdpfwd_vty_clippy.c"
 
@@ -144,6 +145,7 @@ DEFPY(show_xdpfwd, show_xdpfwd_cmd, "show xdpfwd [json$json]",
 	json_object_int_add(maps, "nexthopGroups", xdpfwd_nhg_count());
 	json_object_int_add(maps, "adjacencies", xdpfwd_adj_count());
 	json_object_int_add(maps, "neighbors", xdpfwd_neigh_count());
+	xdpfwd_capacity_json(maps);
 	json_object_object_add(j, "maps", maps);
 	json_object_int_add(j, "programmingFailures", xdpfwd_route_failures());
 	json_object_int_add(j, "netlinkResyncs", xdpfwd_netlink_resyncs());
@@ -382,6 +384,7 @@ void xdpfwd_vty_init(void)
 	install_element(VIEW_NODE, &show_xdpfwd_nexthops_cmd);
 	install_element(VIEW_NODE, &show_xdpfwd_neighbors_cmd);
 	install_element(VIEW_NODE, &show_xdpfwd_counters_cmd);
+	xdpfwd_audit_init();
 	install_element(ENABLE_NODE, &debug_xdpfwd_cmd);
 	install_element(CONFIG_NODE, &debug_xdpfwd_cmd);
 }

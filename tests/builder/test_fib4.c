@@ -3,6 +3,9 @@
  * Unit tests for the IPv4 DIR-24-8 builder (plugin/fib4.c) on calloc'd
  * tables: table-driven cases, a concurrent reader, and randomized route
  * sets compared with a naive longest-prefix match over a plain list.
+ * With too few tbl8 groups, the expected result for an address in a /24
+ * that needs a group and has none ("degraded") is a pass to the kernel
+ * (XDPFWD_NHG_ID_KERNEL), never the covering route's nexthop.
  *
  * Environment: FIB4_SEED (random seed, printed), FIB4_ROUTES (routes per
  * random run, default 5000; smaller under valgrind).
@@ -236,15 +239,41 @@ static void walk_cb(uint32_t prefix, uint8_t len, uint16_t nhg, void *arg)
 		w->bad++;
 }
 
+/*
+ * The naive answer, or a pass to the kernel when addr's /24 is degraded;
+ * a /24 may only be degraded if the reference has a route longer than /24
+ * in it (checked for the first few degraded addresses: it is a list scan).
+ */
 static unsigned int check_addr(const struct tables *t, const struct ref *ref,
 			       uint32_t addr, unsigned int bad)
 {
-	uint16_t got = fib4_lookup(t->f, addr), want = ref_lookup(ref, addr);
+	static unsigned int scans;
+	bool dg = fib4_degraded(t->f, addr);
+	uint16_t got = fib4_lookup(t->f, addr);
+	uint16_t want = dg ? XDPFWD_NHG_ID_KERNEL : ref_lookup(ref, addr);
 
+	if (dg && scans++ % 64 == 0 && !ref_has_long(ref, addr)) {
+		if (bad < 5)
+			printf("# %s degraded without a route longer than /24\n",
+			       fmt_pfx(addr, 32));
+		return 1;
+	}
 	if (got != want && bad < 5)
-		printf("# lookup %s: got %u, expected %u\n", fmt_pfx(addr, 32),
-		       got, want);
+		printf("# lookup %s: got %u, expected %u%s\n",
+		       fmt_pfx(addr, 32), got, want, dg ? " (degraded)" : "");
 	return got != want;
+}
+
+/* routes longer than /24 of the reference whose /24 is degraded */
+static unsigned int ref_degraded_routes(const struct tables *t,
+					const struct ref *ref)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < ref->n; i++)
+		if (ref->r[i].len > 24 && fib4_degraded(t->f, ref->r[i].prefix))
+			n++;
+	return n;
 }
 
 /*
@@ -260,7 +289,10 @@ static bool check_tables(const struct tables *t, const struct ref *ref,
 	struct walk_ctx w = { .ref = ref };
 	unsigned int i, bad = 0;
 	uint32_t addr, first, last;
-	uint16_t nhg;
+	uint16_t nhg, seen;
+	unsigned int needed = ref_groups_needed(ref);
+	unsigned int used = fib4_tbl8_used(t->f);
+	unsigned int dg = fib4_degraded_count(t->f);
 
 	for (i = 0; i < n_random; i++) {
 		addr = rnd();
@@ -282,6 +314,12 @@ static bool check_tables(const struct tables *t, const struct ref *ref,
 				       fmt_pfx(first, ref->r[i].len));
 			bad++;
 		}
+		if (fib4_verify(t->f, first, ref->r[i].len, &seen)) {
+			if (bad < 5)
+				printf("# verify %s failed (%u)\n",
+				       fmt_pfx(first, ref->r[i].len), seen);
+			bad++;
+		}
 	}
 	fib4_walk(t->f, walk_cb, &w);
 	if (w.bad || w.n != ref->n || fib4_count(t->f) != ref->n) {
@@ -289,9 +327,21 @@ static bool check_tables(const struct tables *t, const struct ref *ref,
 		       w.n, w.bad, fib4_count(t->f), ref->n);
 		bad++;
 	}
-	if (fib4_tbl8_used(t->f) != ref_groups_needed(ref)) {
-		printf("# %u tbl8 groups used, %u /24s need one\n",
-		       fib4_tbl8_used(t->f), ref_groups_needed(ref));
+	/* every /24 with long routes has a group or is degraded */
+	if (used + dg != needed) {
+		printf("# %u tbl8 groups used + %u degraded /24s, %u /24s need a group\n",
+		       used, dg, needed);
+		bad++;
+	}
+	/* degraded only for lack of groups (or waiting for fib4_restore) */
+	if (fib4_restore_pending(t->f) != (dg && used < t->groups)) {
+		printf("# restore pending %d with %u degraded, %u/%u groups used\n",
+		       fib4_restore_pending(t->f), dg, used, t->groups);
+		bad++;
+	}
+	if (fib4_degraded_routes(t->f) != ref_degraded_routes(t, ref)) {
+		printf("# %u routes in degraded /24s, reference %u\n",
+		       fib4_degraded_routes(t->f), ref_degraded_routes(t, ref));
 		bad++;
 	}
 	return !bad;
@@ -309,6 +359,8 @@ enum op_kind {
 	OP_USED,   /* val: tbl8 groups in use */
 	OP_RAW24,  /* arg address, val: raw tbl24 entry */
 	OP_RAW8,   /* arg group number, val: all 256 entries of the group */
+	OP_DG,	   /* val: degraded /24s */
+	OP_RESTORE, /* val: max /24s to restore, rc: restored */
 };
 
 struct op {
@@ -321,7 +373,7 @@ struct op {
 struct fib_case {
 	const char *desc;
 	uint32_t groups; /* 0: 64 */
-	struct op ops[24];
+	struct op ops[32];
 };
 
 #define ADD(p, n) { OP_ADD, p, n, 0 }
@@ -336,6 +388,10 @@ struct fib_case {
 #define RAW24(a, v) { OP_RAW24, a, v, 0 }
 #define RAW8(g, v) { OP_RAW8, g, v, 0 }
 #define EXT(g) (XDPFWD_FIB4_EXT | (g))
+#define ADD_DG(p, n) { OP_ADD, p, n, FIB4_DEGRADED }
+#define DG(n) { OP_DG, NULL, n, 0 }
+#define RESTORE(max, n) { OP_RESTORE, NULL, max, n }
+#define KRN XDPFWD_NHG_ID_KERNEL
 
 static const struct fib_case fib_cases[] = {
 	{ "empty table: every lookup misses",
@@ -436,16 +492,41 @@ static const struct fib_case fib_cases[] = {
 	    RAW24("10.0.2.0", EXT(1)), RAW8("0", 1), ADD("10.0.3.0/25", 5),
 	    RAW24("10.0.3.0", EXT(0)), LK("10.0.3.0", 5), LK("10.0.3.128", 1),
 	    LK("10.0.2.0", 4), LK("10.0.1.0", 1), USED(2) } },
-	{ "-ENOSPC with one tbl8 group leaves state intact",
+	{ "no tbl8 group: the /24 passes to the kernel, never to the cover",
 	  1,
 	  { ADD("10.0.0.0/8", 1), ADD("10.1.1.0/25", 2),
-	    ADD_RC("10.1.2.0/25", 3, -ENOSPC), LK("10.1.2.1", 1),
-	    GET_RC("10.1.2.0/25", -ENOENT), COUNT(2), USED(1),
-	    RAW24("10.1.2.0", 1), ADD("10.1.1.128/26", 4),
-	    ADD("10.1.1.0/25", 6), ADD("10.1.2.0/24", 7), LK("10.1.2.1", 7),
-	    DEL("10.1.1.0/25"), DEL("10.1.1.128/26"), USED(0),
-	    ADD("10.1.2.0/25", 3), LK("10.1.2.1", 3), LK("10.1.2.129", 7),
-	    USED(1) } },
+	    ADD_DG("10.1.2.0/25", 3), LK("10.1.2.1", KRN),
+	    LK("10.1.2.200", KRN), LK("10.1.3.1", 1), LK("10.1.1.1", 2),
+	    GET("10.1.2.0/25", 3), COUNT(3), USED(1), DG(1),
+	    RAW24("10.1.2.0", KRN), ADD_DG("10.1.2.128/26", 4),
+	    ADD_DG("10.1.2.0/25", 5), ADD("10.1.2.0/24", 7),
+	    RAW24("10.1.2.0", KRN), ADD("10.0.0.0/8", 8), LK("10.1.2.1", KRN),
+	    DEL("10.1.2.0/25"), LK("10.1.2.1", KRN), DEL("10.1.2.128/26"),
+	    DG(0), RAW24("10.1.2.0", 7), LK("10.1.2.130", 7), USED(1) } },
+	{ "degraded /24 without a cover reverts to no route",
+	  1,
+	  { ADD("10.1.1.0/25", 2), ADD_DG("10.1.2.0/25", 3),
+	    ADD_DG("10.1.2.0/32", 4), RAW24("10.1.2.0", KRN),
+	    DEL("10.1.2.0/25"), LK("10.1.2.0", KRN), LK("10.1.2.9", KRN),
+	    DEL("10.1.2.0/32"), RAW24("10.1.2.0", 0), DG(0), COUNT(1) } },
+	{ "a freed group restores the oldest degraded /24 (fib4_restore)",
+	  1,
+	  { ADD("10.0.0.0/8", 1), ADD("10.1.1.0/25", 2),
+	    ADD_DG("10.1.2.0/25", 3), ADD_DG("10.1.2.192/26", 6),
+	    ADD_DG("10.1.3.0/26", 5), DG(2), RESTORE(8, 0),
+	    DEL("10.1.1.0/25"), USED(0), RAW24("10.1.2.0", KRN),
+	    RAW24("10.1.1.0", 1), RESTORE(8, 1), DG(1), USED(1),
+	    RAW24("10.1.2.0", EXT(0)), LK("10.1.2.1", 3), LK("10.1.2.129", 1),
+	    LK("10.1.2.200", 6), LK("10.1.3.1", KRN), LK("10.1.3.200", KRN),
+	    ADD_DG("10.1.4.0/30", 7), LK("10.1.4.1", KRN), COUNT(5) } },
+	{ "short routes written under a degraded /24 show after restore",
+	  1,
+	  { ADD("10.1.1.0/25", 2), ADD_DG("10.1.2.0/25", 3),
+	    ADD("10.1.0.0/16", 9), LK("10.1.2.200", KRN), LK("10.1.3.1", 9),
+	    ADD("10.1.2.0/24", 4), LK("10.1.2.200", KRN), DEL("10.1.1.0/25"),
+	    RESTORE(1, 1), LK("10.1.2.200", 4), LK("10.1.2.1", 3),
+	    DEL("10.1.2.0/24"), LK("10.1.2.200", 9), DEL("10.1.2.0/25"),
+	    RAW24("10.1.2.0", 9), USED(0), DG(0) } },
 	{ "invalid arguments",
 	  0,
 	  { ADD_RC("10.0.0.0/33", 1, -EINVAL), ADD_RC("10.0.0.0/8", 0, -EINVAL),
@@ -485,7 +566,7 @@ static bool run_case(const struct fib_case *c)
 		switch (op->op) {
 		case OP_ADD:
 			rc = fib4_add(t.f, prefix, len, op->val);
-			if (rc == 0)
+			if (rc >= 0)
 				ref_add(&ref, prefix, len, op->val);
 			break;
 		case OP_DEL:
@@ -541,6 +622,16 @@ static bool run_case(const struct fib_case *c)
 				       op->val);
 				ok = false;
 			}
+			break;
+		case OP_DG:
+			if (fib4_degraded_count(t.f) != (uint32_t)op->val) {
+				printf("# %u degraded /24s, expected %d\n",
+				       fib4_degraded_count(t.f), op->val);
+				ok = false;
+			}
+			break;
+		case OP_RESTORE:
+			rc = fib4_restore(t.f, op->val);
 			break;
 		case OP_END:
 			break;
@@ -731,29 +822,34 @@ static uint16_t rand_nhg(void)
 }
 
 struct rand_stats {
-	unsigned int adds, replaces, dels, enospc, bad_rc;
+	unsigned int adds, replaces, dels, degraded, bad_rc;
 };
 
-/* add or replace, predicting -ENOSPC from the reference */
+/*
+ * Add or replace, predicting FIB4_DEGRADED: a route longer than /24 whose
+ * /24 is degraded already, or needs a new group (no long route in the
+ * reference there yet) when every group is in use.
+ */
 static void rand_add(struct tables *t, struct ref *ref, uint32_t prefix,
 		     unsigned int len, struct rand_stats *st)
 {
 	uint16_t nhg = rand_nhg();
-	bool exists = ref_find(ref, prefix, len) >= 0;
-	bool full = len > 24 && !exists && !ref_has_long(ref, prefix) &&
-		    fib4_tbl8_used(t->f) == t->groups;
+	bool exists = ref_find(ref, prefix & mask_of(len), len) >= 0;
+	bool full = len > 24 &&
+		    (fib4_degraded(t->f, prefix) ||
+		     (!exists && !ref_has_long(ref, prefix) &&
+		      fib4_tbl8_used(t->f) == t->groups));
+	int want = full ? FIB4_DEGRADED : 0;
 	int rc = fib4_add(t->f, prefix, len, nhg);
 
-	if (rc != (full ? -ENOSPC : 0)) {
+	if (rc != want) {
 		if (st->bad_rc++ < 5)
 			printf("# add %s: %d, expected %d\n",
-			       fmt_pfx(prefix, len), rc, full ? -ENOSPC : 0);
+			       fmt_pfx(prefix, len), rc, want);
 		return;
 	}
-	if (rc) {
-		st->enospc++;
-		return;
-	}
+	if (rc)
+		st->degraded++;
 	ref_add(ref, prefix, len, nhg);
 	if (exists)
 		st->replaces++;
@@ -777,7 +873,7 @@ static void rand_del_idx(struct tables *t, struct ref *ref, unsigned int i,
 }
 
 static void random_run(const char *name, unsigned int n_routes,
-		       uint32_t groups, bool expect_enospc)
+		       uint32_t groups, bool expect_degraded)
 {
 	struct tables t = {};
 	struct ref ref = {};
@@ -799,8 +895,9 @@ static void random_run(const char *name, unsigned int n_routes,
 	rand_add(&t, &ref, 0, 0, &st);
 	rand_add(&t, &ref, hot[0] | 0x12345, 32, &st);
 	ok = !st.bad_rc && check_tables(&t, &ref, n_random, hot, N_HOT);
-	result(ok, "%s: %u routes inserted (%u replaced, %u -ENOSPC), %u tbl8 groups",
-	       name, ref.n, st.replaces, st.enospc, fib4_tbl8_used(t.f));
+	result(ok, "%s: %u routes inserted (%u replaced, %u degraded), %u tbl8 groups, %u degraded /24s",
+	       name, ref.n, st.replaces, st.degraded, fib4_tbl8_used(t.f),
+	       fib4_degraded_count(t.f));
 
 	/* phase 2: replace a third of them */
 	st.bad_rc = 0;
@@ -824,8 +921,10 @@ static void random_run(const char *name, unsigned int n_routes,
 			struct ref_route rr = ref.r[rnd() % ref.n];
 
 			rand_add(&t, &ref, rr.prefix, rr.len, &st);
-		} else if (r < 95) {
+		} else if (r < 93) {
 			rand_del_idx(&t, &ref, rnd() % ref.n, &st);
+		} else if (r < 95) {
+			fib4_restore(t.f, 1 + rnd() % 3);
 		} else {
 			rand_prefix(&ref, hot, &prefix, &len);
 			if (ref_find(&ref, prefix, len) < 0 &&
@@ -834,8 +933,8 @@ static void random_run(const char *name, unsigned int n_routes,
 		}
 	}
 	ok = !st.bad_rc && check_tables(&t, &ref, n_random, hot, N_HOT);
-	result(ok, "%s: mixed adds/replaces/deletes, %u routes left", name,
-	       ref.n);
+	result(ok, "%s: mixed adds/replaces/deletes/restores, %u routes left, %u degraded /24s",
+	       name, ref.n, fib4_degraded_count(t.f));
 
 	/* phase 4: delete half in random order */
 	st.bad_rc = 0;
@@ -845,6 +944,14 @@ static void random_run(const char *name, unsigned int n_routes,
 	result(ok, "%s: deleted half, %u routes left, %u tbl8 groups", name,
 	       ref.n, fib4_tbl8_used(t.f));
 
+	/* restore: every degraded /24 gets a group while groups are free */
+	fib4_restore(t.f, UINT32_MAX);
+	ok = check_tables(&t, &ref, n_random, hot, N_HOT) &&
+	     !fib4_restore_pending(t.f) &&
+	     (!fib4_degraded_count(t.f) || fib4_tbl8_used(t.f) == t.groups);
+	result(ok, "%s: restored, %u degraded /24s left, %u tbl8 groups", name,
+	       fib4_degraded_count(t.f), fib4_tbl8_used(t.f));
+
 	/* phase 5: delete everything; tables must be back to all zero */
 	st.bad_rc = 0;
 	while (ref.n)
@@ -853,15 +960,16 @@ static void random_run(const char *name, unsigned int n_routes,
 	for (i = 0; i < (1u << 24) && ok; i++)
 		if (t.tbl24[i >> 8].entry[i & 0xff])
 			ok = false;
-	ok = ok && fib4_count(t.f) == 0 && fib4_tbl8_used(t.f) == 0;
+	ok = ok && fib4_count(t.f) == 0 && fib4_tbl8_used(t.f) == 0 &&
+	     fib4_degraded_count(t.f) == 0 && fib4_degraded_routes(t.f) == 0;
 	result(ok, "%s: all deleted, tbl24 all zero, all %u tbl8 groups free",
 	       name, groups);
 
-	if (expect_enospc)
-		result(st.enospc > 0, "%s: -ENOSPC was hit (%u times)", name,
-		       st.enospc);
+	if (expect_degraded)
+		result(st.degraded > 0, "%s: /24s were degraded (%u adds)",
+		       name, st.degraded);
 	else
-		result(st.enospc == 0, "%s: no -ENOSPC with enough groups",
+		result(st.degraded == 0, "%s: nothing degraded with enough groups",
 		       name);
 
 	/* phase 6: refill and destroy with routes in place (no leak) */
