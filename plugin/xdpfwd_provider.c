@@ -14,6 +14,7 @@
 
 #include "lib/log.h"
 #include "lib/frr_pthread.h"
+#include "lib/monotime.h"
 #include "lib/nexthop.h"
 #include "lib/nexthop_group.h"
 #include "lib/json.h"
@@ -48,6 +49,8 @@ static struct thread *t_work;
 /* statistics: written by one thread each, read by the CLI */
 static _Atomic uint64_t st_queued, st_applied, st_skipped, st_nh_ops;
 static _Atomic uint64_t st_max_depth, st_depth;
+/* main pthread time spent applying, and the longest single event */
+static uint64_t st_apply_us, st_event_max_us;
 
 static void work_run(struct thread *t);
 
@@ -164,9 +167,18 @@ static bool ctx_wanted(struct zebra_dplane_ctx *ctx)
 	case DPLANE_OP_NH_INSTALL:
 	case DPLANE_OP_NH_UPDATE:
 	case DPLANE_OP_NH_DELETE:
-		/* Route contexts carry their resolved nexthops, which the
-		 * fast path deduplicates into its own groups; kernel
-		 * nexthop objects are not needed to follow them.
+		/*
+		 * Not needed to honour zebra's groups: a route context
+		 * carries the resolved nexthops of its group, weights
+		 * included (dplane_ctx_route_init copies re->nhe), and a
+		 * route whose nexthops change moves to another nhe and is
+		 * sent again.  Deduplicating by content gives one fast-path
+		 * group per distinct set of nexthops, as zebra shares nhes,
+		 * and the audit checks every route's group against re->nhe.
+		 * The exception: a protocol-owned group (ZAPI NHG: sharpd,
+		 * pbrd, EVPN-MH) replaced in place (rib_handle_nhg_replace),
+		 * which reaches the dplane as NH_UPDATE only; bgpd unicast,
+		 * ospfd, ospf6d and staticd do not use them in 8.4.
 		 */
 		st_nh_ops++;
 		return false;
@@ -230,11 +242,22 @@ static int xdpfwd_process(struct zebra_dplane_provider *p)
 }
 
 /* zebra main pthread */
+static void work_account(const struct timeval *start)
+{
+	uint64_t us = monotime_since(start, NULL);
+
+	st_apply_us += us;
+	if (us > st_event_max_us)
+		st_event_max_us = us;
+}
+
 static void work_run(struct thread *t)
 {
 	struct work_item *w;
 	unsigned int done = 0;
+	struct timeval start;
 
+	monotime(&start);
 	for (;;) {
 		pthread_mutex_lock(&wq_mtx);
 		if (done == XDPFWD_WORK_BATCH) {
@@ -242,14 +265,17 @@ static void work_run(struct thread *t)
 			pthread_mutex_unlock(&wq_mtx);
 			thread_add_event(zrouter.master, work_run, NULL, 0,
 					 &t_work);
+			work_account(&start);
 			return;
 		}
 		w = workq_pop(&wq);
 		if (!w)
 			wq_scheduled = false;
 		pthread_mutex_unlock(&wq_mtx);
-		if (!w)
+		if (!w) {
+			work_account(&start);
 			return;
+		}
 		xdpfwd_route_apply(&w->u);
 		XFREE(MTYPE_XDPFWD_WORK, w);
 		st_applied++;
@@ -301,6 +327,8 @@ void xdpfwd_provider_show(struct vty *vty, json_object *json)
 		json_object_int_add(o, "queueDepthMax", st_max_depth);
 		json_object_int_add(o, "otherTablesSkipped", st_skipped);
 		json_object_int_add(o, "nexthopOpsSeen", st_nh_ops);
+		json_object_int_add(o, "applyMs", st_apply_us / 1000);
+		json_object_int_add(o, "applyEventMaxUs", st_event_max_us);
 		json_object_object_add(json, "provider", o);
 		return;
 	}

@@ -566,21 +566,27 @@ static void retry_keep(const struct xdpfwd_route_update *u,
 	thread_add_timer(xdpfwd_master, retry_run, NULL, 5, &t_retry);
 }
 
-/* Groups may have been freed since: try again, a bounded number per run. */
+/*
+ * Groups may have been freed since: try again, a bounded number per run.
+ * Taken out of the hash first: applying one may add it back.
+ */
+#define RETRY_BATCH 1000
 static void retry_run(struct thread *t)
 {
+	struct xdpfwd_route_update *batch[RETRY_BATCH];
 	struct retry_item *ri;
 	unsigned int n = 0;
 
 	frr_each_safe (retries, &retries_head, ri) {
-		struct xdpfwd_route_update *u = ri->u;
-
-		if (n++ == 1000)
+		if (n == RETRY_BATCH)
 			break;
+		batch[n++] = ri->u;
 		retries_del(&retries_head, ri);
 		XFREE(MTYPE_XDPFWD_RETRY, ri);
-		xdpfwd_route_apply(u); /* keeps a new copy if it fails again */
-		XFREE(MTYPE_XDPFWD_RETRY, u);
+	}
+	for (unsigned int i = 0; i < n; i++) {
+		xdpfwd_route_apply(batch[i]); /* keeps a copy if it fails */
+		XFREE(MTYPE_XDPFWD_RETRY, batch[i]);
 	}
 	if (retries_count(&retries_head))
 		thread_add_timer(xdpfwd_master, retry_run, NULL, 5, &t_retry);
