@@ -146,6 +146,12 @@ def run(args) -> int:
             "dplane_max_during_load": load.dplane_max,
             "dplane_after": counters,
             "xdpfwd_provider": status["provider"],
+            "xdpfwd_apply_us_per_route": round(
+                status["provider"].get("applyMs", 0) * 1000 /
+                max(1, status["provider"]["routeOpsApplied"]), 2),
+            "xdp_after_kernel_s": round(load.bgp_xdp_s - load.bgp_kernel_s,
+                                        2),
+            "xdp_poll_s": 0.25,
             "zebra_rss_mib": {"before": round(rss0 / 1024, 1),
                               "after": round(rss1 / 1024, 1)},
             "zebra_rss_bytes_per_route": round((rss1 - rss0) * 1024 /
