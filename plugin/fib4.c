@@ -149,10 +149,17 @@ struct fib4 {
 	uint16_t *group_refs; /* routes longer than /24 in each group */
 	uint64_t *present;    /* FIB4_PRESENT_BITS */
 
-	/* free tbl8 groups: FIFO ring, allocation at head, free at tail */
+	/*
+	 * free tbl8 groups: FIFO ring, allocation at head, free at tail.
+	 * The free_count groups from the head are reusable; the pending ones
+	 * after them were freed since the last grace period (synchronize).
+	 */
 	uint16_t *free_ring;
 	uint32_t free_head;
 	uint32_t free_count;
+	uint32_t pending;
+	void (*synchronize)(void *arg);
+	void *sync_arg;
 
 	/* installed routes per prefix length, to skip empty lengths */
 	uint32_t len_count[33];
@@ -369,10 +376,27 @@ static inline void present_set(struct fib4 *f, uint32_t bit, bool on)
 		f->present[bit / 64] &= ~(1ULL << (bit % 64));
 }
 
-/* Caller checked free_count. */
+/* Groups that can be allocated, after a grace period if need be. */
+static uint32_t fib4_groups_free(const struct fib4 *f)
+{
+	return f->free_count + f->pending;
+}
+
+/* Caller checked fib4_groups_free(). */
 static uint32_t fib4_group_alloc(struct fib4 *f)
 {
-	uint32_t g = f->free_ring[f->free_head];
+	uint32_t g;
+
+	if (!f->free_count) {
+		/* every reader that may still hold a pending group's index
+		 * has finished once the grace period is over
+		 */
+		if (f->synchronize)
+			f->synchronize(f->sync_arg);
+		f->free_count = f->pending;
+		f->pending = 0;
+	}
+	g = f->free_ring[f->free_head];
 
 	f->free_head = (f->free_head + 1) % f->tbl8_groups;
 	f->free_count--;
@@ -392,15 +416,24 @@ static uint32_t fib4_group_alloc(struct fib4 *f)
  * holds the group index for one packet (a single RCU read-side section,
  * well under a microsecond); with the FIFO, g is refilled only after every
  * other free group was allocated, which in practice takes far longer.  It
- * is not a hard guarantee (that would need an RCU grace period between free
- * and reuse); the margin shrinks when tbl8 is nearly full.
+ * is not a hard guarantee by itself: freed groups are therefore "pending"
+ * until a grace period (the synchronize callback: in zebra an RCU grace
+ * period through membarrier, which outlasts every XDP program run that
+ * began before it) has passed, and only then reused.
  */
 static void fib4_group_free(struct fib4 *f, uint32_t g)
 {
-	uint32_t tail = (f->free_head + f->free_count) % f->tbl8_groups;
+	uint32_t tail = (f->free_head + f->free_count + f->pending) %
+			f->tbl8_groups;
 
 	f->free_ring[tail] = g;
-	f->free_count++;
+	f->pending++;
+}
+
+void fib4_set_synchronize(struct fib4 *f, void (*fn)(void *arg), void *arg)
+{
+	f->synchronize = fn;
+	f->sync_arg = arg;
 }
 
 /*
@@ -673,7 +706,7 @@ static void fib4_dg_restore(struct fib4 *f, struct fib4_dg *dg)
 	uint16_t cval = fib4_cover24(f, idx, &cdepth);
 	unsigned int found = 0;
 
-	assert(f->free_count);
+	assert(fib4_groups_free(f));
 	assert(cdepth == (f->depth24[idx] & D24_DEPTH_MASK));
 	g = fib4_group_alloc(f);
 	for (j = 0; j < XDPFWD_FIB4_BLOCK; j++) {
@@ -706,7 +739,7 @@ static void fib4_dg_restore(struct fib4 *f, struct fib4_dg *dg)
 
 bool fib4_restore_pending(const struct fib4 *f)
 {
-	return f->free_count && fib4_dgq_count(&f->dgq);
+	return fib4_groups_free(f) && fib4_dgq_count(&f->dgq);
 }
 
 unsigned int fib4_restore(struct fib4 *f, unsigned int max)
@@ -714,7 +747,8 @@ unsigned int fib4_restore(struct fib4 *f, unsigned int max)
 	struct fib4_dg *dg;
 	unsigned int n = 0;
 
-	while (n < max && f->free_count && (dg = fib4_dgq_first(&f->dgq))) {
+	while (n < max && fib4_groups_free(f) &&
+	       (dg = fib4_dgq_first(&f->dgq))) {
 		fib4_dg_restore(f, dg);
 		n++;
 	}
@@ -774,7 +808,7 @@ int fib4_add(struct fib4 *f, uint32_t prefix, uint8_t len, uint16_t nhg)
 
 		if (d & D24_DEGRADED)
 			dg = fib4_dg_find(f, key.prefix >> 8);
-		else if (!(d & D24_EXT) && !f->free_count)
+		else if (!(d & D24_EXT) && !fib4_groups_free(f))
 			degrade = true;
 	}
 
@@ -925,7 +959,7 @@ uint32_t fib4_count(const struct fib4 *f)
 
 uint32_t fib4_tbl8_used(const struct fib4 *f)
 {
-	return f->tbl8_groups - f->free_count;
+	return f->tbl8_groups - fib4_groups_free(f);
 }
 
 void fib4_walk(const struct fib4 *f,

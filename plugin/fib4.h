@@ -37,6 +37,15 @@ struct fib4 *fib4_create(struct xdpfwd_fib4_block *tbl24,
 void fib4_destroy(struct fib4 *f);
 
 /*
+ * A freed tbl8 group is reused only after fn(arg) returned: fn must wait
+ * until every lookup that started before the call has finished (an RCU
+ * grace period for XDP readers).  Called at most once per refill of the
+ * free groups, from fib4_add/fib4_restore.  Without it groups are reused
+ * in FIFO order only.
+ */
+void fib4_set_synchronize(struct fib4 *f, void (*fn)(void *arg), void *arg);
+
+/*
  * Add or replace prefix/len -> nhg.
  * 0: in the fast path.
  * FIB4_DEGRADED: installed, but its /24 is "degraded": the route is longer

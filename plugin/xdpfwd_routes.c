@@ -30,6 +30,8 @@
 #include <zebra.h>
 
 #include <bpf/bpf.h>
+#include <linux/membarrier.h>
+#include <sys/syscall.h>
 
 #include "lib/log.h"
 #include "lib/lib_errors.h"
@@ -130,6 +132,19 @@ static bool rlog_ok(struct rlog *rl, uint32_t *suppressed)
 static void fib4_notify(uint32_t idx24, bool degraded, void *arg);
 static void zebra_mark_route(const struct route_item *r);
 
+/*
+ * An RCU grace period, so that a freed tbl8 group is reused only after
+ * every XDP program run that could still read it has ended: XDP runs in
+ * RCU read-side sections and MEMBARRIER_CMD_GLOBAL waits for
+ * synchronize_rcu().  Where membarrier is refused (nohz_full), sleep well
+ * beyond any single packet's processing instead.
+ */
+static void rcu_grace_period(void *arg)
+{
+	if (syscall(__NR_membarrier, MEMBARRIER_CMD_GLOBAL, 0, 0) < 0)
+		usleep(20000);
+}
+
 int xdpfwd_routes_init(void)
 {
 	routes_init(&routes_head);
@@ -141,6 +156,7 @@ int xdpfwd_routes_init(void)
 	if (!fib4)
 		return -ENOMEM;
 	fib4_set_notify(fib4, fib4_notify, NULL);
+	fib4_set_synchronize(fib4, rcu_grace_period, NULL);
 	return 0;
 }
 

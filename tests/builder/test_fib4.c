@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -671,6 +672,7 @@ static void test_create_args(void)
 struct reader_arg {
 	const struct fib4 *f;
 	int stop;		/* atomic */
+	unsigned long seq;	/* atomic: odd while a lookup runs */
 	unsigned long lookups;	/* atomic: the writer watches progress */
 	unsigned long wrong;
 	uint32_t seed;
@@ -702,12 +704,32 @@ static void *reader(void *p)
 			want = 3;
 			break;
 		}
+		__atomic_fetch_add(&a->seq, 1, __ATOMIC_SEQ_CST);
 		got = fib4_lookup(a->f, addr);
+		__atomic_fetch_add(&a->seq, 1, __ATOMIC_SEQ_CST);
 		if (got != want)
 			a->wrong++;
 		__atomic_fetch_add(&a->lookups, 1, __ATOMIC_RELAXED);
 	}
 	return NULL;
+}
+
+/*
+ * The grace period of the test's reader, as RCU gives one to XDP programs:
+ * wait until a lookup in progress at the call has finished.  (A userspace
+ * thread can be preempted in the middle of a lookup for milliseconds; an
+ * XDP program cannot.)
+ */
+static void reader_synchronize(void *p)
+{
+	struct reader_arg *a = p;
+	unsigned long s = __atomic_load_n(&a->seq, __ATOMIC_SEQ_CST);
+
+	if (!(s & 1))
+		return;
+	while (__atomic_load_n(&a->seq, __ATOMIC_SEQ_CST) == s &&
+	       !__atomic_load_n(&a->stop, __ATOMIC_RELAXED))
+		sched_yield();
 }
 
 static void test_concurrent_reader(void)
@@ -720,6 +742,7 @@ static void test_concurrent_reader(void)
 
 	tables_new(&t, 4096);
 	arg.f = t.f;
+	fib4_set_synchronize(t.f, reader_synchronize, &arg);
 	ok = ok && !fib4_add(t.f, 0x0a000000, 8, 1);
 	ok = ok && !fib4_add(t.f, 0x0a010200, 25, 2);
 	ok = ok && !fib4_add(t.f, 0x0a070000, 16, 3);
