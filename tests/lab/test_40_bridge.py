@@ -275,8 +275,10 @@ def test_static_and_external_entries_are_mirrored(br_lab):
         frame = dst + src + "88b5" + "ab" * 46
         _, d = measure(br_lab, lambda: lablib.send_raw_frames(
             br_lab.host("h1"), "eth0", frame, 4))
-        assert d.reason("bridgeFwd") == 4
-        assert d.port("p3", "txFwdPackets") == 4
+        # at least: hosts' own unicast (ND probes, ...) may be bridged
+        # in the same window (seen once in CI: 6 for 4 sent)
+        assert d.reason("bridgeFwd") >= 4
+        assert d.port("p3", "txFwdPackets") >= 4
         # and one to the local entry is the kernel's
         frame = "02500000aa03" + src + "88b5" + "ab" * 46
         _, d = measure(br_lab, lambda: lablib.send_raw_frames(
