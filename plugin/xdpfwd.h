@@ -194,5 +194,6 @@ void xdpfwd_provider_show(struct vty *vty, struct json_object *json);
 
 /* ---- CLI (xdpfwd_vty.c) ---- */
 void xdpfwd_vty_init(void);
+int xdpfwd_vty_not_running(struct vty *vty, struct json_object *json);
 
 #endif /* XDPFWD_H */

@@ -495,15 +495,8 @@ DEFPY(show_xdpfwd_audit, show_xdpfwd_audit_cmd, "show xdpfwd audit [json$json]",
 	uint32_t zroutes;
 	int64_t us;
 
-	if (!xdpfwd_dp.loaded) {
-		if (j) {
-			json_object_string_add(j, "status", "error");
-			json_object_string_add(j, "error", xdpfwd_dp.error);
-			return vty_json(vty, j);
-		}
-		vty_out(vty, "%% xdpfwd is not running: %s\n", xdpfwd_dp.error);
-		return CMD_WARNING;
-	}
+	if (!xdpfwd_dp.loaded)
+		return xdpfwd_vty_not_running(vty, j);
 	monotime(&start);
 	queue = xdpfwd_provider_queued();
 	a.grps = XCALLOC(MTYPE_XDPFWD_AUDIT, sizeof(*a.grps) * XDPFWD_NHG_MAX);

@@ -721,17 +721,6 @@ static void show_bridge(struct xdpfwd_link *l, void *arg)
 	}
 }
 
-static int not_running(struct vty *vty, json_object *json)
-{
-	if (json) {
-		json_object_string_add(json, "status", "error");
-		json_object_string_add(json, "error", xdpfwd_dp.error);
-		return vty_json(vty, json);
-	}
-	vty_out(vty, "%% xdpfwd is not running: %s\n", xdpfwd_dp.error);
-	return CMD_WARNING;
-}
-
 DEFPY(show_xdpfwd_bridge, show_xdpfwd_bridge_cmd,
       "show xdpfwd bridge [json$json]",
       SHOW_STR
@@ -742,7 +731,7 @@ DEFPY(show_xdpfwd_bridge, show_xdpfwd_bridge_cmd,
 	struct show_arg s = { .vty = vty };
 
 	if (!xdpfwd_dp.loaded || !initialised)
-		return not_running(vty, j);
+		return xdpfwd_vty_not_running(vty, j);
 	if (j)
 		s.ports = json_object_new_array();
 	xdpfwd_links_foreach(show_bridge, &s);
@@ -776,7 +765,7 @@ DEFPY(show_xdpfwd_bridge_fdb, show_xdpfwd_bridge_fdb_cmd,
 
 	if (!xdpfwd_dp.loaded || !initialised) {
 		json_object_free(arr);
-		return not_running(vty, j);
+		return xdpfwd_vty_not_running(vty, j);
 	}
 	if (!j)
 		vty_out(vty, "%-16s %-17s %-16s %-8s %-6s %s\n", "Bridge",

@@ -96,7 +96,8 @@ static const char *const reason_names[XDPFWD_R__MAX] = {
 	[XDPFWD_R_PASS_BRIDGE_EGRESS] = "passBridgeEgress",
 };
 
-static int not_loaded(struct vty *vty, json_object *json)
+/* The answer of every show command while the XDP program is not loaded. */
+int xdpfwd_vty_not_running(struct vty *vty, json_object *json)
 {
 	if (json) {
 		json_object_string_add(json, "status", "error");
@@ -114,7 +115,7 @@ DEFPY(show_xdpfwd, show_xdpfwd_cmd, "show xdpfwd [json$json]",
 	json_object *maps;
 
 	if (!xdpfwd_dp.loaded)
-		return not_loaded(vty, j);
+		return xdpfwd_vty_not_running(vty, j);
 	if (!j) {
 		vty_out(vty, "xdpfwd: running, built for FRR %s, maps in %s\n",
 			XDPFWD_FRR_VERSION, xdpfwd_dp.pin_dir);
@@ -170,7 +171,7 @@ DEFPY(show_xdpfwd_routes, show_xdpfwd_routes_cmd,
 	struct prefix p = {};
 
 	if (!xdpfwd_dp.loaded)
-		return not_loaded(vty, j);
+		return xdpfwd_vty_not_running(vty, j);
 	if (target && !str2prefix(target, &p)) {
 		vty_out(vty, "%% Malformed prefix %s\n", target);
 		json_object_free(j);
@@ -187,7 +188,7 @@ DEFPY(show_xdpfwd_nexthops, show_xdpfwd_nexthops_cmd,
 	json_object *j = json ? json_object_new_object() : NULL;
 
 	if (!xdpfwd_dp.loaded)
-		return not_loaded(vty, j);
+		return xdpfwd_vty_not_running(vty, j);
 	xdpfwd_nexthop_show(vty, j);
 	return j ? vty_json(vty, j) : CMD_SUCCESS;
 }
@@ -199,7 +200,7 @@ DEFPY(show_xdpfwd_neighbors, show_xdpfwd_neighbors_cmd,
 	json_object *j = json ? json_object_new_object() : NULL;
 
 	if (!xdpfwd_dp.loaded)
-		return not_loaded(vty, j);
+		return xdpfwd_vty_not_running(vty, j);
 	xdpfwd_neigh_show(vty, j);
 	return j ? vty_json(vty, j) : CMD_SUCCESS;
 }
@@ -224,7 +225,7 @@ DEFPY(show_xdpfwd_counters, show_xdpfwd_counters_cmd,
 	struct vrf *vrf = vrf_lookup_by_id(VRF_DEFAULT);
 
 	if (!xdpfwd_dp.loaded)
-		return not_loaded(vty, j);
+		return xdpfwd_vty_not_running(vty, j);
 	if (j) {
 		reasons = json_object_new_object();
 		ifs = json_object_new_object();
