@@ -484,12 +484,7 @@ def build(lab: DynLab, *, vtysh_client: Path | None, module: str,
     """Namespaces, links, addresses; zebra -M xdpfwd, bgpd, ospfd, ospf6d
     in R; gobgpd x3 in P (no routes yet); bird in O."""
     c, r, p, o = (lab.add_netns(role) for role in ("c", "r", "p", "o"))
-    r.sysctl("net.ipv4.ip_forward", 1)
-    r.sysctl("net.ipv6.conf.all.forwarding", 1)
-    r.sysctl("net.ipv4.fib_multipath_hash_policy", 1)
-    r.sysctl("net.ipv6.fib_multipath_hash_policy", 1)
-    r.sysctl("net.ipv4.icmp_ratelimit", 0)
-    r.sysctl("net.ipv6.icmp.ratelimit", 0)
+    lablib.router_sysctls(r)
     # an interface set down and up again keeps its IPv6 addresses (the
     # default flushes them, and the IPv6 BGP session would never return)
     r.sysctl("net.ipv6.conf.all.keep_addr_on_down", 1)
@@ -499,8 +494,7 @@ def build(lab: DynLab, *, vtysh_client: Path | None, module: str,
     r.sysctl("net.ipv6.route.gc_thresh", 4194304)
 
     def host_if(ns: Netns, ifname: str):
-        ns.run("ethtool", "-K", ifname, "gro", "on", "tx", "off", "tso",
-               "off", "gso", "off")
+        lablib.host_link_offloads(ns, ifname)
         ns.ip("link", "set", ifname, "up")
 
     lab.add_veth(c, "eth0", r, "to-c")

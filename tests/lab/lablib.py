@@ -610,15 +610,8 @@ def zebra_xdpfwd_config(interfaces) -> str:
                    for ifname in interfaces)
 
 
-def build_topology(lab: Lab, *, vtysh_client: Path | None,
-                   module: str | None = None,
-                   xdpfwd_in_config: bool = False,
-                   static_routes: bool = True) -> Topology:
-    """Create namespaces, links, addresses, sysctls; start zebra (with
-    -M module if given) and staticd in R; type the static routes."""
-    c, r, s1, s2 = (lab.add_netns(role) for role in ("c", "r", "s1", "s2"))
-    hosts = {"c": c, "s1": s1, "s2": s2}
-
+def router_sysctls(r: Netns) -> None:
+    """The router namespace's forwarding settings shared by the labs."""
     r.sysctl("net.ipv4.ip_forward", 1)
     r.sysctl("net.ipv6.conf.all.forwarding", 1)
     # Hash L4 ports for ECMP in the kernel too, as the XDP path does, so
@@ -628,6 +621,18 @@ def build_topology(lab: Lab, *, vtysh_client: Path | None,
     # Answer every TTL / MTU probe: no ICMP rate limit on the router.
     r.sysctl("net.ipv4.icmp_ratelimit", 0)
     r.sysctl("net.ipv6.icmp.ratelimit", 0)
+
+
+def build_topology(lab: Lab, *, vtysh_client: Path | None,
+                   module: str | None = None,
+                   xdpfwd_in_config: bool = False,
+                   static_routes: bool = True) -> Topology:
+    """Create namespaces, links, addresses, sysctls; start zebra (with
+    -M module if given) and staticd in R; type the static routes."""
+    c, r, s1, s2 = (lab.add_netns(role) for role in ("c", "r", "s1", "s2"))
+    hosts = {"c": c, "s1": s1, "s2": s2}
+
+    router_sysctls(r)
 
     for role, host in hosts.items():
         lab.add_veth(host, HOST_IF, r, R_IF[role])
@@ -642,8 +647,7 @@ def build_topology(lab: Lab, *, vtysh_client: Path | None,
         #   timing out, while ping worked);
         # - TSO/GSO off: MTU-sized frames, so one forwarded datagram is one
         #   packet in both the kernel and the XDP path and counts compare.
-        host.run("ethtool", "-K", HOST_IF, "gro", "on", "tx", "off",
-                 "tso", "off", "gso", "off")
+        host_link_offloads(host, HOST_IF)
         host.ip("addr", "add", ADDR[role]["v4"], "dev", HOST_IF)
         host.ip("addr", "add", ADDR[role]["v6"], "dev", HOST_IF, "nodad")
         for addr in ADDR[role].get("lo", []):
