@@ -578,9 +578,8 @@ def attached(topo: DynTopo) -> set[str]:
 
 
 def ospf_routes_ready(topo: DynTopo) -> bool:
-    v4 = topo.frr.vtysh_json("show ip route ospf json")
-    v6 = topo.frr.vtysh_json("show ipv6 route ospf json")
-    return all(n in v4 for n in OSPF_V4) and all(n in v6 for n in OSPF_V6)
+    return (lablib.zebra_has_routes(topo.frr, OSPF_V4, "ospf") and
+            lablib.zebra_has_routes(topo.frr, OSPF_V6, "ospf6"))
 
 
 # --------------------------------------------------------------------------
@@ -708,6 +707,24 @@ _DPLANE_RE = {
     "routeUpdates": r"Route updates:\s+(\d+)",
     "routeErrors": r"Route update errors:\s+(\d+)",
 }
+
+
+def slowest_zebra_tasks(topo: DynTopo, n: int = 3) -> list[tuple[int, str]]:
+    """The n tasks of zebra's main pthread with the longest single run
+    (`show thread cpu`: max CPU microseconds, task name), longest first:
+    how far the slowest command is from zebra's 5 s CPU-hog warning."""
+    out = topo.frr.vtysh("show thread cpu", daemon="zebra",
+                         check=False).stdout
+    main = out.split("Showing statistics for pthread main", 1)[-1]
+    main = main.split("Showing statistics for pthread", 1)[0]
+    tasks = []
+    for line in main.splitlines():
+        f = line.split()
+        # Active Runtime Invoked AvgCPU MaxCPU AvgReal MaxReal CPU_Warn
+        # Wall_Warn Starv_Warn Type Thread
+        if len(f) >= 12 and f[0].isdigit() and f[4].isdigit():
+            tasks.append((int(f[4]), f[-1]))
+    return sorted(tasks, reverse=True)[:n]
 
 
 def dplane_counters(topo: DynTopo) -> dict[str, int]:

@@ -734,9 +734,28 @@ def route_path_count(ns: Netns, route: dict | None) -> int:
 
 
 def zebra_route_entries(frr: Frr, prefix: str) -> list[dict]:
-    """Entries of `show ip[v6] route json` for prefix (stock vtysh)."""
-    cmd = "show ipv6 route json" if ":" in prefix else "show ip route json"
-    return frr.vtysh_json(cmd).get(prefix, [])
+    """Entries of `show ip[v6] route PREFIX json` (stock vtysh): zebra's
+    entries for exactly that prefix, [] when it has none.  One prefix, not
+    the whole table: a full-table JSON dump holds zebra's main thread for
+    seconds at 100k routes and trips its CPU-hog warning."""
+    fam = "ipv6" if ":" in prefix else "ip"
+    # "% Network not in table" (CMD_WARNING) prints "{}" with json
+    out = frr.vtysh(f"show {fam} route {prefix} json", check=False).stdout
+    return json.loads(out or "{}").get(prefix, [])
+
+
+def zebra_has_routes(frr: Frr, prefixes, protocol: str) -> bool:
+    """zebra has a selected `protocol` entry for every one of prefixes
+    (one `show ip[v6] route PREFIX json` each)."""
+    return all(any(e.get("protocol") == protocol and e.get("selected")
+                   for e in zebra_route_entries(frr, p)) for p in prefixes)
+
+
+def zebra_has_none(frr: Frr, prefixes, protocol: str) -> bool:
+    """zebra has no `protocol` entry for any of prefixes."""
+    return not any(any(e.get("protocol") == protocol
+                       for e in zebra_route_entries(frr, p))
+                   for p in prefixes)
 
 
 def static_route_offloaded(frr: Frr, prefix: str) -> bool:

@@ -225,12 +225,10 @@ def test_churn_ospf_neighbour_lost_and_back(dyn):
     dyn.bird.birdc("disable", "ospf4")
     dyn.bird.birdc("disable", "ospf6")
     dyn.ospf_up = False
-    lablib.wait_until(lambda: not any(
-        n in dyn.frr.vtysh_json("show ip route ospf json")
-        for n in dynlab.OSPF_V4), 60, what="OSPFv2 routes gone")
-    lablib.wait_until(lambda: not any(
-        n in dyn.frr.vtysh_json("show ipv6 route ospf json")
-        for n in dynlab.OSPF_V6), 60, what="OSPFv3 routes gone")
+    lablib.wait_until(lambda: lablib.zebra_has_none(
+        dyn.frr, dynlab.OSPF_V4, "ospf"), 60, what="OSPFv2 routes gone")
+    lablib.wait_until(lambda: lablib.zebra_has_none(
+        dyn.frr, dynlab.OSPF_V6, "ospf6"), 60, what="OSPFv3 routes gone")
     assert_clean(dyn, "with OSPF down")
     ospf_dsts = [d for d in dyn.sample if any(
         ipaddress.ip_address(d) in ipaddress.ip_network(n)
@@ -346,3 +344,7 @@ def test_zebra_healthy(dyn):
                         line, re.I)]
     assert not bad, "\n".join(bad[:20])
     assert dyn.frr.daemons["zebra"].running()
+    # informational: the longest single task runs, against the 5 s warning
+    print("\nzebra's slowest tasks (max CPU per run): " + ", ".join(
+        f"{name} {us / 1e3:.0f} ms" for us, name in
+        dynlab.slowest_zebra_tasks(dyn)))
