@@ -63,7 +63,8 @@ typedef __u32 xdpfwd_fib6_val;
  *
  * A route points at a nexthop group.  Weighted ECMP is expanded into slots:
  * a flow hash picks slot[hash % nslots], which holds an adjacency id.
- * Ids 1..3 are reserved groups that the plugin creates at start.
+ * Ids 1..4 are reserved groups (XDPFWD_NHG_RESERVED below), written by
+ * whoever loads the program: the plugin, the benchmark, the fixtures.
  */
 #ifndef XDPFWD_NHG_MAX
 #define XDPFWD_NHG_MAX 32768 /* ids are 15 bits (FIB4 entry encoding) */
@@ -86,6 +87,17 @@ enum xdpfwd_nhg_type {
 #define XDPFWD_NHG_ID_UNREACHABLE 3
 #define XDPFWD_NHG_ID_KERNEL 4
 #define XDPFWD_NHG_ID_FIRST_DYNAMIC 5
+
+/* The type of each reserved group, indexed by id (0 and the dynamic ids:
+ * XDPFWD_NHG_NONE).  One table for every loader of the program.
+ */
+#define XDPFWD_NHG_RESERVED                                                  \
+	{                                                                    \
+		[XDPFWD_NHG_ID_LOCAL] = XDPFWD_NHG_LOCAL,                    \
+		[XDPFWD_NHG_ID_BLACKHOLE] = XDPFWD_NHG_BLACKHOLE,            \
+		[XDPFWD_NHG_ID_UNREACHABLE] = XDPFWD_NHG_UNREACHABLE,        \
+		[XDPFWD_NHG_ID_KERNEL] = XDPFWD_NHG_KERNEL,                  \
+	}
 
 struct xdpfwd_nhg {
 	__u8 type;   /* enum xdpfwd_nhg_type */
@@ -209,7 +221,8 @@ struct xdpfwd_fdb {
 	__u32 port_ifindex; /* the bridge itself for local entries */
 	__u32 flags;	    /* XDPFWD_FDB_F_* */
 	/*
-	 * Written by the datapath: bpf_ktime_get_ns() when a frame from
+	 * Written by the datapath: bpf_ktime_get_coarse_ns() (CLOCK_MONOTONIC
+	 * at tick resolution) when a frame from
 	 * this MAC was bridged or routed in XDP (at most about once per
 	 * second), so the plugin can keep the kernel's entry from ageing.
 	 */

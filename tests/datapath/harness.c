@@ -239,6 +239,14 @@ void set_nhg(struct xdpfwd_bpf *s, __u32 id, __u8 type, int nslots,
 	upd(s->maps.nhgs, &id, 4, &g, sizeof(g));
 }
 
+void set_reserved_nhgs(struct xdpfwd_bpf *s)
+{
+	static const __u8 reserved[] = XDPFWD_NHG_RESERVED;
+
+	for (__u32 id = 1; id < sizeof(reserved); id++)
+		set_nhg(s, id, reserved[id], 0, NULL);
+}
+
 void set_nhg1(__u32 id, __u16 adj)
 {
 	set_nhg(skel, id, XDPFWD_NHG_FORWARD, 1, &adj);

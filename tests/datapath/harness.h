@@ -69,6 +69,8 @@ void set_adj(struct xdpfwd_bpf *s, __u32 id, __u32 ifindex, __u16 mtu,
 	     __u16 flags, const __u8 *smac, const __u8 *dmac);
 void set_nhg(struct xdpfwd_bpf *s, __u32 id, __u8 type, int nslots,
 	     const __u16 *slots);
+/* the reserved groups, as every loader of the program writes them */
+void set_reserved_nhgs(struct xdpfwd_bpf *s);
 /* a forwarding group of one adjacency */
 void set_nhg1(__u32 id, __u16 adj);
 /* @port: the bridge port of @mac when @ifindex is a bridge, else 0 */

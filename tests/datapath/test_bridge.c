@@ -263,7 +263,7 @@ static void configure(void)
 		BR_A_MAC, H4);
 	set_adj(skel, ADJ_BR_INVALID, p3, 1500,
 		XDPFWD_ADJ_F_BRIDGE | XDPFWD_ADJ_F_RESOLVED, BR_A_MAC, H3);
-	set_nhg(skel, XDPFWD_NHG_ID_LOCAL, XDPFWD_NHG_LOCAL, 0, NULL);
+	set_reserved_nhgs(skel);
 	set_nhg1(NHG_R1, ADJ_R1);
 	set_nhg1(NHG_BR_CONN, ADJ_BR_CONN);
 	set_nhg1(NHG_BR_GW3, ADJ_BR_GW3);

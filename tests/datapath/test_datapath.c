@@ -571,11 +571,7 @@ static void configure(void)
 	set_adj(skel, ADJ_MTU9000, if_gwa, 9000, vr, MAC_S1, MAC_GWA);
 	set_adj(skel, ADJ_HAIRPIN, if_in, 1500, vr, MAC_IN, MAC_PEER);
 
-	set_nhg(skel, XDPFWD_NHG_ID_LOCAL, XDPFWD_NHG_LOCAL, 0, NULL);
-	set_nhg(skel, XDPFWD_NHG_ID_BLACKHOLE, XDPFWD_NHG_BLACKHOLE, 0, NULL);
-	set_nhg(skel, XDPFWD_NHG_ID_UNREACHABLE, XDPFWD_NHG_UNREACHABLE, 0,
-		NULL);
-	set_nhg(skel, XDPFWD_NHG_ID_KERNEL, XDPFWD_NHG_KERNEL, 0, NULL);
+	set_reserved_nhgs(skel);
 	set_nhg1(NHG_GWA, ADJ_GWA);
 	set_nhg1(NHG_GWB, ADJ_GWB);
 	set_nhg1(NHG_CONN, ADJ_CONN);
