@@ -1,4 +1,4 @@
-"""Run the C unit programs (datapath fixtures, FIB builder, netlink) under
+"""Run the C unit programs (datapath fixtures, FIB builder, netlink, writers) under
 pytest, so that one runner reports every layer.
 
 Each program prints "ok N - desc" / "not ok N - desc" per case and a final
@@ -21,6 +21,7 @@ PROGRAMS = [
     "tests/builder/test_fib4",
     "tests/builder/test_nhg_slots",
     "tests/netlink/test_netlink",
+    "tests/writers/test_writers",
 ]
 
 

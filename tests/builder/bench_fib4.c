@@ -17,7 +17,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "fib4.h"
+#include "plugin/lib/fib4.h"
 
 static uint64_t rng_state;
 

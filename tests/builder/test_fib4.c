@@ -22,7 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fib4.h"
+#include "plugin/lib/fib4.h"
 
 static unsigned int n_pass, n_fail;
 

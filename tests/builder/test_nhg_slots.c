@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "nhg_slots.h"
+#include "plugin/lib/nhg_slots.h"
 
 #define MAXN 80
 

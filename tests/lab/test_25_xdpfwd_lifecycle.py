@@ -7,6 +7,7 @@ another FRR version.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -212,3 +213,37 @@ def test_module_for_another_frr_version_is_refused(xdpfwd_vtysh):
         assert running in frr.vtysh("show version", daemon="zebra").stdout
         res = frr.xdpfwd("show xdpfwd", check=False)
         assert res.returncode != 0
+
+
+def test_failed_start_is_loud_and_passive(xdpfwd_module, xdpfwd_vtysh):
+    """A part that cannot start (here the BPF load: a neighbour map of 2e9
+    entries is refused by the kernel) leaves the module passive: one log
+    line says which part and why, `show xdpfwd` says the same, `xdpfwd` on
+    an interface answers that the fast path is not running (not that the
+    interface does not exist), the line is kept for `write`, and zebra
+    carries on without any XDP program attached."""
+    with lablib.Lab("passive") as lab:
+        r = lab.add_netns("r")
+        peer = lab.add_netns("p")
+        lab.add_veth(r, "to-p", peer, "eth0")
+        r.ip("link", "set", "to-p", "up")
+        frr = lab.add_frr(r, xdpfwd_vtysh)
+        frr.start("zebra", module=f"{xdpfwd_module}:neigh=2000000000")
+        log = frr.daemons["zebra"].log.read_text()
+        failed = [l for l in log.splitlines() if "xdpfwd: not started" in l]
+        assert len(failed) == 1, log
+        assert "loading the XDP program failed" in failed[0]
+        assert "xdpfwd: started" not in log
+        status = frr.xdpfwd_json("show xdpfwd json")
+        assert status["status"] == "error"
+        assert "loading the XDP program failed" in status["error"]
+        res = frr.xdpfwd("configure terminal", "interface to-p", "xdpfwd",
+                         check=False)
+        out = res.stdout + res.stderr
+        assert "the fast path is not running" in out, out
+        assert "does not exist" not in out, out
+        link = r.ip("-d", "link", "show", "to-p").stdout
+        assert not re.search(r"\bxdp(generic|drv|offload)?\b", link), link
+        config = frr.xdpfwd("show running-config").stdout
+        assert "interface to-p\n xdpfwd\n" in config, config
+        assert frr.daemons["zebra"].running()

@@ -36,7 +36,7 @@
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 
-#include "xdpfwd_netlink.h"
+#include "plugin/lib/netlink.h"
 
 /* BR_STATE_* from linux/if_bridge.h, which clashes with netinet/in.h */
 #define BR_DISABLED 0

@@ -16,17 +16,12 @@
 #include "lib/log.h"
 #include "lib/version.h"
 
-#include "xdpfwd.h"
-
-DEFINE_MGROUP(XDPFWD, "xdpfwd");
-
-struct xdpfwd_config xdpfwd_cfg = {
-	.tbl8_groups = XDPFWD_TBL8_GROUPS,
-	.fib6_routes = XDPFWD_FIB6_MAX,
-	.neigh_max = XDPFWD_NEIGH_MAX,
-	.frr_conf = XDPFWD_FRR_SYSCONFDIR "frr.conf",
-};
-struct thread_master *xdpfwd_master;
+#include "plugin/xdpfwd.h"
+#include "plugin/audit.h"
+#include "plugin/dispatch.h"
+#include "plugin/provider.h"
+#include "plugin/vty.h"
+#include "plugin/dp/dp.h"
 
 /* The FRR this zebra runs on, as libfrr reports it at run time. */
 static const char *running_frr_version(void)
@@ -81,39 +76,37 @@ bad:
 
 static int xdpfwd_fini(void)
 {
-	xdpfwd_links_stop();
-	xdpfwd_bridge_fini();
-	xdpfwd_routes_fini();
-	xdpfwd_nexthop_fini();
-	xdpfwd_bpf_unload();
+	dispatch_stop();
 	return 0;
 }
 
 static int xdpfwd_late_init(struct thread_master *tm)
 {
+	int err;
+
 	xdpfwd_master = tm;
 	parse_args(THIS_MODULE->load_args);
+	/* the commands exist in every case: `show xdpfwd` says why the
+	 * fast path is not running, and the configuration is kept
+	 */
 	xdpfwd_vty_init();
-	xdpfwd_bridge_vty_init();
-	xdpfwd_bridge_init();
+	xdpfwd_audit_init();
 	hook_register(frr_fini, xdpfwd_fini);
 
-	/* Without the XDP program the module stays passive: zebra and the
-	 * kernel forward as if it were not loaded; show xdpfwd says why.
+	/* Anything that fails leaves the module passive: zebra and the
+	 * kernel forward as if it were not loaded (dispatch_start() and
+	 * dispatch_fail() log which part failed and why).
 	 */
-	if (xdpfwd_bpf_load())
+	if (dispatch_start())
 		return 0;
-	xdpfwd_nexthop_init();
-	if (xdpfwd_routes_init()) {
-		snprintf(xdpfwd_dp.error, sizeof(xdpfwd_dp.error),
-			 "FIB builder initialisation failed");
-		xdpfwd_bpf_unload();
+	err = provider_register();
+	if (err) {
+		dispatch_fail("dplane provider registration",
+			      err < 0 ? err : -EINVAL);
 		return 0;
 	}
-	xdpfwd_links_start();
-	xdpfwd_provider_register();
 	zlog_notice("xdpfwd: started (tbl8 groups %u, IPv6 routes %u)",
-		    xdpfwd_dp.tbl8_groups, xdpfwd_cfg.fib6_routes);
+		    dp_tbl8_groups(), xdpfwd_cfg.fib6_routes);
 	return 0;
 }
 

@@ -30,8 +30,6 @@
 #include "config.h"
 #include <zebra.h>
 
-#include <bpf/bpf.h>
-
 #include "lib/command.h"
 #include "lib/json.h"
 #include "lib/vty.h"
@@ -44,15 +42,22 @@
 #include "zebra/rib.h"
 #include "zebra/zebra_vrf.h"
 
-#include "xdpfwd.h"
-#include "xdpfwd_audit.h"
-#include "nhg_slots.h"
+#include "plugin/xdpfwd.h"
+#include "plugin/audit.h"
+#include "plugin/dispatch.h"
+#include "plugin/provider.h"
+#include "plugin/vty.h"
+#include "plugin/dp/dp.h"
+#include "plugin/lib/nhg_slots.h"
+#include "plugin/mirror/mirror.h"
+#include "plugin/writers/nexthop.h"
+#include "plugin/writers/route_update.h"
+#include "plugin/writers/routes.h"
 
-#include "plugin/xdpfwd_audit_clippy.c"
+#include "plugin/audit_clippy.c"
 
 DEFINE_MTYPE_STATIC(XDPFWD, XDPFWD_AUDIT, "xdpfwd audit");
 
-#define XDPFWD_STR "XDP fast path (xdpfwd)\n"
 #define AUDIT_LIST_MAX 100
 
 enum diff_kind {
@@ -76,11 +81,12 @@ static const char *const diff_names[D__MAX] = {
 	[D_STALE] = "stale",
 };
 
-/* a group as the fast path has it, parsed once per audit */
+/* a group as the fast path has it, checked once per audit */
 struct grp {
-	bool done, ok_map;
-	unsigned int count;
-	struct xdpfwd_nh nh[XDPFWD_NHG_SLOTS]; /* sorted, merged */
+	bool done;
+	enum diff_kind bad; /* D_GROUP_MAP / D_ADJ_MAP, or D__MAX: fine */
+	const char *why;
+	struct nhg_info info; /* nexthops in canonical order */
 };
 
 struct audit_fam {
@@ -97,41 +103,6 @@ struct audit {
 	struct vty *vty;
 	struct grp *grps; /* XDPFWD_NHG_MAX */
 };
-
-static int nh_cmp(const void *a, const void *b)
-{
-	const struct xdpfwd_nh *x = a, *y = b;
-
-	if (x->ifindex != y->ifindex)
-		return x->ifindex < y->ifindex ? -1 : 1;
-	if (x->family != y->family)
-		return x->family < y->family ? -1 : 1;
-	return memcmp(x->gw, y->gw, sizeof(x->gw));
-}
-
-/* sort, and merge duplicates as xdpfwd_nhg_get does (weights add up) */
-static unsigned int nh_normalize(struct xdpfwd_nh *nh, unsigned int n)
-{
-	unsigned int i, out = 0;
-
-	for (i = 0; i < n; i++) {
-		if (nh[i].family != AF_INET6)
-			memset(nh[i].gw + (nh[i].family == AF_INET ? 4 : 0), 0,
-			       sizeof(nh[i].gw) -
-				       (nh[i].family == AF_INET ? 4 : 0));
-		if (!nh[i].weight)
-			nh[i].weight = 1;
-	}
-	qsort(nh, n, sizeof(*nh), nh_cmp);
-	for (i = 0; i < n; i++) {
-		if (out && !nh_cmp(&nh[out - 1], &nh[i])) {
-			nh[out - 1].weight += nh[i].weight;
-			continue;
-		}
-		nh[out++] = nh[i];
-	}
-	return out;
-}
 
 static void nh_str(const struct xdpfwd_nh *nh, unsigned int n, char *buf,
 		   size_t len)
@@ -187,106 +158,60 @@ static bool adj_map_ok(uint32_t adj, const struct xdpfwd_nh *nh)
 	struct xdpfwd_adj v;
 	const uint8_t *mac;
 
-	if (bpf_map_lookup_elem(xdpfwd_dp.fd_adjs, &adj, &v) < 0)
+	if (dp_adj_read(adj, &v) < 0)
 		return false;
 	if (nh->family == AF_UNSPEC)
 		return v.flags & XDPFWD_ADJ_F_CONNECTED;
-	mac = xdpfwd_neigh_mac(nh->ifindex, nh->family, nh->gw);
+	mac = mirror_neigh_mac(nh->ifindex, nh->family, nh->gw);
 	if (!mac)
 		return !(v.flags & XDPFWD_ADJ_F_RESOLVED);
 	return (v.flags & XDPFWD_ADJ_F_RESOLVED) &&
 	       !memcmp(v.dmac, mac, sizeof(v.dmac));
 }
 
-/*
- * Parse group id through xdpfwd_nhg_describe() (the nexthop module's own
- * view, in the order of its adjacency ids), check its map entries.
- */
-static struct grp *grp_get(struct audit *a, uint16_t id, const char **why)
+/* Group @id as the nexthop writer has it; its map entries checked. */
+static struct grp *grp_get(struct audit *a, uint16_t id)
 {
 	struct grp *g = &a->grps[id];
-	json_object *o, *arr, *e, *v;
-	uint32_t weights[XDPFWD_NHG_SLOTS], adjids[XDPFWD_NHG_SLOTS];
+	uint32_t weights[XDPFWD_NHG_SLOTS];
 	uint16_t slot_to_index[XDPFWD_NHG_SLOTS];
 	struct xdpfwd_nhg mv;
-	uint32_t key = id;
+	unsigned int count;
 	int n;
 
-	*why = "";
 	if (g->done)
 		return g;
 	g->done = true;
-	o = json_object_new_object();
-	xdpfwd_nhg_describe(id, NULL, o);
-	g->count = json_object_object_get_ex(o, "nexthops", &arr)
-			   ? json_object_array_length(arr)
-			   : 0;
-	if (g->count > XDPFWD_NHG_SLOTS)
-		g->count = XDPFWD_NHG_SLOTS;
-	for (unsigned int i = 0; i < g->count; i++) {
-		struct xdpfwd_nh *nh = &g->nh[i];
-
-		e = json_object_array_get_idx(arr, i);
-		memset(nh, 0, sizeof(*nh));
-		nh->ifindex = json_object_object_get_ex(e, "ifindex", &v)
-				      ? json_object_get_int(v)
-				      : 0;
-		nh->weight = json_object_object_get_ex(e, "weight", &v)
-				     ? json_object_get_int(v)
-				     : 0;
-		adjids[i] = json_object_object_get_ex(e, "adj", &v)
-				    ? json_object_get_int(v)
-				    : 0;
-		weights[i] = nh->weight;
-		nh->family = AF_UNSPEC;
-		if (json_object_object_get_ex(e, "gateway", &v)) {
-			const char *s = json_object_get_string(v);
-
-			nh->family = strchr(s, ':') ? AF_INET6 : AF_INET;
-			inet_pton(nh->family, s, nh->gw);
-		}
-	}
-	json_object_free(o);
+	g->bad = D__MAX;
+	g->why = "";
+	nhg_info(id, &g->info);
+	count = g->info.count;
+	for (unsigned int i = 0; i < count; i++)
+		weights[i] = g->info.nh[i].weight;
 
 	/* the group map: its slots are its adjacencies, by weight */
-	g->ok_map = false;
-	n = g->count ? nhg_slots_expand(weights, g->count, slot_to_index,
-					XDPFWD_NHG_SLOTS)
-		     : -EINVAL;
-	if (bpf_map_lookup_elem(xdpfwd_dp.fd_nhgs, &key, &mv) < 0)
-		*why = "no group map entry";
-	else if (mv.type != XDPFWD_NHG_FORWARD || n <= 0 || mv.nslots != n)
-		*why = "group map type or slot count";
-	else {
-		g->ok_map = true;
+	n = count ? nhg_slots_expand(weights, count, slot_to_index,
+				     XDPFWD_NHG_SLOTS)
+		  : -EINVAL;
+	if (dp_nhg_read(id, &mv) < 0) {
+		g->bad = D_GROUP_MAP;
+		g->why = "no group map entry";
+	} else if (mv.type != XDPFWD_NHG_FORWARD || n <= 0 || mv.nslots != n) {
+		g->bad = D_GROUP_MAP;
+		g->why = "group map type or slot count";
+	} else {
 		for (int i = 0; i < n; i++)
-			if (mv.slot[i] != adjids[slot_to_index[i]])
-				g->ok_map = false;
-		if (!g->ok_map)
-			*why = "group map slots";
+			if (mv.slot[i] != g->info.adj[slot_to_index[i]]) {
+				g->bad = D_GROUP_MAP;
+				g->why = "group map slots";
+			}
 	}
-	for (unsigned int i = 0; g->ok_map && i < g->count; i++)
-		if (!adj_map_ok(adjids[i], &g->nh[i])) {
-			g->ok_map = false;
-			*why = "adjacency map (MAC or flags)";
+	for (unsigned int i = 0; g->bad == D__MAX && i < count; i++)
+		if (!adj_map_ok(g->info.adj[i], &g->info.nh[i])) {
+			g->bad = D_ADJ_MAP;
+			g->why = "adjacency map (MAC or flags)";
 		}
-	g->count = nh_normalize(g->nh, g->count);
 	return g;
-}
-
-static uint16_t kind_group(enum xdpfwd_route_kind kind)
-{
-	switch (kind) {
-	case XDPFWD_KIND_BLACKHOLE:
-		return XDPFWD_NHG_ID_BLACKHOLE;
-	case XDPFWD_KIND_UNREACHABLE:
-		return XDPFWD_NHG_ID_UNREACHABLE;
-	case XDPFWD_KIND_UNSUPPORTED:
-		return XDPFWD_NHG_ID_KERNEL;
-	case XDPFWD_KIND_FORWARD:
-		break;
-	}
-	return 0;
 }
 
 /* ---- one route of zebra's ---- */
@@ -301,11 +226,10 @@ static void audit_route(struct audit *a, int fam, const struct prefix *p,
 	unsigned int n = 0;
 	uint16_t id, want_id;
 	uint32_t seen;
-	const char *why;
 	bool flag;
 	int ret;
 
-	ret = xdpfwd_route_state(p, &st);
+	ret = routes_state(p, &st);
 	if (!ret && st.nhg[XDPFWD_SRC_ZEBRA])
 		a->seen_zebra++;
 	if (CHECK_FLAG(re->status, ROUTE_ENTRY_QUEUED)) {
@@ -347,7 +271,7 @@ static void audit_route(struct audit *a, int fam, const struct prefix *p,
 
 	id = st.nhg[XDPFWD_SRC_ZEBRA];
 	kind = xdpfwd_nexthops_from_ng(&re->nhe->nhg, re->vrf_id, want, &n);
-	want_id = kind_group(kind);
+	want_id = xdpfwd_kind_group(kind);
 	if (want_id && id != want_id) {
 		diff(a, fam, D_TYPE, p, "zebra: group %u, fast path: group %u",
 		     want_id, id);
@@ -359,29 +283,28 @@ static void audit_route(struct audit *a, int fam, const struct prefix *p,
 				diff(a, fam, D_TYPE, p,
 				     "zebra forwards, fast path group %u", id);
 		} else {
-			struct grp *g = grp_get(a, id, &why);
+			struct grp *g = grp_get(a, id);
 			char zs[256], fs[256];
 
-			n = nh_normalize(want, n);
-			if (g->count != n ||
-			    memcmp(g->nh, want, n * sizeof(want[0]))) {
+			n = xdpfwd_nh_normalize(want, n);
+			if (g->info.count != n ||
+			    memcmp(g->info.nh, want, n * sizeof(want[0]))) {
 				nh_str(want, n, zs, sizeof(zs));
-				nh_str(g->nh, g->count, fs, sizeof(fs));
+				nh_str(g->info.nh, g->info.count, fs,
+				       sizeof(fs));
 				diff(a, fam, D_NEXTHOPS, p,
 				     "zebra: %s; fast path group %u: %s", zs,
 				     id, fs);
 				return;
 			}
-			if (!g->ok_map) {
-				diff(a, fam,
-				     strstr(why, "adjacency") ? D_ADJ_MAP
-							      : D_GROUP_MAP,
-				     p, "group %u: %s", id, why);
-				g->ok_map = true; /* reported once */
+			if (g->bad != D__MAX) {
+				diff(a, fam, g->bad, p, "group %u: %s", id,
+				     g->why);
+				g->bad = D__MAX; /* reported once */
 			}
 		}
 	}
-	ret = xdpfwd_route_map_check(p, &seen);
+	ret = routes_map_check(p, &seen);
 	if (ret)
 		diff(a, fam, D_MAP, p, "FIB map %s: reads %u, group %u",
 		     ret == -ENOENT ? "has no entry" : "differs", seen,
@@ -424,30 +347,34 @@ static void audit_table(struct audit *a, afi_t afi)
 }
 
 /* the other way: from zebra in the fast path, not selected by zebra */
-static void stale_cb(const struct prefix *p, const uint16_t *nhg, void *arg)
+static void audit_stale(struct audit *a)
 {
-	struct audit *a = arg;
+	const struct prefix *p = NULL;
+	struct xdpfwd_route_state st;
 	struct route_table *table;
 	struct route_node *rn;
 	rib_dest_t *dest;
-	bool selected = false;
+	bool selected;
 
-	if (!nhg[XDPFWD_SRC_ZEBRA])
-		return;
-	table = zebra_vrf_table(family2afi(p->family), SAFI_UNICAST,
-				VRF_DEFAULT);
-	rn = table ? srcdest_rnode_lookup(table, p, NULL) : NULL;
-	if (rn) {
-		dest = rib_dest_from_rnode(rn);
-		selected = dest && dest->selected_fib &&
-			   !CHECK_FLAG(dest->selected_fib->status,
-				       ROUTE_ENTRY_REMOVED);
-		route_unlock_node(rn);
+	while ((p = routes_next(p))) {
+		if (routes_state(p, &st) || !st.nhg[XDPFWD_SRC_ZEBRA])
+			continue;
+		selected = false;
+		table = zebra_vrf_table(family2afi(p->family), SAFI_UNICAST,
+					VRF_DEFAULT);
+		rn = table ? srcdest_rnode_lookup(table, p, NULL) : NULL;
+		if (rn) {
+			dest = rib_dest_from_rnode(rn);
+			selected = dest && dest->selected_fib &&
+				   !CHECK_FLAG(dest->selected_fib->status,
+					       ROUTE_ENTRY_REMOVED);
+			route_unlock_node(rn);
+		}
+		if (!selected)
+			diff(a, p->family == AF_INET ? 0 : 1, D_STALE, p,
+			     "group %u from zebra, but zebra selects no route",
+			     st.nhg[XDPFWD_SRC_ZEBRA]);
 	}
-	if (!selected)
-		diff(a, p->family == AF_INET ? 0 : 1, D_STALE, p,
-		     "group %u from zebra, but zebra selects no route",
-		     nhg[XDPFWD_SRC_ZEBRA]);
 }
 
 static void fam_json(json_object *j, const char *name,
@@ -466,24 +393,6 @@ static void fam_json(json_object *j, const char *name,
 	json_object_object_add(j, name, o);
 }
 
-void xdpfwd_capacity_json(json_object *json)
-{
-	struct xdpfwd_capacity c;
-	json_object *o = json_object_new_object();
-
-	xdpfwd_routes_capacity(&c);
-	json_object_int_add(o, "tbl8Used", c.tbl8_used);
-	json_object_int_add(o, "tbl8Groups", xdpfwd_dp.tbl8_groups);
-	json_object_int_add(o, "degraded24", c.degraded24);
-	json_object_int_add(o, "degradedRoutes", c.degraded_routes);
-	json_object_boolean_add(o, "fib6FastPath", !c.fib6_off);
-	json_object_int_add(o, "fib6Wanted", c.fib6_wanted);
-	json_object_int_add(o, "fib6Missing", c.fib6_missing);
-	json_object_int_add(o, "nhgFallbacks", c.nhg_fallbacks);
-	json_object_int_add(o, "retries", c.retries);
-	json_object_object_add(json, "capacity", o);
-}
-
 DEFPY(show_xdpfwd_audit, show_xdpfwd_audit_cmd, "show xdpfwd audit [json$json]",
       SHOW_STR XDPFWD_STR
       "Compare zebra's selected routes with the fast path's maps\n" JSON_STR)
@@ -495,10 +404,10 @@ DEFPY(show_xdpfwd_audit, show_xdpfwd_audit_cmd, "show xdpfwd audit [json$json]",
 	uint32_t zroutes;
 	int64_t us;
 
-	if (!xdpfwd_dp.loaded)
+	if (!dispatch_running())
 		return xdpfwd_vty_not_running(vty, j);
 	monotime(&start);
-	queue = xdpfwd_provider_queued();
+	queue = provider_queued();
 	a.grps = XCALLOC(MTYPE_XDPFWD_AUDIT, sizeof(*a.grps) * XDPFWD_NHG_MAX);
 	if (j)
 		a.list = json_object_new_array();
@@ -507,9 +416,9 @@ DEFPY(show_xdpfwd_audit, show_xdpfwd_audit_cmd, "show xdpfwd audit [json$json]",
 			AUDIT_LIST_MAX);
 	audit_table(&a, AFI_IP);
 	audit_table(&a, AFI_IP6);
-	zroutes = xdpfwd_route_zebra_count();
+	zroutes = routes_zebra_count();
 	if (a.seen_zebra != zroutes)
-		xdpfwd_routes_walk(stale_cb, &a);
+		audit_stale(&a);
 	XFREE(MTYPE_XDPFWD_AUDIT, a.grps);
 	us = monotime_since(&start, NULL);
 
@@ -528,7 +437,7 @@ DEFPY(show_xdpfwd_audit, show_xdpfwd_audit_cmd, "show xdpfwd audit [json$json]",
 		fam_json(j, "ipv6", &a.fam[1]);
 		json_object_int_add(j, "providerQueue", queue);
 		json_object_int_add(j, "fastPathZebraRoutes", zroutes);
-		xdpfwd_capacity_json(j);
+		routes_capacity_json(j);
 		json_object_int_add(j, "elapsedMs", us / 1000);
 		json_object_object_add(j, "list", a.list);
 		return vty_json(vty, j);

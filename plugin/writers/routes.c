@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * xdpfwd: the route table of the fast path.
+ * xdpfwd routes writer: the route table of the fast path.
  *
  * A prefix can come from three sources: zebra's selected route (dplane),
  * a connected subnet, or one of the router's own addresses.  The kernel
@@ -24,12 +24,15 @@
  *  - No nexthop group or adjacency id left: the route gets the KERNEL
  *    group and is retried from a timer.
  * Each logs a rate-limited line (at most one a minute per kind, with the
- * number suppressed meanwhile): FRR 8.4's lib has no generic helper.
+ * number suppressed meanwhile).
+ *
+ * zebra's route entries are marked through rib_mark.c: this file knows
+ * FRR's lib, not zebra.
  */
 #include "config.h"
 #include <zebra.h>
 
-#include <bpf/bpf.h>
+#include <linux/bpf.h>
 #include <linux/membarrier.h>
 #include <sys/syscall.h>
 
@@ -41,24 +44,26 @@
 #include "lib/json.h"
 #include "lib/vty.h"
 #include "lib/prefix.h"
-#include "lib/srcdest_table.h"
 
-#include "zebra/rib.h"
-#include "zebra/zebra_vrf.h"
-
-#include "xdpfwd.h"
-#include "xdpfwd_audit.h"
-#include "fib4.h"
+#include "plugin/xdpfwd.h"
+#include "plugin/dp/dp.h"
+#include "plugin/lib/fib4.h"
+#include "plugin/lib/ratelimit.h"
+#include "plugin/mirror/mirror.h"
+#include "plugin/writers/nexthop.h"
+#include "plugin/writers/rib_mark.h"
+#include "plugin/writers/routes.h"
 
 DEFINE_MTYPE_STATIC(XDPFWD, XDPFWD_ROUTE, "xdpfwd route");
 DEFINE_MTYPE_STATIC(XDPFWD, XDPFWD_RETRY, "xdpfwd route retry");
 
 #define RF_IN_TRIE 0x01	 /* IPv6: the prefix is in the LPM trie */
 #define RF_NHG_FAIL 0x02 /* zebra source on KERNEL for lack of a group */
+#define RF_FIB_FAIL 0x04 /* the FIB entry could not be written */
 
-PREDECL_HASH(routes);
+PREDECL_HASH(routes_table);
 struct route_item {
-	struct routes_item hitem;
+	struct routes_table_item hitem;
 	struct prefix p;
 	uint16_t nhg[XDPFWD_SRC__MAX]; /* per source; 0: none */
 	uint16_t installed;	       /* group in the FIB; 0: none */
@@ -74,7 +79,7 @@ static uint32_t route_hash(const struct route_item *a)
 {
 	return prefix_hash_key(&a->p);
 }
-DECLARE_HASH(routes, struct route_item, hitem, route_cmp, route_hash);
+DECLARE_HASH(routes_table, struct route_item, hitem, route_cmp, route_hash);
 
 /* a zebra update kept for a retry after its group could not be made */
 PREDECL_HASH(retries);
@@ -95,9 +100,10 @@ static uint32_t retry_hash(const struct retry_item *a)
 }
 DECLARE_HASH(retries, struct retry_item, hitem, retry_cmp, retry_hash);
 
-static struct routes_head routes_head;
+static struct routes_table_head routes_head;
 static struct retries_head retries_head;
 static struct fib4 *fib4;
+static uint32_t fib6_max;     /* the trie's capacity */
 static uint32_t fib6_count;   /* entries in the trie */
 static uint32_t fib6_wanted;  /* IPv6 routes with a group, in the trie or not */
 static bool fib6_off;	      /* IPv6 fast path off: the trie is full */
@@ -106,31 +112,16 @@ static uint32_t nhg_fallbacks; /* zebra routes on KERNEL for lack of a group */
 static uint64_t failures;
 static struct thread *t_restore4, *t_fib6_on, *t_retry;
 
-/* ---- rate-limited logging: one line a minute per kind ---- */
-struct rlog {
-	time_t next;
-	uint32_t suppressed;
-};
+/* one line a minute per kind */
+static struct ratelimit rl_tbl8, rl_fib6, rl_nhg, rl_err;
 
-static struct rlog rl_tbl8, rl_fib6, rl_nhg, rl_err;
-
-/* May a line be logged now?  *suppressed: lines not logged since the last */
-static bool rlog_ok(struct rlog *rl, uint32_t *suppressed)
+static bool rlog_ok(struct ratelimit *rl, uint32_t *suppressed)
 {
-	time_t now = monotime(NULL);
-
-	if (rl->next && now < rl->next) {
-		rl->suppressed++;
-		return false;
-	}
-	*suppressed = rl->suppressed;
-	rl->suppressed = 0;
-	rl->next = now + 60;
-	return true;
+	return ratelimit_ok(rl, monotime(NULL), suppressed);
 }
 
 static void fib4_notify(uint32_t idx24, bool degraded, void *arg);
-static void zebra_mark_route(const struct route_item *r);
+static bool route_offloaded(const struct route_item *r);
 
 /*
  * An RCU grace period, so that a freed tbl8 group is reused only after
@@ -145,14 +136,18 @@ static void rcu_grace_period(void *arg)
 		usleep(20000);
 }
 
-int xdpfwd_routes_init(void)
+int routes_init(uint32_t fib6_routes)
 {
-	routes_init(&routes_head);
+	struct xdpfwd_fib4_block *tbl24, *tbl8;
+	uint32_t groups;
+
+	routes_table_init(&routes_head);
 	retries_init(&retries_head);
-	if (!xdpfwd_dp.loaded)
+	fib6_max = fib6_routes;
+	dp_fib4_memory(&tbl24, &tbl8, &groups);
+	if (!tbl24 || !tbl8)
 		return -ENOENT;
-	fib4 = fib4_create(xdpfwd_dp.tbl24, xdpfwd_dp.tbl8,
-			   xdpfwd_dp.tbl8_groups);
+	fib4 = fib4_create(tbl24, tbl8, groups);
 	if (!fib4)
 		return -ENOMEM;
 	fib4_set_notify(fib4, fib4_notify, NULL);
@@ -160,7 +155,7 @@ int xdpfwd_routes_init(void)
 	return 0;
 }
 
-void xdpfwd_routes_fini(void)
+void routes_fini(void)
 {
 	struct route_item *r;
 	struct retry_item *ri;
@@ -173,8 +168,8 @@ void xdpfwd_routes_fini(void)
 		XFREE(MTYPE_XDPFWD_RETRY, ri->u);
 		XFREE(MTYPE_XDPFWD_RETRY, ri);
 	}
-	frr_each_safe (routes, &routes_head, r) {
-		routes_del(&routes_head, r);
+	frr_each_safe (routes_table, &routes_head, r) {
+		routes_table_del(&routes_head, r);
 		XFREE(MTYPE_XDPFWD_ROUTE, r);
 	}
 	if (fib4)
@@ -182,14 +177,14 @@ void xdpfwd_routes_fini(void)
 	fib4 = NULL;
 }
 
-uint32_t xdpfwd_route_count(int family)
+uint32_t routes_count(int family)
 {
 	if (family == AF_INET)
 		return fib4 ? fib4_count(fib4) : 0;
 	return fib6_count;
 }
 
-uint64_t xdpfwd_route_failures(void)
+uint64_t routes_failures(void)
 {
 	return failures;
 }
@@ -236,7 +231,7 @@ static int fib4_program(struct route_item *r, uint16_t nhg)
 	if (ret == FIB4_DEGRADED) {
 		if (rlog_ok(&rl_tbl8, &suppressed))
 			zlog_warn("xdpfwd: IPv4 tbl8 groups exhausted (%u, module argument tbl8=N): %pFX and the rest of its /24 left to the kernel; %u /24s with %u routes on the kernel path now (%u similar messages suppressed)",
-				  xdpfwd_dp.tbl8_groups, &r->p,
+				  dp_tbl8_groups(), &r->p,
 				  fib4_degraded_count(fib4),
 				  fib4_degraded_routes(fib4), suppressed);
 		return 0;
@@ -246,18 +241,14 @@ static int fib4_program(struct route_item *r, uint16_t nhg)
 
 /* ---- IPv6 ---- */
 
-static int fib6_write(const struct prefix *p, uint16_t val, int flags)
+static int fib6_write(const struct prefix *p, uint16_t val, uint64_t flags)
 {
 	struct xdpfwd_fib6_key key = { .prefixlen = p->prefixlen };
-	xdpfwd_fib6_val v = val;
-	int ret;
 
 	memcpy(key.addr, &p->u.prefix6, 16);
 	if (!val)
-		ret = bpf_map_delete_elem(xdpfwd_dp.fd_fib6, &key);
-	else
-		ret = bpf_map_update_elem(xdpfwd_dp.fd_fib6, &key, &v, flags);
-	return ret < 0 ? -errno : 0;
+		return dp_fib6_delete(&key);
+	return dp_fib6_update(&key, val, flags);
 }
 
 static void fib6_remove(struct route_item *r)
@@ -266,11 +257,9 @@ static void fib6_remove(struct route_item *r)
 
 	if (!(r->flags & RF_IN_TRIE))
 		return;
+	/* a failure is logged and counted by the BPF layer */
 	ret = fib6_write(&r->p, 0, 0);
-	if (ret && ret != -ENOENT)
-		flog_err(EC_LIB_SYSTEM_CALL,
-			 "xdpfwd: %pFX: deleting from the IPv6 FIB: %s", &r->p,
-			 strerror(-ret));
+	(void)ret;
 	r->flags &= ~RF_IN_TRIE;
 	fib6_count--;
 }
@@ -279,9 +268,9 @@ static void fib6_remark_all(void)
 {
 	struct route_item *r;
 
-	frr_each (routes, &routes_head, r)
+	frr_each (routes_table, &routes_head, r)
 		if (r->p.family == AF_INET6 && r->nhg[XDPFWD_SRC_ZEBRA])
-			zebra_mark_route(r);
+			rib_mark_selected(&r->p, route_offloaded(r));
 }
 
 /*
@@ -300,12 +289,12 @@ static void fib6_go_off(struct route_item *failed, int err)
 		prefix_copy(&key.p, &failed->p);
 		key.p.prefixlen = len;
 		apply_mask(&key.p);
-		r = routes_find(&routes_head, &key);
+		r = routes_table_find(&routes_head, &key);
 		if (r && (r->flags & RF_IN_TRIE) &&
 		    fib6_write(&r->p, XDPFWD_NHG_ID_KERNEL, BPF_EXIST))
 			fib6_remove(r);
 	}
-	frr_each (routes, &routes_head, r) {
+	frr_each (routes_table, &routes_head, r) {
 		if (!(r->flags & RF_IN_TRIE))
 			continue;
 		/* cannot rewrite it: out, its covers pass to the kernel too */
@@ -314,7 +303,7 @@ static void fib6_go_off(struct route_item *failed, int err)
 	}
 	if (rlog_ok(&rl_fib6, &suppressed))
 		zlog_warn("xdpfwd: IPv6 FIB full (%u entries, module argument fib6=N) adding %pFX (%s): IPv6 fast path off, all IPv6 left to the kernel until the %u prefixes fit (%u similar messages suppressed)",
-			  xdpfwd_cfg.fib6_routes, &failed->p, strerror(-err),
+			  fib6_max, &failed->p, strerror(-err),
 			  fib6_wanted, suppressed);
 	fib6_remark_all();
 }
@@ -324,10 +313,10 @@ static void fib6_on_run(struct thread *t)
 	struct route_item *r;
 	int ret;
 
-	if (!fib6_off || fib6_wanted > xdpfwd_cfg.fib6_routes)
+	if (!fib6_off || fib6_wanted > fib6_max)
 		return;
 	/* every wanted prefix in, still passing to the kernel ... */
-	frr_each (routes, &routes_head, r) {
+	frr_each (routes_table, &routes_head, r) {
 		if (r->p.family != AF_INET6 || !r->installed ||
 		    (r->flags & RF_IN_TRIE))
 			continue;
@@ -339,7 +328,7 @@ static void fib6_on_run(struct thread *t)
 	}
 	/* ... then, longest-prefix match being exact again, the real groups */
 	fib6_off = false;
-	frr_each (routes, &routes_head, r) {
+	frr_each (routes_table, &routes_head, r) {
 		if (!(r->flags & RF_IN_TRIE))
 			continue;
 		ret = fib6_write(&r->p, r->installed, BPF_EXIST);
@@ -350,7 +339,7 @@ static void fib6_on_run(struct thread *t)
 		}
 	}
 	zlog_notice("xdpfwd: IPv6 fast path back on: %u prefixes in the IPv6 FIB (%u entries)",
-		    fib6_count, xdpfwd_cfg.fib6_routes);
+		    fib6_count, fib6_max);
 	fib6_remark_all();
 }
 
@@ -361,7 +350,7 @@ static int fib6_program(struct route_item *r, uint16_t nhg)
 	if (!nhg) {
 		fib6_remove(r);
 		/* fib6_wanted still counts r */
-		if (fib6_off && fib6_wanted - 1 <= xdpfwd_cfg.fib6_routes)
+		if (fib6_off && fib6_wanted - 1 <= fib6_max)
 			thread_add_timer_msec(xdpfwd_master, fib6_on_run, NULL,
 					      1000, &t_fib6_on);
 		return 0;
@@ -435,27 +424,20 @@ static enum xdpfwd_route_src effective_src(const struct route_item *r)
 
 static int nhg_for_update(const struct xdpfwd_route_update *u)
 {
+	uint16_t reserved;
+
 	if (u->is_delete)
 		return 0;
 	if (u->src == XDPFWD_SRC_LOCAL)
 		return XDPFWD_NHG_ID_LOCAL;
-	switch (u->kind) {
-	case XDPFWD_KIND_BLACKHOLE:
-		return XDPFWD_NHG_ID_BLACKHOLE;
-	case XDPFWD_KIND_UNREACHABLE:
-		return XDPFWD_NHG_ID_UNREACHABLE;
-	case XDPFWD_KIND_UNSUPPORTED:
-		return XDPFWD_NHG_ID_KERNEL;
-	case XDPFWD_KIND_FORWARD:
-		break;
-	}
-	return xdpfwd_nhg_get(u->nh, u->nh_count);
+	reserved = xdpfwd_kind_group(u->kind);
+	return reserved ? reserved : nhg_get(u->nh, u->nh_count);
 }
 
 static bool nhg_is_offloaded(uint16_t id)
 {
 	return id == XDPFWD_NHG_ID_BLACKHOLE ||
-	       (id >= XDPFWD_NHG_ID_FIRST_DYNAMIC && xdpfwd_nhg_offloadable(id));
+	       (id >= XDPFWD_NHG_ID_FIRST_DYNAMIC && nhg_offloadable(id));
 }
 
 /*
@@ -464,65 +446,9 @@ static bool nhg_is_offloaded(uint16_t id)
  */
 static bool route_offloaded(const struct route_item *r)
 {
-	return r->nhg[XDPFWD_SRC_ZEBRA] &&
+	return r->nhg[XDPFWD_SRC_ZEBRA] && !(r->flags & RF_FIB_FAIL) &&
 	       r->installed == r->nhg[XDPFWD_SRC_ZEBRA] &&
 	       nhg_is_offloaded(r->installed) && route_in_fast_path(r);
-}
-
-static void re_set_offload(struct route_entry *re, bool ok)
-{
-	if (ok) {
-		SET_FLAG(re->flags, ZEBRA_FLAG_OFFLOADED);
-		UNSET_FLAG(re->flags, ZEBRA_FLAG_OFFLOAD_FAILED);
-	} else {
-		UNSET_FLAG(re->flags, ZEBRA_FLAG_OFFLOADED);
-		SET_FLAG(re->flags, ZEBRA_FLAG_OFFLOAD_FAILED);
-	}
-}
-
-/* Mark zebra's route entry, found by its dplane sequence as zebra itself
- * does when it processes results (zebra_rib.c).  Main pthread only.
- */
-static void zebra_mark_offload(const struct xdpfwd_route_update *u, bool ok)
-{
-	struct route_table *table;
-	struct route_node *rn;
-	struct route_entry *re;
-
-	table = zebra_vrf_lookup_table_with_table_id(u->afi, u->safi, u->vrf_id,
-						     u->table_id);
-	if (!table)
-		return;
-	rn = srcdest_rnode_lookup(table, &u->prefix, NULL);
-	if (!rn)
-		return;
-	RNODE_FOREACH_RE (rn, re) {
-		if (re->dplane_sequence != u->seq)
-			continue;
-		re_set_offload(re, ok);
-		break;
-	}
-	route_unlock_node(rn);
-}
-
-/* Mark zebra's selected entry for r's prefix (main table) as r says. */
-static void zebra_mark_route(const struct route_item *r)
-{
-	struct route_table *table;
-	struct route_node *rn;
-	rib_dest_t *dest;
-
-	table = zebra_vrf_table(family2afi(r->p.family), SAFI_UNICAST,
-				VRF_DEFAULT);
-	if (!table)
-		return;
-	rn = srcdest_rnode_lookup(table, &r->p, NULL);
-	if (!rn)
-		return;
-	dest = rib_dest_from_rnode(rn);
-	if (dest && dest->selected_fib)
-		re_set_offload(dest->selected_fib, route_offloaded(r));
-	route_unlock_node(rn);
 }
 
 /*
@@ -541,9 +467,9 @@ static void fib4_notify(uint32_t idx24, bool degraded, void *arg)
 			key.p.prefixlen = len;
 			key.p.u.prefix4.s_addr =
 				htonl((idx24 << 8) | (k << (32 - len)));
-			r = routes_find(&routes_head, &key);
+			r = routes_table_find(&routes_head, &key);
 			if (r && r->nhg[XDPFWD_SRC_ZEBRA])
-				zebra_mark_route(r);
+				rib_mark_selected(&r->p, route_offloaded(r));
 		}
 	}
 	if (IS_XDPFWD_DEBUG(ROUTES))
@@ -601,14 +527,14 @@ static void retry_run(struct thread *t)
 		XFREE(MTYPE_XDPFWD_RETRY, ri);
 	}
 	for (unsigned int i = 0; i < n; i++) {
-		xdpfwd_route_apply(batch[i]); /* keeps a copy if it fails */
+		routes_apply(batch[i]); /* keeps a copy if it fails */
 		XFREE(MTYPE_XDPFWD_RETRY, batch[i]);
 	}
 	if (retries_count(&retries_head))
 		thread_add_timer(xdpfwd_master, retry_run, NULL, 5, &t_retry);
 }
 
-int xdpfwd_route_apply(const struct xdpfwd_route_update *u)
+int routes_apply(const struct xdpfwd_route_update *u)
 {
 	struct route_item key = {}, *r;
 	uint16_t old, eff;
@@ -622,7 +548,7 @@ int xdpfwd_route_apply(const struct xdpfwd_route_update *u)
 	apply_mask(&key.p);
 	if (u->src == XDPFWD_SRC_ZEBRA && retries_count(&retries_head))
 		retry_forget(&key.p); /* superseded by this update */
-	r = routes_find(&routes_head, &key);
+	r = routes_table_find(&routes_head, &key);
 	if (!r && u->is_delete)
 		return 0;
 
@@ -641,7 +567,7 @@ int xdpfwd_route_apply(const struct xdpfwd_route_update *u)
 	if (!r) {
 		r = XCALLOC(MTYPE_XDPFWD_ROUTE, sizeof(*r));
 		r->p = key.p;
-		routes_add(&routes_head, r);
+		routes_table_add(&routes_head, r);
 	}
 	old = r->nhg[u->src];
 	r->nhg[u->src] = nhg;
@@ -663,6 +589,10 @@ int xdpfwd_route_apply(const struct xdpfwd_route_update *u)
 
 	if (eff != r->installed) {
 		err = fib_program(r, eff);
+		if (err)
+			r->flags |= RF_FIB_FAIL;
+		else
+			r->flags &= ~RF_FIB_FAIL;
 		if (err) {
 			failures++;
 			if (rlog_ok(&rl_err, &suppressed))
@@ -676,7 +606,7 @@ int xdpfwd_route_apply(const struct xdpfwd_route_update *u)
 	 * nhg_for_update, so this put balances it
 	 */
 	if (old)
-		xdpfwd_nhg_put(old);
+		nhg_put(old);
 
 	if (IS_XDPFWD_DEBUG(ROUTES))
 		zlog_debug("xdpfwd: %s %pFX source %d group %u -> %u%s",
@@ -684,28 +614,101 @@ int xdpfwd_route_apply(const struct xdpfwd_route_update *u)
 			   old, nhg, err ? " (failed)" : "");
 
 	if (u->src == XDPFWD_SRC_ZEBRA && !u->is_delete)
-		zebra_mark_offload(u, !err && route_offloaded(r));
+		rib_mark_update(u, !err && route_offloaded(r));
 
 	if (!effective_nhg(r)) {
-		routes_del(&routes_head, r);
+		routes_table_del(&routes_head, r);
 		XFREE(MTYPE_XDPFWD_ROUTE, r);
 	}
 	return err;
 }
 
+/* ---- connected and local routes from addresses ---- */
+
+static void addr_routes(const struct xnl_addr *a, bool add)
+{
+	XDPFWD_ROUTE_UPDATE_ON_STACK(w, 1);
+	struct xdpfwd_route_update *up = &w.u;
+	const struct xdpfwd_link *l = mirror_link(a->ifindex);
+	bool loopback = l && strcmp(l->name, "lo") == 0;
+
+	up->is_delete = !add;
+	up->prefix.family = a->family;
+	up->prefix.prefixlen = a->prefixlen;
+	memcpy(&up->prefix.u.prefix, a->addr, a->family == AF_INET ? 4 : 16);
+	if (a->family == AF_INET6 &&
+	    IN6_IS_ADDR_LINKLOCAL((struct in6_addr *)a->addr))
+		return; /* link-local never takes the fast path */
+
+	/* the subnet, reached through the neighbour map */
+	if (!loopback && a->prefixlen < (a->family == AF_INET ? 32 : 128)) {
+		apply_mask(&up->prefix);
+		up->src = XDPFWD_SRC_CONNECTED;
+		up->kind = XDPFWD_KIND_FORWARD;
+		up->nh_count = 1;
+		up->nh[0].ifindex = a->ifindex;
+		up->nh[0].family = AF_UNSPEC;
+		up->nh[0].weight = 1;
+		routes_apply(up);
+	}
+
+	/* the address itself, and IPv4 broadcast: the kernel's */
+	up->src = XDPFWD_SRC_LOCAL;
+	up->kind = XDPFWD_KIND_FORWARD;
+	up->nh_count = 0;
+	up->prefix.prefixlen = a->family == AF_INET ? 32 : 128;
+	memcpy(&up->prefix.u.prefix, a->addr, a->family == AF_INET ? 4 : 16);
+	routes_apply(up);
+	if (a->family == AF_INET && a->has_broadcast) {
+		memcpy(&up->prefix.u.prefix4, a->broadcast, 4);
+		routes_apply(up);
+	}
+}
+
+static void addr_subnet(const struct xnl_addr *a, struct prefix *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->family = a->family;
+	p->prefixlen = a->prefixlen;
+	memcpy(&p->u.prefix, a->addr, a->family == AF_INET ? 4 : 16);
+	apply_mask(p);
+}
+
+void routes_addr_changed(const struct xnl_addr *a, bool deleted)
+{
+	const struct xnl_addr *other = NULL;
+	struct prefix pg, pa;
+
+	addr_routes(a, !deleted);
+	if (!deleted)
+		return;
+	/* another address (already in the mirror) may still provide the
+	 * same connected subnet
+	 */
+	addr_subnet(a, &pg);
+	while ((other = mirror_addr_next(other))) {
+		if (other->family != a->family ||
+		    other->prefixlen != a->prefixlen)
+			continue;
+		addr_subnet(other, &pa);
+		if (prefix_same(&pa, &pg))
+			addr_routes(other, true);
+	}
+}
+
 /* After an interface is enabled or disabled, zebra's selected routes
  * through it change offload state.
  */
-void xdpfwd_routes_refresh_offload(void)
+void routes_refresh_offload(void)
 {
 	struct route_item *r;
 
-	frr_each (routes, &routes_head, r)
+	frr_each (routes_table, &routes_head, r)
 		if (r->nhg[XDPFWD_SRC_ZEBRA])
-			zebra_mark_route(r);
+			rib_mark_selected(&r->p, route_offloaded(r));
 }
 
-/* ---- state for the audit (xdpfwd_audit.c) ---- */
+/* ---- state for the audit (audit.c) ---- */
 
 static struct route_item *route_lookup(const struct prefix *p)
 {
@@ -713,10 +716,10 @@ static struct route_item *route_lookup(const struct prefix *p)
 
 	prefix_copy(&key.p, p);
 	apply_mask(&key.p);
-	return routes_find(&routes_head, &key);
+	return routes_table_find(&routes_head, &key);
 }
 
-int xdpfwd_route_state(const struct prefix *p, struct xdpfwd_route_state *st)
+int routes_state(const struct prefix *p, struct xdpfwd_route_state *st)
 {
 	struct route_item *r = route_lookup(p);
 
@@ -736,7 +739,7 @@ int xdpfwd_route_state(const struct prefix *p, struct xdpfwd_route_state *st)
  * What the datapath's map gives for r's prefix, against the group the
  * plugin installed: 0 consistent, -EIO not, -ENOENT not in the map.
  */
-int xdpfwd_route_map_check(const struct prefix *p, uint32_t *seen)
+int routes_map_check(const struct prefix *p, uint32_t *seen)
 {
 	const struct route_item *r = route_lookup(p);
 	uint16_t v4 = 0;
@@ -762,33 +765,35 @@ int xdpfwd_route_map_check(const struct prefix *p, uint32_t *seen)
 			return fib6_off ? 0 : -ENOENT;
 		/* longest match up to the prefix's own length: itself */
 		memcpy(key.addr, &r->p.u.prefix6, 16);
-		if (bpf_map_lookup_elem(xdpfwd_dp.fd_fib6, &key, &val) < 0)
+		if (dp_fib6_lookup(&key, &val) < 0)
 			return -ENOENT;
 		*seen = val;
 		return val == want ? 0 : -EIO;
 	}
 }
 
-uint32_t xdpfwd_route_zebra_count(void)
+uint32_t routes_zebra_count(void)
 {
 	return zebra_routes;
 }
 
-void xdpfwd_routes_walk(void (*cb)(const struct prefix *p,
-				   const uint16_t *nhg, void *arg),
-			void *arg)
+const struct prefix *routes_next(const struct prefix *prev)
 {
-	struct route_item *r;
+	const struct route_item *r;
 
-	frr_each (routes, &routes_head, r)
-		cb(&r->p, r->nhg, arg);
+	if (!prev)
+		r = routes_table_first(&routes_head);
+	else
+		r = routes_table_const_next(&routes_head, container_of(prev, struct route_item, p));
+	return r ? &r->p : NULL;
 }
 
-void xdpfwd_routes_capacity(struct xdpfwd_capacity *c)
+void routes_capacity(struct xdpfwd_capacity *c)
 {
 	memset(c, 0, sizeof(*c));
 	if (!fib4)
 		return;
+	c->tbl8_groups = dp_tbl8_groups();
 	c->tbl8_used = fib4_tbl8_used(fib4);
 	c->degraded24 = fib4_degraded_count(fib4);
 	c->degraded_routes = fib4_degraded_routes(fib4);
@@ -798,6 +803,24 @@ void xdpfwd_routes_capacity(struct xdpfwd_capacity *c)
 						   : 0;
 	c->nhg_fallbacks = nhg_fallbacks;
 	c->retries = retries_count(&retries_head);
+}
+
+void routes_capacity_json(json_object *json)
+{
+	struct xdpfwd_capacity c;
+	json_object *o = json_object_new_object();
+
+	routes_capacity(&c);
+	json_object_int_add(o, "tbl8Used", c.tbl8_used);
+	json_object_int_add(o, "tbl8Groups", c.tbl8_groups);
+	json_object_int_add(o, "degraded24", c.degraded24);
+	json_object_int_add(o, "degradedRoutes", c.degraded_routes);
+	json_object_boolean_add(o, "fib6FastPath", !c.fib6_off);
+	json_object_int_add(o, "fib6Wanted", c.fib6_wanted);
+	json_object_int_add(o, "fib6Missing", c.fib6_missing);
+	json_object_int_add(o, "nhgFallbacks", c.nhg_fallbacks);
+	json_object_int_add(o, "retries", c.retries);
+	json_object_object_add(json, "capacity", o);
 }
 
 /* ---- show ---- */
@@ -847,7 +870,7 @@ static void route_show_one(struct vty *vty, const struct route_item *r,
 						       ? "tbl8 full: /24 degraded"
 						       : "IPv6 FIB full");
 		if (id >= XDPFWD_NHG_ID_FIRST_DYNAMIC)
-			xdpfwd_nhg_describe(id, vty, o);
+			nhg_describe(id, vty, o);
 		json_object_array_add(arr, o);
 		return;
 	}
@@ -855,11 +878,11 @@ static void route_show_one(struct vty *vty, const struct route_item *r,
 		src_names[effective_src(r)], offloaded ? ", offloaded" : "",
 		fast ? "" : ", kernel path (table full)");
 	if (id >= XDPFWD_NHG_ID_FIRST_DYNAMIC)
-		xdpfwd_nhg_describe(id, vty, NULL);
+		nhg_describe(id, vty, NULL);
 }
 
-void xdpfwd_routes_show(struct vty *vty, const struct prefix *match,
-			json_object *json)
+void routes_show(struct vty *vty, const struct prefix *match,
+		 json_object *json)
 {
 	json_object *arr = json ? json_object_new_array() : NULL;
 	struct route_item *r;
@@ -872,14 +895,14 @@ void xdpfwd_routes_show(struct vty *vty, const struct prefix *match,
 			prefix_copy(&key.p, match);
 			key.p.prefixlen = len;
 			apply_mask(&key.p);
-			r = routes_find(&routes_head, &key);
+			r = routes_table_find(&routes_head, &key);
 			if (r && r->installed) {
 				route_show_one(vty, r, arr);
 				break;
 			}
 		}
 	} else {
-		frr_each (routes, &routes_head, r) {
+		frr_each (routes_table, &routes_head, r) {
 			if (!r->installed)
 				continue;
 			if (match && prefix_cmp(&r->p, match))

@@ -7,7 +7,11 @@
  *   show xdpfwd [json]
  *   show xdpfwd routes [PREFIX|ADDRESS] [json]
  *   show xdpfwd nexthops|neighbors|counters [json]
- *   debug xdpfwd [events|routes|neighbors|dplane]
+ *   show xdpfwd bridge [fdb] [json]
+ *   debug xdpfwd [events|routes|neighbors]
+ *
+ * The commands read through the writers' and the mirror's accessors and
+ * change state only through the dispatcher.
  */
 #include "config.h"
 #include <zebra.h>
@@ -22,14 +26,18 @@
 #include "zebra/interface.h"
 #include "zebra/debug.h"
 
-#include "xdpfwd.h"
-#include "xdpfwd_audit.h"
+#include "plugin/xdpfwd.h"
+#include "plugin/dispatch.h"
+#include "plugin/provider.h"
+#include "plugin/vty.h"
+#include "plugin/dp/dp.h"
+#include "plugin/mirror/mirror.h"
+#include "plugin/writers/bridge.h"
+#include "plugin/writers/iface.h"
+#include "plugin/writers/nexthop.h"
+#include "plugin/writers/routes.h"
 
-#include "plugin/xdpfwd_vty_clippy.c"
-
-#define XDPFWD_STR "XDP fast path (xdpfwd)\n"
-
-unsigned long xdpfwd_debug;
+#include "plugin/vty_clippy.c"
 
 /* ---- interface configuration ---- */
 
@@ -42,15 +50,13 @@ DEFPY(xdpfwd_if, xdpfwd_if_cmd, "[no] xdpfwd [mode generic$generic]",
 	char err[256] = "";
 
 	if (no) {
-		xdpfwd_link_disable(ifp->name);
-		xdpfwd_routes_refresh_offload();
+		dispatch_if_disable(ifp->name);
 		return CMD_SUCCESS;
 	}
-	if (xdpfwd_link_enable(ifp->name, !!generic, err, sizeof(err))) {
+	if (dispatch_if_enable(ifp->name, !!generic, err, sizeof(err))) {
 		vty_out(vty, "%% xdpfwd: %s\n", err);
 		return CMD_WARNING_CONFIG_FAILED;
 	}
-	xdpfwd_routes_refresh_offload();
 	return CMD_SUCCESS;
 }
 
@@ -58,7 +64,7 @@ static int xdpfwd_if_config_write(struct vty *vty, struct interface *ifp)
 {
 	bool generic = false;
 
-	if (xdpfwd_if_configured(ifp->name, &generic))
+	if (iface_configured(ifp->name, &generic))
 		vty_out(vty, " xdpfwd%s\n", generic ? " mode generic" : "");
 	return 0;
 }
@@ -96,16 +102,27 @@ static const char *const reason_names[XDPFWD_R__MAX] = {
 	[XDPFWD_R_PASS_BRIDGE_EGRESS] = "passBridgeEgress",
 };
 
-/* The answer of every show command while the XDP program is not loaded. */
+/* The answer of every show command while the fast path is not running. */
 int xdpfwd_vty_not_running(struct vty *vty, json_object *json)
 {
 	if (json) {
 		json_object_string_add(json, "status", "error");
-		json_object_string_add(json, "error", xdpfwd_dp.error);
+		json_object_string_add(json, "error", dispatch_why());
 		return vty_json(vty, json);
 	}
-	vty_out(vty, "%% xdpfwd is not running: %s\n", xdpfwd_dp.error);
+	vty_out(vty, "%% xdpfwd is not running: %s\n", dispatch_why());
 	return CMD_WARNING;
+}
+
+static void neigh_show(struct vty *vty, json_object *json);
+
+static void map_errors_json(json_object *j)
+{
+	json_object *o = json_object_new_object();
+
+	for (int m = 0; m < DP_MAP__MAX; m++)
+		json_object_int_add(o, dp_map_name(m), dp_map_errors(m));
+	json_object_object_add(j, "mapWriteErrors", o);
 }
 
 DEFPY(show_xdpfwd, show_xdpfwd_cmd, "show xdpfwd [json$json]",
@@ -114,43 +131,49 @@ DEFPY(show_xdpfwd, show_xdpfwd_cmd, "show xdpfwd [json$json]",
 	json_object *j = json ? json_object_new_object() : NULL;
 	json_object *maps;
 
-	if (!xdpfwd_dp.loaded)
+	if (!dispatch_running())
 		return xdpfwd_vty_not_running(vty, j);
 	if (!j) {
+		uint64_t map_errors = 0;
+
+		for (int m = 0; m < DP_MAP__MAX; m++)
+			map_errors += dp_map_errors(m);
 		vty_out(vty, "xdpfwd: running, built for FRR %s, maps in %s\n",
-			XDPFWD_FRR_VERSION, xdpfwd_dp.pin_dir);
+			XDPFWD_FRR_VERSION, dp_pin_dir());
 		vty_out(vty,
 			"IPv4 routes %u (tbl8 groups %u), IPv6 routes %u (max %u)\n",
-			xdpfwd_route_count(AF_INET), xdpfwd_dp.tbl8_groups,
-			xdpfwd_route_count(AF_INET6), xdpfwd_cfg.fib6_routes);
+			routes_count(AF_INET), dp_tbl8_groups(),
+			routes_count(AF_INET6), xdpfwd_cfg.fib6_routes);
 		vty_out(vty,
 			"Nexthop groups %u, adjacencies %u, neighbours %u, programming failures %" PRIu64
-			", netlink resyncs %" PRIu64 "\n",
-			xdpfwd_nhg_count(), xdpfwd_adj_count(),
-			xdpfwd_neigh_count(), xdpfwd_route_failures(),
-			xdpfwd_netlink_resyncs());
-		xdpfwd_provider_show(vty, NULL);
+			", map write errors %" PRIu64 ", netlink resyncs %" PRIu64
+			"\n",
+			nhg_count(), adj_count(), mirror_neigh_count(),
+			routes_failures(), map_errors,
+			dispatch_netlink_resyncs());
+		provider_show(vty, NULL);
 		vty_out(vty, "\n");
-		xdpfwd_links_show(vty, NULL);
+		iface_show(vty, NULL);
 		return CMD_SUCCESS;
 	}
 	json_object_string_add(j, "status", "running");
 	json_object_string_add(j, "frrVersion", XDPFWD_FRR_VERSION);
-	json_object_string_add(j, "pinDir", xdpfwd_dp.pin_dir);
-	xdpfwd_links_show(vty, j);
+	json_object_string_add(j, "pinDir", dp_pin_dir());
+	iface_show(vty, j);
 	maps = json_object_new_object();
-	json_object_int_add(maps, "fib4Routes", xdpfwd_route_count(AF_INET));
-	json_object_int_add(maps, "fib4Tbl8Groups", xdpfwd_dp.tbl8_groups);
-	json_object_int_add(maps, "fib6Routes", xdpfwd_route_count(AF_INET6));
+	json_object_int_add(maps, "fib4Routes", routes_count(AF_INET));
+	json_object_int_add(maps, "fib4Tbl8Groups", dp_tbl8_groups());
+	json_object_int_add(maps, "fib6Routes", routes_count(AF_INET6));
 	json_object_int_add(maps, "fib6Max", xdpfwd_cfg.fib6_routes);
-	json_object_int_add(maps, "nexthopGroups", xdpfwd_nhg_count());
-	json_object_int_add(maps, "adjacencies", xdpfwd_adj_count());
-	json_object_int_add(maps, "neighbors", xdpfwd_neigh_count());
-	xdpfwd_capacity_json(maps);
+	json_object_int_add(maps, "nexthopGroups", nhg_count());
+	json_object_int_add(maps, "adjacencies", adj_count());
+	json_object_int_add(maps, "neighbors", mirror_neigh_count());
+	routes_capacity_json(maps);
 	json_object_object_add(j, "maps", maps);
-	json_object_int_add(j, "programmingFailures", xdpfwd_route_failures());
-	json_object_int_add(j, "netlinkResyncs", xdpfwd_netlink_resyncs());
-	xdpfwd_provider_show(vty, j);
+	json_object_int_add(j, "programmingFailures", routes_failures());
+	map_errors_json(j);
+	json_object_int_add(j, "netlinkResyncs", dispatch_netlink_resyncs());
+	provider_show(vty, j);
 	return vty_json(vty, j);
 }
 
@@ -170,14 +193,14 @@ DEFPY(show_xdpfwd_routes, show_xdpfwd_routes_cmd,
 				      : a6_str;
 	struct prefix p = {};
 
-	if (!xdpfwd_dp.loaded)
+	if (!dispatch_running())
 		return xdpfwd_vty_not_running(vty, j);
 	if (target && !str2prefix(target, &p)) {
 		vty_out(vty, "%% Malformed prefix %s\n", target);
 		json_object_free(j);
 		return CMD_WARNING;
 	}
-	xdpfwd_routes_show(vty, target ? &p : NULL, j);
+	routes_show(vty, target ? &p : NULL, j);
 	return j ? vty_json(vty, j) : CMD_SUCCESS;
 }
 
@@ -187,9 +210,9 @@ DEFPY(show_xdpfwd_nexthops, show_xdpfwd_nexthops_cmd,
 {
 	json_object *j = json ? json_object_new_object() : NULL;
 
-	if (!xdpfwd_dp.loaded)
+	if (!dispatch_running())
 		return xdpfwd_vty_not_running(vty, j);
-	xdpfwd_nexthop_show(vty, j);
+	nexthop_show(vty, j);
 	return j ? vty_json(vty, j) : CMD_SUCCESS;
 }
 
@@ -199,20 +222,10 @@ DEFPY(show_xdpfwd_neighbors, show_xdpfwd_neighbors_cmd,
 {
 	json_object *j = json ? json_object_new_object() : NULL;
 
-	if (!xdpfwd_dp.loaded)
+	if (!dispatch_running())
 		return xdpfwd_vty_not_running(vty, j);
-	xdpfwd_neigh_show(vty, j);
+	neigh_show(vty, j);
 	return j ? vty_json(vty, j) : CMD_SUCCESS;
-}
-
-static void if_counters_add(json_object *o, const struct xdpfwd_if_counters *c)
-{
-	json_object_int_add(o, "rxFwdPackets", c->rx_fwd_packets);
-	json_object_int_add(o, "rxFwdBytes", c->rx_fwd_bytes);
-	json_object_int_add(o, "txFwdPackets", c->tx_fwd_packets);
-	json_object_int_add(o, "txFwdBytes", c->tx_fwd_bytes);
-	json_object_int_add(o, "rxPassPackets", c->rx_pass_packets);
-	json_object_int_add(o, "rxDropPackets", c->rx_drop_packets);
 }
 
 DEFPY(show_xdpfwd_counters, show_xdpfwd_counters_cmd,
@@ -224,7 +237,7 @@ DEFPY(show_xdpfwd_counters, show_xdpfwd_counters_cmd,
 	struct interface *ifp;
 	struct vrf *vrf = vrf_lookup_by_id(VRF_DEFAULT);
 
-	if (!xdpfwd_dp.loaded)
+	if (!dispatch_running())
 		return xdpfwd_vty_not_running(vty, j);
 	if (j) {
 		reasons = json_object_new_object();
@@ -237,7 +250,7 @@ DEFPY(show_xdpfwd_counters, show_xdpfwd_counters_cmd,
 		const char *name = reason_names[r] ? reason_names[r] : "unnamed";
 		struct xdpfwd_counter c;
 
-		xdpfwd_bpf_counters(r, &c);
+		dp_counters(r, &c);
 		if (j) {
 			json_object *o = json_object_new_object();
 
@@ -252,16 +265,15 @@ DEFPY(show_xdpfwd_counters, show_xdpfwd_counters_cmd,
 		vty_out(vty, "\n%-16s %12s %12s %12s %12s\n", "Interface",
 			"RxFwd", "TxFwd", "RxPass", "RxDrop");
 	FOR_ALL_INTERFACES (vrf, ifp) {
-		struct xdpfwd_link *l = xdpfwd_link_get(ifp->ifindex);
 		struct xdpfwd_if_counters c;
 
-		if (!l || !l->attached)
+		if (!iface_attached(ifp->ifindex))
 			continue;
-		xdpfwd_bpf_if_counters(ifp->ifindex, &c);
+		dp_if_counters(ifp->ifindex, &c);
 		if (j) {
 			json_object *o = json_object_new_object();
 
-			if_counters_add(o, &c);
+			dp_if_counters_json(o, &c);
 			json_object_object_add(ifs, ifp->name, o);
 		} else
 			vty_out(vty,
@@ -277,15 +289,71 @@ DEFPY(show_xdpfwd_counters, show_xdpfwd_counters_cmd,
 	return vty_json(vty, j);
 }
 
+static void neigh_show(struct vty *vty, json_object *json)
+{
+	json_object *arr = json ? json_object_new_array() : NULL;
+	const struct mirror_neigh *n = NULL;
+
+	if (!json)
+		vty_out(vty, "%-40s %-16s %s\n", "Address", "Interface", "MAC");
+	while ((n = mirror_neigh_next(n))) {
+		const struct xdpfwd_link *l = mirror_link(n->ifindex);
+		const char *ifname = l ? l->name : "?";
+		char addr[INET6_ADDRSTRLEN];
+		struct ethaddr mac;
+
+		inet_ntop(n->family, n->addr, addr, sizeof(addr));
+		memcpy(mac.octet, n->mac, sizeof(mac.octet));
+		if (json) {
+			json_object *o = json_object_new_object();
+
+			json_object_string_add(o, "address", addr);
+			json_object_string_add(o, "interface", ifname);
+			json_object_int_add(o, "ifindex", n->ifindex);
+			json_object_string_addf(o, "mac", "%pEA", &mac);
+			json_object_array_add(arr, o);
+		} else
+			vty_out(vty, "%-40s %-16s %pEA\n", addr, ifname, &mac);
+	}
+	if (json)
+		json_object_object_add(json, "neighbors", arr);
+}
+
+DEFPY(show_xdpfwd_bridge, show_xdpfwd_bridge_cmd,
+      "show xdpfwd bridge [json$json]",
+      SHOW_STR XDPFWD_STR
+      "Bridges and their ports in the fast path\n" JSON_STR)
+{
+	json_object *j = json ? json_object_new_object() : NULL;
+
+	if (!dispatch_running())
+		return xdpfwd_vty_not_running(vty, j);
+	bridge_show(vty, j);
+	return j ? vty_json(vty, j) : CMD_SUCCESS;
+}
+
+DEFPY(show_xdpfwd_bridge_fdb, show_xdpfwd_bridge_fdb_cmd,
+      "show xdpfwd bridge fdb [json$json]",
+      SHOW_STR XDPFWD_STR
+      "Bridges and their ports in the fast path\n"
+      "Forwarding database as the fast path has it\n" JSON_STR)
+{
+	json_object *j = json ? json_object_new_object() : NULL;
+
+	if (!dispatch_running())
+		return xdpfwd_vty_not_running(vty, j);
+	bridge_fdb_show(vty, j);
+	return j ? vty_json(vty, j) : CMD_SUCCESS;
+}
+
 /* ---- debug ---- */
 
 DEFPY(debug_xdpfwd, debug_xdpfwd_cmd,
-      "[no] debug xdpfwd [<events$ev|routes$rt|neighbors$nb|dplane$dp>]",
+      "[no] debug xdpfwd [<events$ev|routes$rt|neighbors$nb>]",
       NO_STR DEBUG_STR XDPFWD_STR
       "Start, stop, interfaces and netlink resyncs\n"
       "Route programming\n"
-      "Links and neighbours\n"
-      "Dplane provider\n")
+      "Links and neighbours\n")
 {
 	unsigned long flags = 0;
 
@@ -295,8 +363,6 @@ DEFPY(debug_xdpfwd, debug_xdpfwd_cmd,
 		flags = XDPFWD_DEBUG_ROUTES;
 	else if (nb)
 		flags = XDPFWD_DEBUG_NEIGH;
-	else if (dp)
-		flags = XDPFWD_DEBUG_DPLANE;
 	else
 		flags = ~0UL;
 	if (no)
@@ -315,7 +381,6 @@ static int xdpfwd_show_debugging(struct vty *vty)
 		{ XDPFWD_DEBUG_EVENTS, "events" },
 		{ XDPFWD_DEBUG_ROUTES, "routes" },
 		{ XDPFWD_DEBUG_NEIGH, "neighbors" },
-		{ XDPFWD_DEBUG_DPLANE, "dplane" },
 	};
 
 	for (size_t i = 0; i < array_size(names); i++)
@@ -362,7 +427,7 @@ static int xdpfwd_config_post(struct thread_master *tm)
 		    (line[7] != '\n' && line[7] != ' ' && line[7] != '\0'))
 			continue;
 		generic = strstr(line + 7, "mode generic") != NULL;
-		if (xdpfwd_link_enable(ifname, generic, err, sizeof(err)))
+		if (dispatch_if_enable(ifname, generic, err, sizeof(err)))
 			zlog_warn("xdpfwd: %s: interface %s: %s",
 				  xdpfwd_cfg.frr_conf, ifname, err);
 		else
@@ -370,7 +435,6 @@ static int xdpfwd_config_post(struct thread_master *tm)
 				  ifname, xdpfwd_cfg.frr_conf);
 	}
 	fclose(f);
-	xdpfwd_routes_refresh_offload();
 	return 0;
 }
 
@@ -385,7 +449,8 @@ void xdpfwd_vty_init(void)
 	install_element(VIEW_NODE, &show_xdpfwd_nexthops_cmd);
 	install_element(VIEW_NODE, &show_xdpfwd_neighbors_cmd);
 	install_element(VIEW_NODE, &show_xdpfwd_counters_cmd);
-	xdpfwd_audit_init();
+	install_element(VIEW_NODE, &show_xdpfwd_bridge_cmd);
+	install_element(VIEW_NODE, &show_xdpfwd_bridge_fdb_cmd);
 	install_element(ENABLE_NODE, &debug_xdpfwd_cmd);
 	install_element(CONFIG_NODE, &debug_xdpfwd_cmd);
 }

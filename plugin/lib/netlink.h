@@ -40,7 +40,7 @@ struct xnl_link {
 	bool has_mac;		/* IFLA_ADDRESS of exactly 6 bytes */
 	uint32_t mtu;
 	bool admin_up;		/* IFF_UP */
-	bool oper_up;		/* IFF_UP and IFF_RUNNING (operstate UP) */
+	bool oper_up;		/* IFF_UP and carrier (IFF_LOWER_UP) */
 	int master;		/* IFLA_MASTER or 0 */
 	char kind[16];		/* IFLA_INFO_KIND: "veth", "bridge"... or "" */
 	/*

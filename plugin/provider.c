@@ -15,16 +15,16 @@
 #include "lib/log.h"
 #include "lib/frr_pthread.h"
 #include "lib/monotime.h"
-#include "lib/nexthop.h"
-#include "lib/nexthop_group.h"
 #include "lib/json.h"
 #include "lib/vty.h"
 
 #include "zebra/zebra_dplane.h"
 #include "zebra/zebra_router.h"
 
-#include "xdpfwd.h"
-#include "xdpfwd_audit.h"
+#include "plugin/xdpfwd.h"
+#include "plugin/provider.h"
+#include "plugin/dispatch.h"
+#include "plugin/writers/route_update.h"
 
 DEFINE_MTYPE_STATIC(XDPFWD, XDPFWD_WORK, "xdpfwd work item");
 
@@ -53,71 +53,6 @@ static _Atomic uint64_t st_max_depth, st_depth;
 static uint64_t st_apply_us, st_event_max_us;
 
 static void work_run(struct thread *t);
-
-static enum xdpfwd_route_kind blackhole_kind(const struct nexthop *nh)
-{
-	switch (nh->bh_type) {
-	case BLACKHOLE_REJECT:
-	case BLACKHOLE_ADMINPROHIB:
-		return XDPFWD_KIND_UNREACHABLE;
-	case BLACKHOLE_NULL:
-	case BLACKHOLE_UNSPEC:
-		break;
-	}
-	return XDPFWD_KIND_BLACKHOLE;
-}
-
-/* Copy the forwarding nexthops the kernel got (rt_netlink.c skips
- * recursive parents and inactive or duplicate nexthops the same way).
- * Also used by the audit on zebra's route entries (xdpfwd_audit.c).
- */
-enum xdpfwd_route_kind xdpfwd_nexthops_from_ng(const struct nexthop_group *ng,
-					       vrf_id_t vrf,
-					       struct xdpfwd_nh *out,
-					       unsigned int *count)
-{
-	struct nexthop *nh;
-	unsigned int n = 0;
-
-	for (ALL_NEXTHOPS_PTR(ng, nh)) {
-		if (CHECK_FLAG(nh->flags, NEXTHOP_FLAG_RECURSIVE))
-			continue;
-		if (!NEXTHOP_IS_ACTIVE(nh->flags))
-			continue;
-		if (nh->type == NEXTHOP_TYPE_BLACKHOLE)
-			return blackhole_kind(nh);
-		/* labels, SRv6, EVPN and VRF leaks stay in the kernel */
-		if ((nh->nh_label && nh->nh_label->num_labels) ||
-		    nh->nh_srv6 || CHECK_FLAG(nh->flags, NEXTHOP_FLAG_EVPN) ||
-		    nh->vrf_id != vrf || nh->ifindex <= 0)
-			return XDPFWD_KIND_UNSUPPORTED;
-		if (n == XDPFWD_NHG_SLOTS)
-			return XDPFWD_KIND_UNSUPPORTED;
-		memset(&out[n], 0, sizeof(out[n]));
-		out[n].ifindex = nh->ifindex;
-		out[n].weight = nh->weight ? nh->weight : 1;
-		switch (nh->type) {
-		case NEXTHOP_TYPE_IPV4:
-		case NEXTHOP_TYPE_IPV4_IFINDEX:
-			out[n].family = AF_INET;
-			memcpy(out[n].gw, &nh->gate.ipv4, 4);
-			break;
-		case NEXTHOP_TYPE_IPV6:
-		case NEXTHOP_TYPE_IPV6_IFINDEX:
-			out[n].family = AF_INET6;
-			memcpy(out[n].gw, &nh->gate.ipv6, 16);
-			break;
-		case NEXTHOP_TYPE_IFINDEX:
-			out[n].family = AF_UNSPEC; /* on-link: per-packet ARP/ND */
-			break;
-		case NEXTHOP_TYPE_BLACKHOLE:
-			break;
-		}
-		n++;
-	}
-	*count = n;
-	return n ? XDPFWD_KIND_FORWARD : XDPFWD_KIND_UNSUPPORTED;
-}
 
 static enum xdpfwd_route_kind ctx_copy_nexthops(struct zebra_dplane_ctx *ctx,
 					    struct xdpfwd_nh *out,
@@ -185,10 +120,9 @@ static bool ctx_wanted(struct zebra_dplane_ctx *ctx)
 	default:
 		return false;
 	}
-	/* only what the kernel accepted; a failed delete still deletes */
-	if (dplane_ctx_get_status(ctx) != ZEBRA_DPLANE_REQUEST_SUCCESS &&
-	    dplane_ctx_get_op(ctx) != DPLANE_OP_ROUTE_DELETE)
-		return false;
+	/* (only what the kernel accepted gets here: zebra hands a context
+	 * that an earlier provider failed to no later provider)
+	 */
 	if (dplane_ctx_get_vrf(ctx) != VRF_DEFAULT ||
 	    dplane_ctx_get_table(ctx) != RT_TABLE_MAIN ||
 	    dplane_ctx_get_safi(ctx) != SAFI_UNICAST) {
@@ -276,7 +210,7 @@ static void work_run(struct thread *t)
 			work_account(&start);
 			return;
 		}
-		xdpfwd_route_apply(&w->u);
+		dispatch_route(&w->u);
 		XFREE(MTYPE_XDPFWD_WORK, w);
 		st_applied++;
 		st_depth--;
@@ -297,7 +231,7 @@ static int xdpfwd_fini(struct zebra_dplane_provider *p, bool early)
 	return 0;
 }
 
-int xdpfwd_provider_register(void)
+int provider_register(void)
 {
 	int ret;
 
@@ -305,18 +239,15 @@ int xdpfwd_provider_register(void)
 	ret = dplane_provider_register("xdpfwd", DPLANE_PRIO_POSTPROCESS,
 				       DPLANE_PROV_FLAGS_DEFAULT, NULL,
 				       xdpfwd_process, xdpfwd_fini, NULL, &prov);
-	if (ret)
-		zlog_err("xdpfwd: dplane provider registration failed: %d",
-			 ret);
 	return ret;
 }
 
-uint64_t xdpfwd_provider_queued(void)
+uint64_t provider_queued(void)
 {
 	return st_depth;
 }
 
-void xdpfwd_provider_show(struct vty *vty, json_object *json)
+void provider_show(struct vty *vty, json_object *json)
 {
 	if (json) {
 		json_object *o = json_object_new_object();

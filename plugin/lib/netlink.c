@@ -39,7 +39,7 @@
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 
-#include "xdpfwd_netlink.h"
+#include "netlink.h"
 
 /*
  * Larger than anything the kernel sends in one datagram: dumps fill at most

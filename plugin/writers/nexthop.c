@@ -1,18 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * xdpfwd: nexthop groups and adjacencies.
+ * xdpfwd nexthop writer: nexthop groups, adjacencies, neighbour maps.
  *
  * An adjacency is one (egress interface, gateway) pair, or one interface
  * for connected routes.  Groups reference adjacencies by id and routes
  * reference groups by id, so a neighbour's MAC changing or an interface
  * going down is one adjacency write, whatever the number of routes.
  * Groups are deduplicated by content: routes with the same nexthops share
- * one group.
+ * one group.  A group keeps its nexthops in canonical order
+ * (xdpfwd_nh_normalize), which is also the order of its slots.
+ *
+ * Routing into a bridge leaves through the port the destination's MAC is
+ * learned on: a gateway adjacency on a bridge takes that port as its
+ * egress, and a neighbour on a bridge carries it in its map value.
  */
 #include "config.h"
 #include <zebra.h>
-
-#include <bpf/bpf.h>
 
 #include "lib/log.h"
 #include "lib/jhash.h"
@@ -20,8 +23,12 @@
 #include "lib/vty.h"
 #include "lib/id_alloc.h"
 
-#include "xdpfwd.h"
-#include "nhg_slots.h"
+#include "plugin/xdpfwd.h"
+#include "plugin/dp/dp.h"
+#include "plugin/lib/nhg_slots.h"
+#include "plugin/mirror/mirror.h"
+#include "plugin/writers/iface.h"
+#include "plugin/writers/nexthop.h"
 
 DEFINE_MTYPE_STATIC(XDPFWD, XDPFWD_ADJ, "xdpfwd adjacency");
 DEFINE_MTYPE_STATIC(XDPFWD, XDPFWD_NHG, "xdpfwd nexthop group");
@@ -58,7 +65,7 @@ struct nhg_item {
 	uint16_t id;
 	uint32_t refcnt;
 	unsigned int count;
-	uint16_t adj[XDPFWD_NHG_SLOTS];	   /* sorted by id */
+	uint16_t adj[XDPFWD_NHG_SLOTS];	   /* of the nexthops, canonical order */
 	uint32_t weight[XDPFWD_NHG_SLOTS]; /* same order */
 };
 
@@ -89,7 +96,7 @@ static struct id_alloc *adj_ids, *nhg_ids;
 static struct adj_item **adj_by_id;
 static struct nhg_item **nhg_by_id;
 
-int xdpfwd_nexthop_init(void)
+int nexthop_init(void)
 {
 	adjs_init(&adjs_head);
 	nhgs_init(&nhgs_head);
@@ -105,7 +112,7 @@ int xdpfwd_nexthop_init(void)
 	return 0;
 }
 
-void xdpfwd_nexthop_fini(void)
+void nexthop_fini(void)
 {
 	struct adj_item *a;
 	struct nhg_item *g;
@@ -129,9 +136,29 @@ void xdpfwd_nexthop_fini(void)
 
 /* ---- adjacencies ---- */
 
+/* An adjacency out of a bridge leaves through the port of its MAC. */
+static void adj_bridge_fixup(struct xdpfwd_adj *v)
+{
+	const struct xdpfwd_link *br = mirror_link(v->ifindex);
+
+	if (!br || !br->is_bridge)
+		return;
+	v->flags |= XDPFWD_ADJ_F_BRIDGE;
+	/* the bridge itself takes no redirect: its ports do */
+	if (br->oper_up && !mirror_bridge_vlan_aware(br->ifindex))
+		v->flags |= XDPFWD_ADJ_F_VALID;
+	else
+		v->flags &= ~XDPFWD_ADJ_F_VALID;
+	if (v->flags & XDPFWD_ADJ_F_CONNECTED)
+		return; /* the port comes from the neighbour value */
+	v->ifindex = (v->flags & XDPFWD_ADJ_F_RESOLVED)
+			     ? mirror_fdb_port(br->ifindex, v->dmac)
+			     : 0;
+}
+
 static void adj_compute(const struct adj_item *a, struct xdpfwd_adj *v)
 {
-	struct xdpfwd_link *l = xdpfwd_link_get(a->ifindex);
+	const struct xdpfwd_link *l = mirror_link(a->ifindex);
 	const uint8_t *mac;
 
 	memset(v, 0, sizeof(*v));
@@ -140,34 +167,30 @@ static void adj_compute(const struct adj_item *a, struct xdpfwd_adj *v)
 		return;
 	memcpy(v->smac, l->mac, sizeof(v->smac));
 	v->mtu = l->mtu > UINT16_MAX ? UINT16_MAX : l->mtu;
-	if (xdpfwd_link_forwarding(a->ifindex))
+	if (iface_forwarding(a->ifindex))
 		v->flags |= XDPFWD_ADJ_F_VALID;
 	if (a->family == AF_UNSPEC) {
 		v->flags |= XDPFWD_ADJ_F_CONNECTED;
-		return;
+	} else {
+		mac = mirror_neigh_mac(a->ifindex, a->family, a->gw);
+		if (mac) {
+			memcpy(v->dmac, mac, sizeof(v->dmac));
+			v->flags |= XDPFWD_ADJ_F_RESOLVED;
+		}
 	}
-	mac = xdpfwd_neigh_mac(a->ifindex, a->family, a->gw);
-	if (mac) {
-		memcpy(v->dmac, mac, sizeof(v->dmac));
-		v->flags |= XDPFWD_ADJ_F_RESOLVED;
-	}
+	adj_bridge_fixup(v);
 }
 
+/* a failed write keeps the old value (and is counted by the BPF layer) */
 static void adj_sync(struct adj_item *a)
 {
 	struct xdpfwd_adj v;
-	uint32_t key = a->id;
 
 	adj_compute(a, &v);
-	xdpfwd_bridge_adj_fixup(&v);
 	if (!memcmp(&v, &a->val, sizeof(v)))
 		return;
-	if (bpf_map_update_elem(xdpfwd_dp.fd_adjs, &key, &v, BPF_ANY) < 0) {
-		zlog_warn("xdpfwd: adjacency %u update: %s", a->id,
-			  strerror(errno));
-		return;
-	}
-	a->val = v;
+	if (dp_adj_write(a->id, &v) == 0)
+		a->val = v;
 }
 
 static struct adj_item *adj_find_or_create(const struct xdpfwd_nh *nh)
@@ -204,38 +227,89 @@ static struct adj_item *adj_find_or_create(const struct xdpfwd_nh *nh)
 static void adj_release_if_unused(struct adj_item *a)
 {
 	struct xdpfwd_adj zero = {};
-	uint32_t key = a->id;
 
 	if (a->refcnt)
 		return;
 	/* groups that referenced it are gone already: no packet reads it */
-	bpf_map_update_elem(xdpfwd_dp.fd_adjs, &key, &zero, BPF_ANY);
+	dp_adj_write(a->id, &zero);
 	adjs_del(&adjs_head, a);
 	adj_by_id[a->id] = NULL;
 	idalloc_free(adj_ids, a->id);
 	XFREE(MTYPE_XDPFWD_ADJ, a);
 }
 
-void xdpfwd_adj_neigh_update(int ifindex, int family, const void *addr,
-			     const uint8_t *mac)
+static struct adj_item *adj_find(int ifindex, int family, const void *addr)
 {
-	struct adj_item key = { .ifindex = ifindex, .family = family }, *a;
+	struct adj_item key = { .ifindex = ifindex, .family = family };
 
 	memcpy(key.gw, addr, family == AF_INET ? 4 : 16);
-	a = adjs_find(&adjs_head, &key);
-	if (a)
-		adj_sync(a);
+	return adjs_find(&adjs_head, &key);
 }
 
-void xdpfwd_adj_link_update(int ifindex)
+/* ---- what the mirror said changed ---- */
+
+void nexthop_link_changed(int ifindex)
 {
 	struct adj_item *a;
 
-	if (!xdpfwd_dp.loaded)
-		return;
 	frr_each (adjs, &adjs_head, a)
 		if (a->ifindex == ifindex)
 			adj_sync(a);
+}
+
+/*
+ * The neighbour map entry, as the mirror has the neighbour now: its MAC
+ * and, on a bridge, the port the FDB has for that MAC.  A failed write (a
+ * full map) leaves packets to that host on the kernel path.
+ */
+static void neigh_write(int ifindex, int family, const void *addr)
+{
+	const uint8_t *mac = mirror_neigh_mac(ifindex, family, addr);
+	struct xdpfwd_neigh v = {};
+
+	if (!mac) {
+		dp_neigh_delete(family, ifindex, addr);
+		return;
+	}
+	memcpy(v.mac, mac, sizeof(v.mac));
+	v.port_ifindex = mirror_fdb_port(ifindex, mac);
+	dp_neigh_write(family, ifindex, addr, &v);
+}
+
+void nexthop_neigh_changed(int ifindex, int family, const void *addr)
+{
+	struct adj_item *a;
+
+	neigh_write(ifindex, family, addr);
+	a = adj_find(ifindex, family, addr);
+	if (a)
+		adj_sync(a);
+	if (IS_XDPFWD_DEBUG(NEIGH))
+		zlog_debug("xdpfwd: neighbour ifindex %d %s %s", ifindex,
+			   family == AF_INET ? "v4" : "v6",
+			   mirror_neigh_mac(ifindex, family, addr)
+				   ? "resolved"
+				   : "gone");
+}
+
+void nexthop_bridge_changed(int bridge, const uint8_t *mac)
+{
+	const struct mirror_neigh *n = NULL;
+	const struct xdpfwd_link *br;
+	struct adj_item *a;
+
+	while ((n = mirror_neigh_next(n))) {
+		if ((bridge && n->ifindex != bridge) ||
+		    (mac && memcmp(n->mac, mac, sizeof(n->mac))))
+			continue;
+		br = mirror_link(n->ifindex);
+		if (!br || !br->is_bridge)
+			continue;
+		neigh_write(n->ifindex, n->family, n->addr);
+		a = adj_find(n->ifindex, n->family, n->addr);
+		if (a)
+			adj_sync(a);
+	}
 }
 
 /* ---- groups ---- */
@@ -244,7 +318,6 @@ static int nhg_write(const struct nhg_item *g)
 {
 	struct xdpfwd_nhg v = { .type = XDPFWD_NHG_FORWARD };
 	uint16_t slot_to_index[XDPFWD_NHG_SLOTS];
-	uint32_t key = g->id;
 	int n;
 
 	n = nhg_slots_expand(g->weight, g->count, slot_to_index,
@@ -254,46 +327,32 @@ static int nhg_write(const struct nhg_item *g)
 	v.nslots = n;
 	for (int i = 0; i < n; i++)
 		v.slot[i] = g->adj[slot_to_index[i]];
-	if (bpf_map_update_elem(xdpfwd_dp.fd_nhgs, &key, &v, BPF_ANY) < 0)
-		return -errno;
-	return 0;
+	return dp_nhg_write(g->id, &v);
 }
 
-int xdpfwd_nhg_get(const struct xdpfwd_nh *nhs, unsigned int count)
+int nhg_get(const struct xdpfwd_nh *nhs, unsigned int count)
 {
-	struct nhg_item key = { .count = 0 }, *g;
+	struct xdpfwd_nh nh[XDPFWD_NHG_SLOTS];
+	struct nhg_item key = {}, *g;
 	struct adj_item *adjs[XDPFWD_NHG_SLOTS];
+	unsigned int n = 0;
 	uint32_t id;
 	int err;
 
 	if (count == 0 || count > XDPFWD_NHG_SLOTS)
 		return -E2BIG;
-	for (unsigned int i = 0; i < count; i++) {
-		struct adj_item *a = adj_find_or_create(&nhs[i]);
-		uint32_t w = nhs[i].weight ? nhs[i].weight : 1;
-		unsigned int j;
-
-		if (!a) {
+	memcpy(nh, nhs, count * sizeof(nh[0]));
+	count = xdpfwd_nh_normalize(nh, count);
+	for (n = 0; n < count; n++) {
+		adjs[n] = adj_find_or_create(&nh[n]);
+		if (!adjs[n]) {
 			err = -ENOSPC;
-			count = i;
 			goto fail;
 		}
-		adjs[i] = a;
-		/* insertion sort by adjacency id; merge duplicates */
-		for (j = 0; j < key.count && key.adj[j] < a->id; j++)
-			;
-		if (j < key.count && key.adj[j] == a->id) {
-			key.weight[j] += w;
-			continue;
-		}
-		memmove(&key.adj[j + 1], &key.adj[j],
-			(key.count - j) * sizeof(key.adj[0]));
-		memmove(&key.weight[j + 1], &key.weight[j],
-			(key.count - j) * sizeof(key.weight[0]));
-		key.adj[j] = a->id;
-		key.weight[j] = w;
-		key.count++;
+		key.adj[n] = adjs[n]->id;
+		key.weight[n] = nh[n].weight;
 	}
+	key.count = count;
 	g = nhgs_find(&nhgs_head, &key);
 	if (g) {
 		g->refcnt++;
@@ -323,16 +382,15 @@ int xdpfwd_nhg_get(const struct xdpfwd_nh *nhs, unsigned int count)
 	return id;
 
 fail:
-	for (unsigned int i = 0; i < count; i++)
+	for (unsigned int i = 0; i < n; i++)
 		adj_release_if_unused(adjs[i]);
 	return err;
 }
 
-void xdpfwd_nhg_put(uint16_t id)
+void nhg_put(uint16_t id)
 {
 	struct xdpfwd_nhg none = {};
 	struct nhg_item *g;
-	uint32_t key = id;
 
 	if (id < XDPFWD_NHG_ID_FIRST_DYNAMIC || id >= XDPFWD_NHG_MAX)
 		return;
@@ -340,7 +398,7 @@ void xdpfwd_nhg_put(uint16_t id)
 	if (!g || --g->refcnt)
 		return;
 	/* routes point elsewhere already (the caller updated the FIB first) */
-	bpf_map_update_elem(xdpfwd_dp.fd_nhgs, &key, &none, BPF_ANY);
+	dp_nhg_write(id, &none);
 	nhgs_del(&nhgs_head, g);
 	nhg_by_id[id] = NULL;
 	idalloc_free(nhg_ids, id);
@@ -354,7 +412,7 @@ void xdpfwd_nhg_put(uint16_t id)
 }
 
 /* Offloaded means: every path leaves through an interface in the fast path. */
-bool xdpfwd_nhg_offloadable(uint16_t id)
+bool nhg_offloadable(uint16_t id)
 {
 	struct nhg_item *g;
 
@@ -362,30 +420,53 @@ bool xdpfwd_nhg_offloadable(uint16_t id)
 		return id == XDPFWD_NHG_ID_BLACKHOLE;
 	if (id >= XDPFWD_NHG_MAX || !(g = nhg_by_id[id]))
 		return false;
-	for (unsigned int i = 0; i < g->count; i++)
-		if ((!xdpfwd_link_get(adj_by_id[g->adj[i]]->ifindex) ||
-		     !xdpfwd_link_get(adj_by_id[g->adj[i]]->ifindex)->attached) &&
-		    !xdpfwd_bridge_offloadable(adj_by_id[g->adj[i]]->ifindex))
+	for (unsigned int i = 0; i < g->count; i++) {
+		int ifindex = adj_by_id[g->adj[i]]->ifindex;
+
+		if (!iface_attached(ifindex) &&
+		    !iface_bridge_offloadable(ifindex))
 			return false;
+	}
 	return true;
 }
 
-uint32_t xdpfwd_nhg_count(void)
+uint32_t nhg_count(void)
 {
 	return nhgs_count(&nhgs_head);
 }
 
-uint32_t xdpfwd_adj_count(void)
+uint32_t adj_count(void)
 {
 	return adjs_count(&adjs_head);
+}
+
+int nhg_info(uint16_t id, struct nhg_info *out)
+{
+	struct nhg_item *g = id < XDPFWD_NHG_MAX ? nhg_by_id[id] : NULL;
+
+	memset(out, 0, sizeof(*out));
+	if (!g)
+		return -ENOENT;
+	out->count = g->count;
+	for (unsigned int i = 0; i < g->count; i++) {
+		const struct adj_item *a = adj_by_id[g->adj[i]];
+
+		out->nh[i].ifindex = a->ifindex;
+		out->nh[i].family = a->family;
+		memcpy(out->nh[i].gw, a->gw, sizeof(out->nh[i].gw));
+		out->nh[i].weight = g->weight[i];
+		out->adj[i] = g->adj[i];
+	}
+	return 0;
 }
 
 /* ---- show ---- */
 
 static void adj_json(const struct adj_item *a, json_object *o)
 {
-	struct xdpfwd_link *l = xdpfwd_link_get(a->ifindex);
-	char buf[INET6_ADDRSTRLEN], mac[32];
+	const struct xdpfwd_link *l = mirror_link(a->ifindex);
+	char buf[INET6_ADDRSTRLEN];
+	struct ethaddr mac;
 
 	json_object_int_add(o, "adj", a->id);
 	json_object_string_add(o, "interface", l ? l->name : "?");
@@ -400,18 +481,16 @@ static void adj_json(const struct adj_item *a, json_object *o)
 	json_object_boolean_add(o, "resolved",
 				a->val.flags & (XDPFWD_ADJ_F_RESOLVED |
 						XDPFWD_ADJ_F_CONNECTED));
-	snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x",
-		 a->val.dmac[0], a->val.dmac[1], a->val.dmac[2],
-		 a->val.dmac[3], a->val.dmac[4], a->val.dmac[5]);
+	memcpy(mac.octet, a->val.dmac, sizeof(mac.octet));
 	if (a->val.flags & XDPFWD_ADJ_F_RESOLVED)
-		json_object_string_add(o, "mac", mac);
+		json_object_string_addf(o, "mac", "%pEA", &mac);
 	json_object_int_add(o, "mtu", a->val.mtu);
 	json_object_int_add(o, "refcount", a->refcnt);
 }
 
 static const char *adj_str(const struct adj_item *a, char *buf, size_t len)
 {
-	struct xdpfwd_link *l = xdpfwd_link_get(a->ifindex);
+	const struct xdpfwd_link *l = mirror_link(a->ifindex);
 	char gw[INET6_ADDRSTRLEN] = "directly connected";
 
 	if (a->family != AF_UNSPEC)
@@ -426,7 +505,7 @@ static const char *adj_str(const struct adj_item *a, char *buf, size_t len)
 }
 
 /* One group, as a route's nexthops (show xdpfwd routes). */
-void xdpfwd_nhg_describe(uint16_t id, struct vty *vty, json_object *json)
+void nhg_describe(uint16_t id, struct vty *vty, json_object *json)
 {
 	struct nhg_item *g = id < XDPFWD_NHG_MAX ? nhg_by_id[id] : NULL;
 	json_object *arr = json ? json_object_new_array() : NULL;
@@ -449,7 +528,7 @@ void xdpfwd_nhg_describe(uint16_t id, struct vty *vty, json_object *json)
 		json_object_object_add(json, "nexthops", arr);
 }
 
-void xdpfwd_nexthop_show(struct vty *vty, json_object *json)
+void nexthop_show(struct vty *vty, json_object *json)
 {
 	json_object *garr = json ? json_object_new_array() : NULL;
 	json_object *aarr = json ? json_object_new_array() : NULL;

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * xdpfwd: the BPF object: load the embedded skeleton, pin maps and links on
- * bpffs in a directory of this zebra's network namespace, mmap the IPv4 FIB
- * arrays, attach the XDP program to interfaces.
+ * xdpfwd BPF layer: load the embedded skeleton, pin maps and links on bpffs
+ * in a directory of this zebra's network namespace, mmap the IPv4 FIB
+ * arrays, write the reserved groups, attach the XDP program to interfaces.
  */
 #include "config.h"
 #include <zebra.h>
@@ -21,15 +21,24 @@
 #include "lib/lib_errors.h"
 #include "lib/privs.h"
 
-#include "zebra/zebra_router.h"
-
-#include "xdpfwd.h"
+#include "plugin/xdpfwd.h"
+#include "plugin/dp/dp.h"
 #include "bpf/xdpfwd.skel.h"
 
 extern struct zebra_privs_t zserv_privs;
 
-struct xdpfwd_dp xdpfwd_dp = {
-	.fd_fib6 = -1,
+/* the loaded object; nothing outside this layer sees an fd */
+static struct {
+	struct xdpfwd_bpf *skel;
+	struct xdpfwd_fib4_block *tbl24; /* mmapped fib4_tbl24 */
+	struct xdpfwd_fib4_block *tbl8;	 /* mmapped fib4_tbl8 */
+	size_t tbl24_len, tbl8_len;
+	uint32_t tbl8_groups;
+	int prog_fd;
+	char pin_dir[256];
+	bool loaded;
+	char error[256]; /* why loading failed */
+} dp = {
 	.prog_fd = -1,
 };
 
@@ -167,27 +176,74 @@ static void *map_mmap(struct bpf_map *map, size_t *len)
 
 static int write_reserved_groups(void)
 {
-	static const struct {
-		uint32_t id;
-		uint8_t type;
-	} reserved[] = {
-		{ XDPFWD_NHG_ID_LOCAL, XDPFWD_NHG_LOCAL },
-		{ XDPFWD_NHG_ID_BLACKHOLE, XDPFWD_NHG_BLACKHOLE },
-		{ XDPFWD_NHG_ID_UNREACHABLE, XDPFWD_NHG_UNREACHABLE },
-		{ XDPFWD_NHG_ID_KERNEL, XDPFWD_NHG_KERNEL },
-	};
+	static const uint8_t reserved[] = XDPFWD_NHG_RESERVED;
 
-	for (size_t i = 0; i < array_size(reserved); i++) {
-		struct xdpfwd_nhg nhg = { .type = reserved[i].type };
+	for (uint32_t id = 1; id < array_size(reserved); id++) {
+		struct xdpfwd_nhg nhg = { .type = reserved[id] };
+		int err = dp_nhg_write(id, &nhg);
 
-		if (bpf_map_update_elem(xdpfwd_dp.fd_nhgs, &reserved[i].id,
-					&nhg, BPF_ANY) < 0)
-			return -errno;
+		if (err)
+			return err;
 	}
 	return 0;
 }
 
-int xdpfwd_bpf_load(void)
+static void bind_maps(struct xdpfwd_bpf *skel)
+{
+	struct dp_map_fds f = {};
+
+	f.fd[DP_MAP_FIB6] = bpf_map__fd(skel->maps.fib6);
+	f.fd[DP_MAP_NHGS] = bpf_map__fd(skel->maps.nhgs);
+	f.fd[DP_MAP_ADJS] = bpf_map__fd(skel->maps.adjs);
+	f.fd[DP_MAP_NEIGH4] = bpf_map__fd(skel->maps.neigh4);
+	f.fd[DP_MAP_NEIGH6] = bpf_map__fd(skel->maps.neigh6);
+	f.fd[DP_MAP_IFACES] = bpf_map__fd(skel->maps.ifaces);
+	f.fd[DP_MAP_TX_PORTS] = bpf_map__fd(skel->maps.tx_ports);
+	f.fd[DP_MAP_FDB] = bpf_map__fd(skel->maps.fdb);
+	f.counters = bpf_map__fd(skel->maps.counters);
+	f.if_counters = bpf_map__fd(skel->maps.if_counters);
+	dp_maps_bind(&f);
+}
+
+static void unbind_maps(void)
+{
+	struct dp_map_fds f;
+
+	for (int m = 0; m < DP_MAP__MAX; m++)
+		f.fd[m] = -1;
+	f.counters = f.if_counters = -1;
+	dp_maps_bind(&f);
+}
+
+bool dp_loaded(void)
+{
+	return dp.loaded;
+}
+
+const char *dp_error(void)
+{
+	return dp.loaded ? "" : dp.error;
+}
+
+const char *dp_pin_dir(void)
+{
+	return dp.pin_dir;
+}
+
+uint32_t dp_tbl8_groups(void)
+{
+	return dp.tbl8_groups;
+}
+
+void dp_fib4_memory(struct xdpfwd_fib4_block **tbl24,
+		    struct xdpfwd_fib4_block **tbl8, uint32_t *groups)
+{
+	*tbl24 = dp.tbl24;
+	*tbl8 = dp.tbl8;
+	*groups = dp.tbl8_groups;
+}
+
+int dp_load(const struct xdpfwd_config *cfg)
 {
 	struct xdpfwd_bpf *skel = NULL;
 	char links[300];
@@ -198,20 +254,20 @@ int xdpfwd_bpf_load(void)
 		err = bpffs_ensure();
 		if (err)
 			goto out;
-		pin_dir_name(xdpfwd_dp.pin_dir, sizeof(xdpfwd_dp.pin_dir));
+		pin_dir_name(dp.pin_dir, sizeof(dp.pin_dir));
 		/* A previous zebra's pins: the kernel forwards until our own
 		 * program is attached again.
 		 */
-		snprintf(links, sizeof(links), "%s/links", xdpfwd_dp.pin_dir);
+		snprintf(links, sizeof(links), "%s/links", dp.pin_dir);
 		for_each_dir_entry(links, detach_pinned_link);
-		unlink_dir_entries(xdpfwd_dp.pin_dir);
-		err = mkdir_p(xdpfwd_dp.pin_dir);
+		unlink_dir_entries(dp.pin_dir);
+		err = mkdir_p(dp.pin_dir);
 		if (err) {
 			flog_err(EC_LIB_SYSTEM_CALL, "xdpfwd: mkdir %s: %s",
-				 xdpfwd_dp.pin_dir, strerror(-err));
+				 dp.pin_dir, strerror(-err));
 			goto out;
 		}
-		snprintf(links, sizeof(links), "%s/links", xdpfwd_dp.pin_dir);
+		snprintf(links, sizeof(links), "%s/links", dp.pin_dir);
 		mkdir_p(links);
 
 		skel = xdpfwd_bpf__open();
@@ -220,39 +276,30 @@ int xdpfwd_bpf_load(void)
 			goto out;
 		}
 		bpf_map__set_max_entries(skel->maps.fib4_tbl8,
-					 xdpfwd_cfg.tbl8_groups);
+					 cfg->tbl8_groups);
 		bpf_map__set_max_entries(skel->maps.fib6,
-					 xdpfwd_cfg.fib6_routes);
+					 cfg->fib6_routes);
 		bpf_map__set_max_entries(skel->maps.neigh4,
-					 xdpfwd_cfg.neigh_max);
+					 cfg->neigh_max);
 		bpf_map__set_max_entries(skel->maps.neigh6,
-					 xdpfwd_cfg.neigh_max);
+					 cfg->neigh_max);
 		err = xdpfwd_bpf__load(skel);
 		if (err)
 			goto out;
-		err = bpf_object__pin_maps(skel->obj, xdpfwd_dp.pin_dir);
+		err = bpf_object__pin_maps(skel->obj, dp.pin_dir);
 		if (err)
 			goto out;
 	}
 
-	xdpfwd_dp.skel = skel;
-	xdpfwd_dp.prog_fd = bpf_program__fd(skel->progs.xdpfwd_main);
-	xdpfwd_dp.fd_fib6 = bpf_map__fd(skel->maps.fib6);
-	xdpfwd_dp.fd_nhgs = bpf_map__fd(skel->maps.nhgs);
-	xdpfwd_dp.fd_adjs = bpf_map__fd(skel->maps.adjs);
-	xdpfwd_dp.fd_neigh4 = bpf_map__fd(skel->maps.neigh4);
-	xdpfwd_dp.fd_neigh6 = bpf_map__fd(skel->maps.neigh6);
-	xdpfwd_dp.fd_ifaces = bpf_map__fd(skel->maps.ifaces);
-	xdpfwd_dp.fd_tx_ports = bpf_map__fd(skel->maps.tx_ports);
-	xdpfwd_dp.fd_counters = bpf_map__fd(skel->maps.counters);
-	xdpfwd_dp.fd_if_counters = bpf_map__fd(skel->maps.if_counters);
-	xdpfwd_dp.fd_fdb = bpf_map__fd(skel->maps.fdb);
-	xdpfwd_dp.tbl8_groups = bpf_map__max_entries(skel->maps.fib4_tbl8);
-	xdpfwd_dp.tbl24 = map_mmap(skel->maps.fib4_tbl24, &xdpfwd_dp.tbl24_len);
-	xdpfwd_dp.tbl8 = map_mmap(skel->maps.fib4_tbl8, &xdpfwd_dp.tbl8_len);
-	if (!xdpfwd_dp.tbl24 || !xdpfwd_dp.tbl8) {
+	dp.skel = skel;
+	dp.prog_fd = bpf_program__fd(skel->progs.xdpfwd_main);
+	bind_maps(skel);
+	dp.tbl8_groups = bpf_map__max_entries(skel->maps.fib4_tbl8);
+	dp.tbl24 = map_mmap(skel->maps.fib4_tbl24, &dp.tbl24_len);
+	dp.tbl8 = map_mmap(skel->maps.fib4_tbl8, &dp.tbl8_len);
+	if (!dp.tbl24 || !dp.tbl8) {
 		err = -errno;
-		skel = NULL; /* owned by xdpfwd_dp now */
+		skel = NULL; /* owned by dp now */
 		goto out;
 	}
 	err = write_reserved_groups();
@@ -260,67 +307,68 @@ int xdpfwd_bpf_load(void)
 		skel = NULL;
 		goto out;
 	}
-	xdpfwd_dp.loaded = true;
+	dp.loaded = true;
 	zlog_info("xdpfwd: XDP program loaded, maps pinned in %s",
-		  xdpfwd_dp.pin_dir);
+		  dp.pin_dir);
 	return 0;
 
 out:
-	snprintf(xdpfwd_dp.error, sizeof(xdpfwd_dp.error),
+	snprintf(dp.error, sizeof(dp.error),
 		 "loading the XDP program failed: %s", strerror(-err));
-	flog_err(EC_LIB_SYSTEM_CALL, "xdpfwd: %s", xdpfwd_dp.error);
+	flog_err(EC_LIB_SYSTEM_CALL, "xdpfwd: %s", dp.error);
 	if (skel)
 		xdpfwd_bpf__destroy(skel);
-	if (!skel && xdpfwd_dp.skel)
-		xdpfwd_bpf_unload();
+	if (!skel && dp.skel)
+		dp_unload();
 	return err;
 }
 
-void xdpfwd_bpf_unload(void)
+void dp_unload(void)
 {
-	if (xdpfwd_dp.tbl24)
-		munmap(xdpfwd_dp.tbl24, xdpfwd_dp.tbl24_len);
-	if (xdpfwd_dp.tbl8)
-		munmap(xdpfwd_dp.tbl8, xdpfwd_dp.tbl8_len);
-	xdpfwd_dp.tbl24 = xdpfwd_dp.tbl8 = NULL;
-	if (xdpfwd_dp.skel) {
+	unbind_maps();
+	if (dp.tbl24)
+		munmap(dp.tbl24, dp.tbl24_len);
+	if (dp.tbl8)
+		munmap(dp.tbl8, dp.tbl8_len);
+	dp.tbl24 = dp.tbl8 = NULL;
+	if (dp.skel) {
 		frr_with_privs (&zserv_privs) {
-			bpf_object__unpin_maps(xdpfwd_dp.skel->obj,
-					       xdpfwd_dp.pin_dir);
-			unlink_dir_entries(xdpfwd_dp.pin_dir);
-			rmdir(xdpfwd_dp.pin_dir);
+			bpf_object__unpin_maps(dp.skel->obj,
+					       dp.pin_dir);
+			unlink_dir_entries(dp.pin_dir);
+			rmdir(dp.pin_dir);
 		}
-		xdpfwd_bpf__destroy(xdpfwd_dp.skel);
+		xdpfwd_bpf__destroy(dp.skel);
 	}
-	xdpfwd_dp.skel = NULL;
-	xdpfwd_dp.loaded = false;
+	dp.skel = NULL;
+	dp.loaded = false;
 }
 
 static void link_pin_path(char *buf, size_t len, const char *ifname)
 {
-	snprintf(buf, len, "%s/links/%s", xdpfwd_dp.pin_dir, ifname);
+	snprintf(buf, len, "%s/links/%s", dp.pin_dir, ifname);
 }
 
 /* Returns the bpf_link fd (kept by the caller for a synchronous detach)
  * or -errno.
  */
-int xdpfwd_bpf_attach(int ifindex, const char *ifname, bool generic,
+int dp_attach(int ifindex, const char *ifname, bool generic,
 		      char *errbuf, size_t errlen)
 {
 	LIBBPF_OPTS(bpf_link_create_opts, opts);
 	char path[512];
 	int link_fd = -1, err = 0;
 
-	if (!xdpfwd_dp.loaded) {
+	if (!dp.loaded) {
 		snprintf(errbuf, errlen, "XDP program not loaded (%s)",
-			 xdpfwd_dp.error);
+			 dp.error);
 		return -ENOENT;
 	}
 	opts.flags = generic ? XDP_FLAGS_SKB_MODE : XDP_FLAGS_DRV_MODE;
 	link_pin_path(path, sizeof(path), ifname);
 	frr_with_privs (&zserv_privs) {
 		unlink(path);
-		link_fd = bpf_link_create(xdpfwd_dp.prog_fd, ifindex, BPF_XDP,
+		link_fd = bpf_link_create(dp.prog_fd, ifindex, BPF_XDP,
 					  &opts);
 		if (link_fd < 0) {
 			err = -errno;
@@ -353,7 +401,7 @@ int xdpfwd_bpf_attach(int ifindex, const char *ifname, bool generic,
 	return link_fd;
 }
 
-int xdpfwd_bpf_detach(int link_fd, const char *ifname)
+int dp_detach(int link_fd, const char *ifname)
 {
 	char path[512];
 	int err = 0;
@@ -376,84 +424,4 @@ int xdpfwd_bpf_detach(int link_fd, const char *ifname)
 		flog_err(EC_LIB_SYSTEM_CALL, "xdpfwd: detach from %s: %s",
 			 ifname, strerror(-err));
 	return err;
-}
-
-int xdpfwd_bpf_set_iface(int ifindex, const struct xdpfwd_iface *val)
-{
-	uint32_t key = ifindex;
-
-	if (!xdpfwd_dp.loaded)
-		return -ENOENT;
-	if (ifindex <= 0 || ifindex >= XDPFWD_IFINDEX_MAX)
-		return -ERANGE;
-	if (bpf_map_update_elem(xdpfwd_dp.fd_ifaces, &key, val, BPF_ANY) < 0)
-		return -errno;
-	return 0;
-}
-
-int xdpfwd_bpf_set_tx_port(int ifindex, bool present)
-{
-	uint32_t key = ifindex, val = ifindex;
-	int ret;
-
-	if (!xdpfwd_dp.loaded)
-		return -ENOENT;
-	if (present)
-		ret = bpf_map_update_elem(xdpfwd_dp.fd_tx_ports, &key, &val,
-					  BPF_ANY);
-	else
-		ret = bpf_map_delete_elem(xdpfwd_dp.fd_tx_ports, &key);
-	if (ret < 0 && !(errno == ENOENT && !present))
-		return -errno;
-	return 0;
-}
-
-static int ncpus(void)
-{
-	static int n;
-
-	if (!n)
-		n = libbpf_num_possible_cpus();
-	return n;
-}
-
-int xdpfwd_bpf_counters(uint32_t reason, struct xdpfwd_counter *sum)
-{
-	int n = ncpus();
-	struct xdpfwd_counter vals[n];
-
-	memset(sum, 0, sizeof(*sum));
-	if (!xdpfwd_dp.loaded)
-		return -ENOENT;
-	if (bpf_map_lookup_elem(xdpfwd_dp.fd_counters, &reason, vals) < 0)
-		return -errno;
-	for (int i = 0; i < n; i++) {
-		sum->packets += vals[i].packets;
-		sum->bytes += vals[i].bytes;
-	}
-	return 0;
-}
-
-int xdpfwd_bpf_if_counters(int ifindex, struct xdpfwd_if_counters *sum)
-{
-	int n = ncpus();
-	struct xdpfwd_if_counters vals[n];
-	uint32_t key = ifindex;
-
-	memset(sum, 0, sizeof(*sum));
-	if (!xdpfwd_dp.loaded)
-		return -ENOENT;
-	if (ifindex <= 0 || ifindex >= XDPFWD_IFINDEX_MAX)
-		return -ERANGE;
-	if (bpf_map_lookup_elem(xdpfwd_dp.fd_if_counters, &key, vals) < 0)
-		return -errno;
-	for (int i = 0; i < n; i++) {
-		sum->rx_fwd_packets += vals[i].rx_fwd_packets;
-		sum->rx_fwd_bytes += vals[i].rx_fwd_bytes;
-		sum->tx_fwd_packets += vals[i].tx_fwd_packets;
-		sum->tx_fwd_bytes += vals[i].tx_fwd_bytes;
-		sum->rx_pass_packets += vals[i].rx_pass_packets;
-		sum->rx_drop_packets += vals[i].rx_drop_packets;
-	}
-	return 0;
 }

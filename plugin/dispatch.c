@@ -1,0 +1,340 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * xdpfwd dispatcher (dispatch.h).
+ *
+ * Order for a netlink event: the mirror first (so that every writer reads
+ * the new state), then the interface writer (ifaces, tx_ports, attach),
+ * the bridge writer (fdb), the nexthop writer (adjacencies, neighbour
+ * maps) and the routes writer (connected and local routes, offload).
+ *
+ * A resync (start, ENOBUFS) is bracketed: the mirror marks everything
+ * stale, the dump refreshes it, and at the end what is still stale is
+ * dispatched as deleted; FDB moves during the dump update the neighbours'
+ * ports once, at the end, not per entry.
+ */
+#include "config.h"
+#include <zebra.h>
+
+#include "lib/lib_errors.h"
+#include "lib/log.h"
+#include "lib/memory.h"
+#include "lib/thread.h"
+
+#include "plugin/xdpfwd.h"
+#include "plugin/dispatch.h"
+#include "plugin/dp/dp.h"
+#include "plugin/lib/netlink.h"
+#include "plugin/mirror/mirror.h"
+#include "plugin/writers/bridge.h"
+#include "plugin/writers/iface.h"
+#include "plugin/writers/nexthop.h"
+#include "plugin/writers/routes.h"
+
+/* what has started, for a complete stop from any point */
+#define PART_DP 0x01
+#define PART_MIRROR 0x02
+#define PART_NEXTHOP 0x04
+#define PART_ROUTES 0x08
+#define PART_BRIDGE 0x10
+#define PART_NETLINK 0x20
+
+static unsigned int started;
+static bool running;
+static char why[256] = "not started";
+static struct xnl *xnl;
+static struct thread *t_read, *t_resync;
+static bool in_resync;
+
+/* ---- netlink events ---- */
+
+static void on_link(void *arg, const struct xnl_link *nl, bool deleted)
+{
+	const struct xdpfwd_link *l = mirror_link(nl->ifindex);
+	bool was_bridge = l && l->is_bridge;
+
+	mirror_link_update(nl, deleted);
+	if (deleted) {
+		iface_link_gone(nl->ifindex);
+		if (was_bridge)
+			bridge_gone(nl->ifindex);
+		nexthop_link_changed(nl->ifindex);
+		return;
+	}
+	iface_link_changed(nl->ifindex);
+	l = mirror_link(nl->ifindex);
+	if (l && l->is_bridge) {
+		/* MAC, state: what its ports' entries carry */
+		iface_bridge_changed(nl->ifindex);
+		for (const struct xdpfwd_link *p = mirror_link_next(NULL); p;
+		     p = mirror_link_next(p))
+			if (p->bridge == nl->ifindex)
+				nexthop_link_changed(p->ifindex);
+	}
+	nexthop_link_changed(nl->ifindex);
+}
+
+static void on_addr(void *arg, const struct xnl_addr *a, bool deleted)
+{
+	if (mirror_addr_update(a, deleted))
+		routes_addr_changed(a, deleted);
+}
+
+static void on_neigh(void *arg, const struct xnl_neigh *n, bool deleted)
+{
+	if (mirror_neigh_update(n, deleted))
+		nexthop_neigh_changed(n->ifindex, n->family, n->addr);
+}
+
+static void on_fdb(void *arg, const struct xnl_fdb *f, bool deleted)
+{
+	unsigned int ch = mirror_fdb_update(f, deleted);
+
+	if (IS_XDPFWD_DEBUG(NEIGH)) {
+		struct ethaddr mac;
+
+		memcpy(mac.octet, f->mac, sizeof(mac.octet));
+		zlog_debug("xdpfwd: fdb %s %pEA bridge %d port %d vlan %u state %#x flags %#x",
+			   deleted ? "del" : "add", &mac, f->master,
+			   f->ifindex, f->vlan, f->state, f->flags);
+	}
+	if (ch & MIRROR_FDB_ENTRY)
+		bridge_fdb_sync(f->master, f->mac);
+	if (ch & MIRROR_FDB_VLAN) {
+		/* the bridge started or stopped filtering VLANs, which the
+		 * fast path does not model
+		 */
+		iface_bridge_changed(f->master);
+		nexthop_link_changed(f->master);
+	}
+	if ((ch & MIRROR_FDB_PORT) && !in_resync)
+		nexthop_bridge_changed(f->master, f->mac);
+}
+
+static void on_resync_begin(void *arg)
+{
+	mirror_resync_begin();
+	in_resync = true;
+	if (IS_XDPFWD_DEBUG(EVENTS))
+		zlog_debug("xdpfwd: netlink resync");
+}
+
+static void on_resync_end(void *arg)
+{
+	struct xnl_neigh *neighs;
+	struct xnl_addr *addrs;
+	struct xnl_link *links;
+	struct xnl_fdb *fdbs;
+	unsigned int n;
+
+	n = mirror_stale_neighs(&neighs);
+	for (unsigned int i = 0; i < n; i++)
+		on_neigh(arg, &neighs[i], true);
+	XFREE(MTYPE_TMP, neighs);
+	n = mirror_stale_addrs(&addrs);
+	for (unsigned int i = 0; i < n; i++)
+		on_addr(arg, &addrs[i], true);
+	XFREE(MTYPE_TMP, addrs);
+	n = mirror_stale_links(&links);
+	for (unsigned int i = 0; i < n; i++)
+		on_link(arg, &links[i], true);
+	XFREE(MTYPE_TMP, links);
+	n = mirror_stale_fdbs(&fdbs);
+	for (unsigned int i = 0; i < n; i++)
+		on_fdb(arg, &fdbs[i], true);
+	XFREE(MTYPE_TMP, fdbs);
+	in_resync = false;
+	/* the neighbours' ports, once for the whole dump */
+	nexthop_bridge_changed(0, NULL);
+}
+
+static const struct xnl_callbacks xnl_cbs = {
+	.link = on_link,
+	.addr = on_addr,
+	.neigh = on_neigh,
+	.fdb = on_fdb,
+	.resync_begin = on_resync_begin,
+	.resync_end = on_resync_end,
+};
+
+static void xnl_read_event(struct thread *t)
+{
+	int ret = xnl_read(xnl);
+
+	if (ret < 0)
+		flog_err(EC_LIB_SOCKET, "xdpfwd: rtnetlink read: %s",
+			 strerror(-ret));
+	else if (ret > 0)
+		zlog_warn("xdpfwd: rtnetlink overrun (ENOBUFS): full resync done");
+	/* a resync that could not complete is retried without waiting for
+	 * the socket to become readable
+	 */
+	if (xnl_resync_pending(xnl))
+		thread_add_timer_msec(xdpfwd_master, xnl_read_event, NULL, 100,
+				      &t_resync);
+	thread_add_read(xdpfwd_master, xnl_read_event, NULL, xnl_fd(xnl),
+			&t_read);
+}
+
+static int netlink_start(void)
+{
+	int err = 0;
+
+	xnl = xnl_open(&xnl_cbs, NULL, &err);
+	if (!xnl)
+		return err ? err : -EIO;
+	err = xnl_dump(xnl);
+	/* a dump interrupted by changes is retried from the read event */
+	if (err && !xnl_resync_pending(xnl)) {
+		xnl_close(xnl);
+		xnl = NULL;
+		return err;
+	}
+	thread_add_read(xdpfwd_master, xnl_read_event, NULL, xnl_fd(xnl),
+			&t_read);
+	return 0;
+}
+
+static void netlink_stop(void)
+{
+	THREAD_OFF(t_read);
+	THREAD_OFF(t_resync);
+	if (xnl)
+		xnl_close(xnl);
+	xnl = NULL;
+}
+
+uint64_t dispatch_netlink_resyncs(void)
+{
+	return xnl ? xnl_stats(xnl)->resyncs : 0;
+}
+
+/* ---- zebra and the CLI ---- */
+
+void dispatch_route(const struct xdpfwd_route_update *u)
+{
+	if (running)
+		routes_apply(u);
+}
+
+int dispatch_if_enable(const char *ifname, bool generic, char *errbuf,
+		       size_t errlen)
+{
+	const struct xdpfwd_link *l;
+	int err;
+
+	if (!running) {
+		/* keep the configuration for `write`; nothing to attach */
+		iface_enable(ifname, generic, errbuf, errlen);
+		snprintf(errbuf, errlen, "the fast path is not running: %s",
+			 why);
+		return -ENOENT;
+	}
+	err = iface_enable(ifname, generic, errbuf, errlen);
+	if (err)
+		return err;
+	l = mirror_link_by_name(ifname);
+	if (l)
+		nexthop_link_changed(l->ifindex);
+	routes_refresh_offload();
+	return 0;
+}
+
+void dispatch_if_disable(const char *ifname)
+{
+	int ifindex = iface_disable(ifname);
+
+	if (!running)
+		return;
+	if (ifindex)
+		nexthop_link_changed(ifindex);
+	routes_refresh_offload();
+}
+
+/* ---- start and stop ---- */
+
+bool dispatch_running(void)
+{
+	return running;
+}
+
+const char *dispatch_why(void)
+{
+	return running ? "" : why;
+}
+
+void dispatch_stop(void)
+{
+	running = false;
+	if (started & PART_NETLINK)
+		netlink_stop();
+	iface_fini(); /* detaches while the program is still loaded */
+	if (started & PART_BRIDGE)
+		bridge_fini();
+	if (started & PART_ROUTES)
+		routes_fini();
+	if (started & PART_NEXTHOP)
+		nexthop_fini();
+	if (started & PART_MIRROR)
+		mirror_fini();
+	if (started & PART_DP)
+		dp_unload();
+	started = 0;
+	iface_init(); /* the configuration may be typed again */
+}
+
+void dispatch_fail(const char *part, int err)
+{
+	dispatch_stop();
+	snprintf(why, sizeof(why), "%s: %s", part, strerror(-err));
+	flog_err(EC_LIB_SYSTEM_CALL,
+		 "xdpfwd: not started: %s; the kernel forwards everything, as without xdpfwd",
+		 why);
+}
+
+int dispatch_start(void)
+{
+	int err;
+
+	iface_init();
+	err = dp_load(&xdpfwd_cfg);
+	if (err) {
+		/* the BPF layer's own words say more than strerror */
+		dispatch_stop();
+		snprintf(why, sizeof(why), "%s", dp_error());
+		flog_err(EC_LIB_SYSTEM_CALL,
+			 "xdpfwd: not started: %s; the kernel forwards everything, as without xdpfwd",
+			 why);
+		return err;
+	}
+	started |= PART_DP;
+	mirror_init();
+	started |= PART_MIRROR;
+	err = nexthop_init();
+	if (err) {
+		dispatch_fail("nexthop groups", err);
+		return err;
+	}
+	started |= PART_NEXTHOP;
+	err = routes_init(xdpfwd_cfg.fib6_routes);
+	if (err) {
+		dispatch_fail("FIB builder", err);
+		return err;
+	}
+	started |= PART_ROUTES;
+	err = bridge_init();
+	if (err) {
+		dispatch_fail("netlink socket for FDB refreshes", err);
+		return err;
+	}
+	started |= PART_BRIDGE;
+	/* last: the dump feeds every writer */
+	running = true;
+	err = netlink_start();
+	if (err) {
+		dispatch_fail("rtnetlink subscription", err);
+		return err;
+	}
+	started |= PART_NETLINK;
+	why[0] = '\0';
+	return 0;
+}

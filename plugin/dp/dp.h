@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * xdpfwd: the BPF layer.  The only code that holds a map fd: it loads the
+ * embedded XDP program, pins it, attaches it to interfaces (load.c), and
+ * gives the writers one typed function per map operation (maps.c).
+ *
+ * One failure policy for every map write: the write returns -errno, the
+ * failure is counted per map (dp_map_errors(), shown by `show xdpfwd`)
+ * and logged at most once a minute per map with the number of similar
+ * failures suppressed meanwhile.  What a failure means for a route or a
+ * neighbour is the caller's decision (e.g. not offloaded).  Deleting what
+ * is not there is not a failure.
+ *
+ * Main pthread only.
+ */
+#ifndef XDPFWD_DP_H
+#define XDPFWD_DP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "xdpfwd_maps.h"
+
+struct xdpfwd_config;
+
+/* ---- load, pins, attach (load.c) ---- */
+int dp_load(const struct xdpfwd_config *cfg);
+void dp_unload(void);
+bool dp_loaded(void);
+/* why the program is not loaded ("" while it is) */
+const char *dp_error(void);
+const char *dp_pin_dir(void);
+uint32_t dp_tbl8_groups(void);
+/* the mmapped IPv4 FIB arrays, for the FIB builder */
+void dp_fib4_memory(struct xdpfwd_fib4_block **tbl24,
+		    struct xdpfwd_fib4_block **tbl8, uint32_t *groups);
+/* the bpf_link fd (kept by the caller for a synchronous detach) or -errno
+ * with the reason in errbuf
+ */
+int dp_attach(int ifindex, const char *ifname, bool generic, char *errbuf,
+	      size_t errlen);
+int dp_detach(int link_fd, const char *ifname);
+
+/* ---- typed map access (maps.c) ---- */
+enum dp_map {
+	DP_MAP_FIB6 = 0,
+	DP_MAP_NHGS,
+	DP_MAP_ADJS,
+	DP_MAP_NEIGH4,
+	DP_MAP_NEIGH6,
+	DP_MAP_IFACES,
+	DP_MAP_TX_PORTS,
+	DP_MAP_FDB,
+	DP_MAP__MAX,
+};
+
+/* the fds, set by load.c once the program is loaded (all -1: unloaded) */
+struct dp_map_fds {
+	int fd[DP_MAP__MAX];
+	int counters, if_counters;
+};
+void dp_maps_bind(const struct dp_map_fds *fds);
+
+const char *dp_map_name(enum dp_map m);
+uint64_t dp_map_errors(enum dp_map m);
+
+/* IPv6 FIB: flags BPF_ANY / BPF_NOEXIST / BPF_EXIST.  -EEXIST under
+ * BPF_NOEXIST and -ENOENT under BPF_EXIST are answers, not failures.
+ */
+int dp_fib6_update(const struct xdpfwd_fib6_key *k, xdpfwd_fib6_val v,
+		   uint64_t flags);
+int dp_fib6_delete(const struct xdpfwd_fib6_key *k);
+int dp_fib6_lookup(const struct xdpfwd_fib6_key *k, xdpfwd_fib6_val *v);
+
+int dp_nhg_write(uint32_t id, const struct xdpfwd_nhg *v);
+int dp_nhg_read(uint32_t id, struct xdpfwd_nhg *v);
+int dp_adj_write(uint32_t id, const struct xdpfwd_adj *v);
+int dp_adj_read(uint32_t id, struct xdpfwd_adj *v);
+
+/* neighbour maps, by family (AF_INET: 4 bytes of addr) */
+int dp_neigh_write(int family, int ifindex, const void *addr,
+		   const struct xdpfwd_neigh *v);
+int dp_neigh_delete(int family, int ifindex, const void *addr);
+
+int dp_iface_write(int ifindex, const struct xdpfwd_iface *v);
+int dp_tx_port_set(int ifindex, bool present);
+
+int dp_fdb_write(const struct xdpfwd_fdb_key *k, const struct xdpfwd_fdb *v);
+int dp_fdb_delete(const struct xdpfwd_fdb_key *k);
+int dp_fdb_read(const struct xdpfwd_fdb_key *k, struct xdpfwd_fdb *v);
+
+/* per-CPU counters, summed */
+int dp_counters(uint32_t reason, struct xdpfwd_counter *sum);
+int dp_if_counters(int ifindex, struct xdpfwd_if_counters *sum);
+/* the per-interface counters as JSON members of @o (rxFwdPackets, ...) */
+struct json_object;
+void dp_if_counters_json(struct json_object *o,
+			 const struct xdpfwd_if_counters *c);
+
+#endif /* XDPFWD_DP_H */

@@ -1,0 +1,256 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * xdpfwd BPF layer: typed map access and the one failure policy for map
+ * writes (see dp.h).
+ */
+#include "config.h"
+#include <zebra.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "lib/json.h"
+#include "lib/lib_errors.h"
+#include "lib/log.h"
+#include "lib/monotime.h"
+
+#include "plugin/dp/dp.h"
+#include "plugin/lib/ratelimit.h"
+
+static struct dp_map_fds fds = {
+	.fd = { -1, -1, -1, -1, -1, -1, -1, -1 },
+	.counters = -1,
+	.if_counters = -1,
+};
+
+static const char *const map_names[DP_MAP__MAX] = {
+	[DP_MAP_FIB6] = "fib6",	      [DP_MAP_NHGS] = "nhgs",
+	[DP_MAP_ADJS] = "adjs",	      [DP_MAP_NEIGH4] = "neigh4",
+	[DP_MAP_NEIGH6] = "neigh6",   [DP_MAP_IFACES] = "ifaces",
+	[DP_MAP_TX_PORTS] = "tx_ports", [DP_MAP_FDB] = "fdb",
+};
+
+static uint64_t map_errors[DP_MAP__MAX];
+static struct ratelimit map_rl[DP_MAP__MAX];
+
+void dp_maps_bind(const struct dp_map_fds *f)
+{
+	fds = *f;
+}
+
+const char *dp_map_name(enum dp_map m)
+{
+	return m < DP_MAP__MAX ? map_names[m] : "?";
+}
+
+uint64_t dp_map_errors(enum dp_map m)
+{
+	return m < DP_MAP__MAX ? map_errors[m] : 0;
+}
+
+/* The policy: count, log rate-limited, hand -errno back. */
+static int map_failed(enum dp_map m, const char *op, uint32_t key, int err)
+{
+	uint32_t suppressed;
+
+	map_errors[m]++;
+	if (ratelimit_ok(&map_rl[m], monotime(NULL), &suppressed))
+		flog_err(EC_LIB_SYSTEM_CALL,
+			 "xdpfwd: %s map %s (key %u): %s; the entries concerned stay on the kernel path (%u similar failures suppressed)",
+			 map_names[m], op, key, strerror(-err), suppressed);
+	return err;
+}
+
+static int map_update(enum dp_map m, const void *k, const void *v,
+		      uint64_t flags, uint32_t key_for_log)
+{
+	if (fds.fd[m] < 0)
+		return -ENOENT;
+	if (bpf_map_update_elem(fds.fd[m], k, v, flags) == 0)
+		return 0;
+	return map_failed(m, "update", key_for_log, -errno);
+}
+
+static int map_delete(enum dp_map m, const void *k, uint32_t key_for_log)
+{
+	if (fds.fd[m] < 0)
+		return -ENOENT;
+	if (bpf_map_delete_elem(fds.fd[m], k) == 0 || errno == ENOENT)
+		return 0;
+	return map_failed(m, "delete", key_for_log, -errno);
+}
+
+static int map_lookup(enum dp_map m, const void *k, void *v)
+{
+	if (fds.fd[m] < 0)
+		return -ENOENT;
+	return bpf_map_lookup_elem(fds.fd[m], k, v) < 0 ? -errno : 0;
+}
+
+int dp_fib6_update(const struct xdpfwd_fib6_key *k, xdpfwd_fib6_val v,
+		   uint64_t flags)
+{
+	if (fds.fd[DP_MAP_FIB6] < 0)
+		return -ENOENT;
+	if (bpf_map_update_elem(fds.fd[DP_MAP_FIB6], k, &v, flags) == 0)
+		return 0;
+	if ((errno == EEXIST && flags == BPF_NOEXIST) ||
+	    (errno == ENOENT && flags == BPF_EXIST))
+		return -errno;
+	return map_failed(DP_MAP_FIB6, "update", k->prefixlen, -errno);
+}
+
+int dp_fib6_delete(const struct xdpfwd_fib6_key *k)
+{
+	return map_delete(DP_MAP_FIB6, k, k->prefixlen);
+}
+
+int dp_fib6_lookup(const struct xdpfwd_fib6_key *k, xdpfwd_fib6_val *v)
+{
+	return map_lookup(DP_MAP_FIB6, k, v);
+}
+
+int dp_nhg_write(uint32_t id, const struct xdpfwd_nhg *v)
+{
+	return map_update(DP_MAP_NHGS, &id, v, BPF_ANY, id);
+}
+
+int dp_nhg_read(uint32_t id, struct xdpfwd_nhg *v)
+{
+	return map_lookup(DP_MAP_NHGS, &id, v);
+}
+
+int dp_adj_write(uint32_t id, const struct xdpfwd_adj *v)
+{
+	return map_update(DP_MAP_ADJS, &id, v, BPF_ANY, id);
+}
+
+int dp_adj_read(uint32_t id, struct xdpfwd_adj *v)
+{
+	return map_lookup(DP_MAP_ADJS, &id, v);
+}
+
+int dp_neigh_write(int family, int ifindex, const void *addr,
+		   const struct xdpfwd_neigh *v)
+{
+	if (family == AF_INET) {
+		struct xdpfwd_neigh4_key k = { .ifindex = ifindex };
+
+		memcpy(&k.addr, addr, 4);
+		return map_update(DP_MAP_NEIGH4, &k, v, BPF_ANY, ifindex);
+	} else {
+		struct xdpfwd_neigh6_key k = { .ifindex = ifindex };
+
+		memcpy(k.addr, addr, 16);
+		return map_update(DP_MAP_NEIGH6, &k, v, BPF_ANY, ifindex);
+	}
+}
+
+int dp_neigh_delete(int family, int ifindex, const void *addr)
+{
+	if (family == AF_INET) {
+		struct xdpfwd_neigh4_key k = { .ifindex = ifindex };
+
+		memcpy(&k.addr, addr, 4);
+		return map_delete(DP_MAP_NEIGH4, &k, ifindex);
+	} else {
+		struct xdpfwd_neigh6_key k = { .ifindex = ifindex };
+
+		memcpy(k.addr, addr, 16);
+		return map_delete(DP_MAP_NEIGH6, &k, ifindex);
+	}
+}
+
+int dp_iface_write(int ifindex, const struct xdpfwd_iface *v)
+{
+	uint32_t key = ifindex;
+
+	if (ifindex <= 0 || ifindex >= XDPFWD_IFINDEX_MAX)
+		return -ERANGE;
+	return map_update(DP_MAP_IFACES, &key, v, BPF_ANY, key);
+}
+
+int dp_tx_port_set(int ifindex, bool present)
+{
+	uint32_t key = ifindex, val = ifindex;
+
+	if (present)
+		return map_update(DP_MAP_TX_PORTS, &key, &val, BPF_ANY, key);
+	return map_delete(DP_MAP_TX_PORTS, &key, key);
+}
+
+int dp_fdb_write(const struct xdpfwd_fdb_key *k, const struct xdpfwd_fdb *v)
+{
+	return map_update(DP_MAP_FDB, k, v, BPF_ANY, k->bridge_ifindex);
+}
+
+int dp_fdb_delete(const struct xdpfwd_fdb_key *k)
+{
+	return map_delete(DP_MAP_FDB, k, k->bridge_ifindex);
+}
+
+int dp_fdb_read(const struct xdpfwd_fdb_key *k, struct xdpfwd_fdb *v)
+{
+	return map_lookup(DP_MAP_FDB, k, v);
+}
+
+static int ncpus(void)
+{
+	static int n;
+
+	if (!n)
+		n = libbpf_num_possible_cpus();
+	return n;
+}
+
+int dp_counters(uint32_t reason, struct xdpfwd_counter *sum)
+{
+	int n = ncpus();
+	struct xdpfwd_counter vals[n];
+
+	memset(sum, 0, sizeof(*sum));
+	if (fds.counters < 0)
+		return -ENOENT;
+	if (bpf_map_lookup_elem(fds.counters, &reason, vals) < 0)
+		return -errno;
+	for (int i = 0; i < n; i++) {
+		sum->packets += vals[i].packets;
+		sum->bytes += vals[i].bytes;
+	}
+	return 0;
+}
+
+int dp_if_counters(int ifindex, struct xdpfwd_if_counters *sum)
+{
+	int n = ncpus();
+	struct xdpfwd_if_counters vals[n];
+	uint32_t key = ifindex;
+
+	memset(sum, 0, sizeof(*sum));
+	if (fds.if_counters < 0)
+		return -ENOENT;
+	if (ifindex <= 0 || ifindex >= XDPFWD_IFINDEX_MAX)
+		return -ERANGE;
+	if (bpf_map_lookup_elem(fds.if_counters, &key, vals) < 0)
+		return -errno;
+	for (int i = 0; i < n; i++) {
+		sum->rx_fwd_packets += vals[i].rx_fwd_packets;
+		sum->rx_fwd_bytes += vals[i].rx_fwd_bytes;
+		sum->tx_fwd_packets += vals[i].tx_fwd_packets;
+		sum->tx_fwd_bytes += vals[i].tx_fwd_bytes;
+		sum->rx_pass_packets += vals[i].rx_pass_packets;
+		sum->rx_drop_packets += vals[i].rx_drop_packets;
+	}
+	return 0;
+}
+
+void dp_if_counters_json(struct json_object *o,
+			 const struct xdpfwd_if_counters *c)
+{
+	json_object_int_add(o, "rxFwdPackets", c->rx_fwd_packets);
+	json_object_int_add(o, "rxFwdBytes", c->rx_fwd_bytes);
+	json_object_int_add(o, "txFwdPackets", c->tx_fwd_packets);
+	json_object_int_add(o, "txFwdBytes", c->tx_fwd_bytes);
+	json_object_int_add(o, "rxPassPackets", c->rx_pass_packets);
+	json_object_int_add(o, "rxDropPackets", c->rx_drop_packets);
+}

@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * xdpfwd: the kernel mirror.
+ *
+ * What rtnetlink says about links, addresses, neighbours and bridge FDB
+ * entries, stored as the kernel has it, and answered to lookups.  The
+ * mirror derives no map entry and calls nothing above it: the dispatcher
+ * (dispatch.c) feeds it and then tells the writers what changed, using
+ * the change reports that the update functions return.
+ *
+ * zebra does not hand kernel-learned neighbours, link MACs or FDB entries
+ * to dataplane providers, hence this mirror of our own.  Main pthread.
+ */
+#ifndef XDPFWD_MIRROR_H
+#define XDPFWD_MIRROR_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "plugin/lib/netlink.h"
+
+/* ---- links ---- */
+struct xdpfwd_link {
+	int ifindex;
+	char name[16];
+	uint8_t mac[6];
+	uint32_t mtu;
+	bool oper_up;	    /* IFF_UP and carrier (IFF_LOWER_UP) */
+	bool is_bridge;	    /* kind "bridge" */
+	int bridge;	    /* bridge port: ifindex of its bridge, else 0 */
+	uint8_t port_state; /* BR_STATE_* of a bridge port */
+	bool hairpin;	    /* bridge port in hairpin mode */
+};
+
+void mirror_init(void);
+void mirror_fini(void);
+
+const struct xdpfwd_link *mirror_link(int ifindex);
+const struct xdpfwd_link *mirror_link_by_name(const char *name);
+/* iteration in hash order: NULL gives the first, the last gives NULL */
+const struct xdpfwd_link *mirror_link_next(const struct xdpfwd_link *prev);
+/* @deleted: the link is gone (and so are its entries in the mirror) */
+void mirror_link_update(const struct xnl_link *nl, bool deleted);
+
+/* ---- addresses ---- */
+/* false when nothing changed (a duplicate) */
+bool mirror_addr_update(const struct xnl_addr *a, bool deleted);
+const struct xnl_addr *mirror_addr_next(const struct xnl_addr *prev);
+
+/* ---- neighbours (IPv4 ARP, IPv6 ND) ---- */
+struct mirror_neigh {
+	int ifindex;
+	int family;	 /* AF_INET or AF_INET6 */
+	uint8_t addr[16]; /* network order; 4 bytes used for AF_INET */
+	uint8_t mac[6];
+};
+
+/* true when the neighbour's MAC changed, appeared or went */
+bool mirror_neigh_update(const struct xnl_neigh *n, bool deleted);
+/* the MAC of a usable neighbour, or NULL */
+const uint8_t *mirror_neigh_mac(int ifindex, int family, const void *addr);
+uint32_t mirror_neigh_count(void);
+const struct mirror_neigh *mirror_neigh_next(const struct mirror_neigh *prev);
+
+/* ---- bridge FDB ---- */
+#define MIRROR_FDB_ENTRY 0x1 /* the VLAN 0 entry (bridge, mac) was reported */
+#define MIRROR_FDB_PORT 0x2  /* mirror_fdb_port(bridge, mac) changed */
+#define MIRROR_FDB_VLAN 0x4  /* the bridge started or stopped filtering VLANs */
+/* returns MIRROR_FDB_* */
+unsigned int mirror_fdb_update(const struct xnl_fdb *f, bool deleted);
+
+struct mirror_fdb {
+	int bridge;
+	uint8_t mac[6];
+	int port;	/* ifindex of the entry (the bridge for local ones) */
+	uint32_t flags; /* XDPFWD_FDB_F_* */
+};
+/* the VLAN 0 entry of (bridge, mac): 0, or -ENOENT */
+int mirror_fdb_get(int bridge, const uint8_t *mac, struct mirror_fdb *out);
+/* where the FDB of @bridge has @mac: a port ifindex, 0 if unknown/local */
+int mirror_fdb_port(int bridge, const uint8_t *mac);
+/* iteration over the VLAN 0 entries: NULL gives the first; the entry is
+ * copied into *buf, which is what is returned
+ */
+const struct mirror_fdb *mirror_fdb_next(const struct mirror_fdb *prev,
+					 struct mirror_fdb *buf);
+bool mirror_bridge_vlan_aware(int bridge);
+uint32_t mirror_bridge_fdb_count(int bridge);
+
+/* ---- resync (start, and after an ENOBUFS overrun) ---- */
+/* everything is stale until the dump refreshes it */
+void mirror_resync_begin(void);
+/*
+ * What the dump did not refresh, as deletions to dispatch (arrays of the
+ * given type, *out allocated with MTYPE_TMP, freed by the caller); the
+ * mirror still holds these entries until they are dispatched as deleted.
+ */
+unsigned int mirror_stale_neighs(struct xnl_neigh **out);
+unsigned int mirror_stale_addrs(struct xnl_addr **out);
+unsigned int mirror_stale_links(struct xnl_link **out);
+unsigned int mirror_stale_fdbs(struct xnl_fdb **out);
+
+#endif /* XDPFWD_MIRROR_H */

@@ -1,0 +1,15 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * xdpfwd: configuration, show and debug commands (vty.c).
+ */
+#ifndef XDPFWD_VTY_H
+#define XDPFWD_VTY_H
+
+struct vty;
+struct json_object;
+
+void xdpfwd_vty_init(void);
+/* the answer of every show command while the fast path is not running */
+int xdpfwd_vty_not_running(struct vty *vty, struct json_object *json);
+
+#endif /* XDPFWD_VTY_H */

@@ -1,0 +1,430 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Fake BPF layer and RIB marker for tests/writers (fake_dp.h).  Keeps the
+ * BPF layer's contract: -errno on failure, failures counted per map,
+ * deleting what is not there is no failure.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <linux/bpf.h>
+
+#include "config.h"
+#include "lib/prefix.h"
+
+#include "tests/writers/fake_dp.h"
+#include "plugin/writers/rib_mark.h"
+
+#define NEIGH_SLOTS 256
+
+struct fib6_ent {
+	bool used;
+	struct xdpfwd_fib6_key k;
+	xdpfwd_fib6_val v;
+};
+
+struct neigh_ent {
+	bool used;
+	int family, ifindex;
+	uint8_t addr[16];
+	struct xdpfwd_neigh v;
+};
+
+static struct xdpfwd_fib4_block *tbl24, *tbl8;
+static struct fib6_ent fib6[FAKE_FIB6_MAX];
+static struct xdpfwd_nhg nhgs[XDPFWD_NHG_MAX];
+static struct xdpfwd_adj adjs[XDPFWD_ADJ_MAX];
+static struct neigh_ent neighs[NEIGH_SLOTS];
+static struct xdpfwd_iface ifaces[XDPFWD_IFINDEX_MAX];
+static bool tx_ports[XDPFWD_IFINDEX_MAX];
+static uint64_t errors[DP_MAP__MAX];
+static unsigned int fail_next[DP_MAP__MAX];
+
+void fake_dp_reset(void)
+{
+	size_t t24 = sizeof(*tbl24) * XDPFWD_TBL24_BLOCKS;
+	size_t t8 = sizeof(*tbl8) * FAKE_TBL8_GROUPS;
+
+	if (!tbl24) {
+		tbl24 = calloc(1, t24);
+		tbl8 = calloc(1, t8);
+	}
+	memset(tbl24, 0, t24);
+	memset(tbl8, 0, t8);
+	memset(fib6, 0, sizeof(fib6));
+	memset(nhgs, 0, sizeof(nhgs));
+	memset(adjs, 0, sizeof(adjs));
+	memset(neighs, 0, sizeof(neighs));
+	memset(ifaces, 0, sizeof(ifaces));
+	memset(tx_ports, 0, sizeof(tx_ports));
+	memset(errors, 0, sizeof(errors));
+	memset(fail_next, 0, sizeof(fail_next));
+}
+
+void fake_dp_fail(enum dp_map m, unsigned int n)
+{
+	fail_next[m] = n;
+}
+
+static int injected(enum dp_map m)
+{
+	if (!fail_next[m])
+		return 0;
+	fail_next[m]--;
+	errors[m]++;
+	return -ENOSPC;
+}
+
+/* ---- dp.h: load and attach ---- */
+
+int dp_load(const struct xdpfwd_config *cfg)
+{
+	fake_dp_reset();
+	return 0;
+}
+
+void dp_unload(void)
+{
+}
+
+bool dp_loaded(void)
+{
+	return tbl24 != NULL;
+}
+
+const char *dp_error(void)
+{
+	return "";
+}
+
+const char *dp_pin_dir(void)
+{
+	return "/nowhere";
+}
+
+uint32_t dp_tbl8_groups(void)
+{
+	return FAKE_TBL8_GROUPS;
+}
+
+void dp_fib4_memory(struct xdpfwd_fib4_block **t24,
+		    struct xdpfwd_fib4_block **t8, uint32_t *groups)
+{
+	*t24 = tbl24;
+	*t8 = tbl8;
+	*groups = FAKE_TBL8_GROUPS;
+}
+
+int dp_attach(int ifindex, const char *ifname, bool generic, char *errbuf,
+	      size_t errlen)
+{
+	return 1000 + ifindex;
+}
+
+int dp_detach(int link_fd, const char *ifname)
+{
+	return 0;
+}
+
+/* ---- dp.h: maps ---- */
+
+void dp_maps_bind(const struct dp_map_fds *fds)
+{
+}
+
+const char *dp_map_name(enum dp_map m)
+{
+	return "fake";
+}
+
+uint64_t dp_map_errors(enum dp_map m)
+{
+	return errors[m];
+}
+
+static struct fib6_ent *fib6_find(const struct xdpfwd_fib6_key *k)
+{
+	for (int i = 0; i < FAKE_FIB6_MAX; i++)
+		if (fib6[i].used && !memcmp(&fib6[i].k, k, sizeof(*k)))
+			return &fib6[i];
+	return NULL;
+}
+
+int dp_fib6_update(const struct xdpfwd_fib6_key *k, xdpfwd_fib6_val v,
+		   uint64_t flags)
+{
+	struct fib6_ent *e = fib6_find(k);
+	int err = injected(DP_MAP_FIB6);
+
+	if (err)
+		return err;
+	if (e && flags == BPF_NOEXIST)
+		return -EEXIST;
+	if (!e && flags == BPF_EXIST)
+		return -ENOENT;
+	for (int i = 0; !e && i < FAKE_FIB6_MAX; i++)
+		if (!fib6[i].used)
+			e = &fib6[i];
+	if (!e) {
+		errors[DP_MAP_FIB6]++;
+		return -E2BIG; /* a full trie, as the kernel answers */
+	}
+	e->used = true;
+	e->k = *k;
+	e->v = v;
+	return 0;
+}
+
+int dp_fib6_delete(const struct xdpfwd_fib6_key *k)
+{
+	struct fib6_ent *e = fib6_find(k);
+	int err = injected(DP_MAP_FIB6);
+
+	if (err)
+		return err;
+	if (e)
+		e->used = false;
+	return 0;
+}
+
+int dp_fib6_lookup(const struct xdpfwd_fib6_key *k, xdpfwd_fib6_val *v)
+{
+	struct fib6_ent *e = fib6_find(k);
+
+	if (!e)
+		return -ENOENT;
+	*v = e->v;
+	return 0;
+}
+
+int dp_nhg_write(uint32_t id, const struct xdpfwd_nhg *v)
+{
+	int err = injected(DP_MAP_NHGS);
+
+	if (err)
+		return err;
+	if (id >= XDPFWD_NHG_MAX)
+		return -E2BIG;
+	nhgs[id] = *v;
+	return 0;
+}
+
+int dp_nhg_read(uint32_t id, struct xdpfwd_nhg *v)
+{
+	if (id >= XDPFWD_NHG_MAX)
+		return -ENOENT;
+	*v = nhgs[id];
+	return 0;
+}
+
+int dp_adj_write(uint32_t id, const struct xdpfwd_adj *v)
+{
+	int err = injected(DP_MAP_ADJS);
+
+	if (err)
+		return err;
+	if (id >= XDPFWD_ADJ_MAX)
+		return -E2BIG;
+	adjs[id] = *v;
+	return 0;
+}
+
+int dp_adj_read(uint32_t id, struct xdpfwd_adj *v)
+{
+	if (id >= XDPFWD_ADJ_MAX)
+		return -ENOENT;
+	*v = adjs[id];
+	return 0;
+}
+
+static struct neigh_ent *neigh_find(int family, int ifindex, const void *addr)
+{
+	size_t len = family == AF_INET ? 4 : 16;
+
+	for (int i = 0; i < NEIGH_SLOTS; i++)
+		if (neighs[i].used && neighs[i].family == family &&
+		    neighs[i].ifindex == ifindex &&
+		    !memcmp(neighs[i].addr, addr, len))
+			return &neighs[i];
+	return NULL;
+}
+
+int dp_neigh_write(int family, int ifindex, const void *addr,
+		   const struct xdpfwd_neigh *v)
+{
+	struct neigh_ent *e = neigh_find(family, ifindex, addr);
+	enum dp_map m = family == AF_INET ? DP_MAP_NEIGH4 : DP_MAP_NEIGH6;
+	int err = injected(m);
+
+	if (err)
+		return err;
+	for (int i = 0; !e && i < NEIGH_SLOTS; i++)
+		if (!neighs[i].used)
+			e = &neighs[i];
+	if (!e)
+		return -E2BIG;
+	memset(e, 0, sizeof(*e));
+	e->used = true;
+	e->family = family;
+	e->ifindex = ifindex;
+	memcpy(e->addr, addr, family == AF_INET ? 4 : 16);
+	e->v = *v;
+	return 0;
+}
+
+int dp_neigh_delete(int family, int ifindex, const void *addr)
+{
+	struct neigh_ent *e = neigh_find(family, ifindex, addr);
+
+	if (e)
+		e->used = false;
+	return 0;
+}
+
+int dp_iface_write(int ifindex, const struct xdpfwd_iface *v)
+{
+	int err = injected(DP_MAP_IFACES);
+
+	if (err)
+		return err;
+	if (ifindex <= 0 || ifindex >= XDPFWD_IFINDEX_MAX)
+		return -ERANGE;
+	ifaces[ifindex] = *v;
+	return 0;
+}
+
+int dp_tx_port_set(int ifindex, bool present)
+{
+	if (ifindex <= 0 || ifindex >= XDPFWD_IFINDEX_MAX)
+		return -ERANGE;
+	tx_ports[ifindex] = present;
+	return 0;
+}
+
+int dp_fdb_write(const struct xdpfwd_fdb_key *k, const struct xdpfwd_fdb *v)
+{
+	return -EOPNOTSUPP; /* the bridge writer is not under test here */
+}
+
+int dp_fdb_delete(const struct xdpfwd_fdb_key *k)
+{
+	return 0;
+}
+
+int dp_fdb_read(const struct xdpfwd_fdb_key *k, struct xdpfwd_fdb *v)
+{
+	return -ENOENT;
+}
+
+int dp_counters(uint32_t reason, struct xdpfwd_counter *sum)
+{
+	memset(sum, 0, sizeof(*sum));
+	return 0;
+}
+
+int dp_if_counters(int ifindex, struct xdpfwd_if_counters *sum)
+{
+	memset(sum, 0, sizeof(*sum));
+	return 0;
+}
+
+/* ---- what the datapath would read ---- */
+
+uint16_t fake_fib4_lookup(uint32_t addr)
+{
+	uint16_t e = tbl24[addr >> 16].entry[(addr >> 8) & 0xff];
+
+	if (!(e & XDPFWD_FIB4_EXT))
+		return e;
+	e = tbl8[e & XDPFWD_FIB4_VAL_MASK].entry[addr & 0xff];
+	return (e & XDPFWD_FIB4_EXT) ? 0 : e;
+}
+
+uint16_t fake_fib6_get(const uint8_t addr[16], uint8_t prefixlen)
+{
+	struct xdpfwd_fib6_key k = { .prefixlen = prefixlen };
+	xdpfwd_fib6_val v = 0;
+
+	memcpy(k.addr, addr, 16);
+	return dp_fib6_lookup(&k, &v) ? 0 : v;
+}
+
+const struct xdpfwd_nhg *fake_nhg(uint32_t id)
+{
+	return &nhgs[id];
+}
+
+const struct xdpfwd_adj *fake_adj(uint32_t id)
+{
+	return &adjs[id];
+}
+
+const struct xdpfwd_neigh *fake_neigh(int family, int ifindex,
+				      const void *addr)
+{
+	struct neigh_ent *e = neigh_find(family, ifindex, addr);
+
+	return e ? &e->v : NULL;
+}
+
+const struct xdpfwd_iface *fake_iface(int ifindex)
+{
+	return &ifaces[ifindex];
+}
+
+bool fake_tx_port(int ifindex)
+{
+	return tx_ports[ifindex];
+}
+
+/* ---- rib_mark.h ---- */
+
+#define RIB_SLOTS 256
+static struct {
+	bool used;
+	struct prefix p;
+	int offloaded;
+} rib[RIB_SLOTS];
+
+void fake_rib_reset(void)
+{
+	memset(rib, 0, sizeof(rib));
+}
+
+static void rib_set(const struct prefix *p, bool offloaded)
+{
+	int free_slot = -1;
+
+	for (int i = 0; i < RIB_SLOTS; i++) {
+		if (rib[i].used && prefix_same(&rib[i].p, p)) {
+			rib[i].offloaded = offloaded;
+			return;
+		}
+		if (!rib[i].used && free_slot < 0)
+			free_slot = i;
+	}
+	if (free_slot < 0)
+		abort();
+	rib[free_slot].used = true;
+	prefix_copy(&rib[free_slot].p, p);
+	rib[free_slot].offloaded = offloaded;
+}
+
+int fake_rib_mark(const struct prefix *p)
+{
+	for (int i = 0; i < RIB_SLOTS; i++)
+		if (rib[i].used && prefix_same(&rib[i].p, p))
+			return rib[i].offloaded;
+	return -1;
+}
+
+void rib_mark_update(const struct xdpfwd_route_update *u, bool offloaded)
+{
+	rib_set(&u->prefix, offloaded);
+}
+
+void rib_mark_selected(const struct prefix *p, bool offloaded)
+{
+	rib_set(p, offloaded);
+}

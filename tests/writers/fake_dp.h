@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * A fake BPF layer for the writer unit tests: the functions of
+ * plugin/dp/dp.h over plain memory, with what the datapath would read
+ * (fake_dp_*) and failures to inject.
+ */
+#ifndef XDPFWD_FAKE_DP_H
+#define XDPFWD_FAKE_DP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "plugin/dp/dp.h"
+
+#define FAKE_TBL8_GROUPS 64
+#define FAKE_FIB6_MAX 64
+
+void fake_dp_reset(void);
+/* the next @n writes (update or delete) to map @m fail with -ENOSPC */
+void fake_dp_fail(enum dp_map m, unsigned int n);
+
+/* what the datapath would read */
+uint16_t fake_fib4_lookup(uint32_t addr); /* host byte order */
+/* exact prefix in the IPv6 trie: 0 if absent */
+uint16_t fake_fib6_get(const uint8_t addr[16], uint8_t prefixlen);
+const struct xdpfwd_nhg *fake_nhg(uint32_t id);
+const struct xdpfwd_adj *fake_adj(uint32_t id);
+/* the neighbour map entry, NULL if absent */
+const struct xdpfwd_neigh *fake_neigh(int family, int ifindex,
+				      const void *addr);
+const struct xdpfwd_iface *fake_iface(int ifindex);
+bool fake_tx_port(int ifindex);
+
+/* rib_mark fake: the last mark of a prefix, -1 if never marked */
+void fake_rib_reset(void);
+int fake_rib_mark(const struct prefix *p);
+
+#endif /* XDPFWD_FAKE_DP_H */

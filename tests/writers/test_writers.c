@@ -1,0 +1,522 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Unit tests of the route, nexthop and interface writers over a fake BPF
+ * layer (fake_dp.c): the real writers and kernel mirror, FRR's lib, and
+ * plain memory where the maps would be.  Each case starts from nothing,
+ * feeds events in the dispatcher's order (plugin/dispatch.c: the mirror
+ * first, then the writers) and checks what the datapath would read: the
+ * FIB entry, the group's slots, the adjacency, the neighbour map, and what
+ * zebra's route entry is told (offloaded or not).
+ */
+#include <arpa/inet.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "lib/prefix.h"
+#include "lib/thread.h"
+
+#include "plugin/xdpfwd.h"
+#include "plugin/mirror/mirror.h"
+#include "plugin/writers/iface.h"
+#include "plugin/writers/nexthop.h"
+#include "plugin/writers/routes.h"
+#include "tests/writers/fake_dp.h"
+
+static unsigned int n_pass, n_fail;
+
+#define CHECK(cond, ...)                                                       \
+	do {                                                                   \
+		if (!(cond)) {                                                 \
+			printf("#   %s:%d: ", __func__, __LINE__);            \
+			printf(__VA_ARGS__);                                   \
+			printf("\n");                                          \
+			return false;                                          \
+		}                                                              \
+	} while (0)
+
+/* ---- events, in the dispatcher's order ---- */
+
+static const uint8_t MAC_R1[6] = { 0x02, 0, 0, 0, 0, 0x01 };
+static const uint8_t MAC_R2[6] = { 0x02, 0, 0, 0, 0, 0x02 };
+static const uint8_t MAC_A[6] = { 0x02, 0, 0, 0, 0xaa, 0x01 };
+static const uint8_t MAC_B[6] = { 0x02, 0, 0, 0, 0xbb, 0x01 };
+
+static void ev_link(int ifindex, const char *name, const uint8_t *mac)
+{
+	struct xnl_link nl = { .ifindex = ifindex, .mtu = 1500,
+			       .has_mac = true, .admin_up = true,
+			       .oper_up = true };
+
+	strlcpy(nl.name, name, sizeof(nl.name));
+	strlcpy(nl.kind, "veth", sizeof(nl.kind));
+	memcpy(nl.mac, mac, 6);
+	mirror_link_update(&nl, false);
+	iface_link_changed(ifindex);
+	nexthop_link_changed(ifindex);
+}
+
+static void ev_neigh(int ifindex, const char *addr, const uint8_t *mac)
+{
+	struct xnl_neigh n = { .ifindex = ifindex };
+
+	n.family = strchr(addr, ':') ? AF_INET6 : AF_INET;
+	inet_pton(n.family, addr, n.addr);
+	if (mac) {
+		memcpy(n.mac, mac, 6);
+		n.has_mac = n.usable = true;
+	}
+	if (mirror_neigh_update(&n, !mac))
+		nexthop_neigh_changed(n.ifindex, n.family, n.addr);
+}
+
+static void ev_addr(int ifindex, const char *cidr, bool deleted)
+{
+	struct xnl_addr a = { .ifindex = ifindex };
+	struct prefix p;
+
+	str2prefix(cidr, &p);
+	a.family = p.family;
+	a.prefixlen = p.prefixlen;
+	memcpy(a.addr, &p.u.prefix, p.family == AF_INET ? 4 : 16);
+	if (mirror_addr_update(&a, deleted))
+		routes_addr_changed(&a, deleted);
+}
+
+static bool enable(const char *ifname)
+{
+	const struct xdpfwd_link *l;
+	char err[256];
+
+	if (iface_enable(ifname, false, err, sizeof(err)))
+		return false;
+	l = mirror_link_by_name(ifname);
+	nexthop_link_changed(l->ifindex);
+	routes_refresh_offload();
+	return true;
+}
+
+/* a zebra route: nexthops "GW%IFINDEX*WEIGHT" (GW "-" for on-link) */
+static int zroute(const char *prefix, enum xdpfwd_route_kind kind, int n, ...)
+{
+	XDPFWD_ROUTE_UPDATE_ON_STACK(w, XDPFWD_NHG_SLOTS);
+	va_list ap;
+
+	str2prefix(prefix, &w.u.prefix);
+	w.u.src = XDPFWD_SRC_ZEBRA;
+	w.u.kind = kind;
+	w.u.nh_count = n;
+	va_start(ap, n);
+	for (int i = 0; i < n; i++) {
+		char buf[64], *pct, *star;
+
+		strlcpy(buf, va_arg(ap, const char *), sizeof(buf));
+		pct = strchr(buf, '%');
+		star = strchr(buf, '*');
+		*pct = '\0';
+		w.u.nh[i].ifindex = atoi(pct + 1);
+		w.u.nh[i].weight = star ? atoi(star + 1) : 1;
+		if (!strcmp(buf, "-"))
+			w.u.nh[i].family = AF_UNSPEC;
+		else {
+			w.u.nh[i].family = strchr(buf, ':') ? AF_INET6 : AF_INET;
+			inet_pton(w.u.nh[i].family, buf, w.u.nh[i].gw);
+		}
+	}
+	va_end(ap);
+	return routes_apply(&w.u);
+}
+
+static int zdelete(const char *prefix)
+{
+	struct xdpfwd_route_update u = { .is_delete = true,
+					 .src = XDPFWD_SRC_ZEBRA };
+
+	str2prefix(prefix, &u.prefix);
+	return routes_apply(&u);
+}
+
+static uint16_t lookup4(const char *addr)
+{
+	struct in_addr a;
+
+	inet_pton(AF_INET, addr, &a);
+	return fake_fib4_lookup(ntohl(a.s_addr));
+}
+
+static int marked(const char *prefix)
+{
+	struct prefix p;
+
+	str2prefix(prefix, &p);
+	return fake_rib_mark(&p);
+}
+
+/* two routers' worth of links: eth1 (ifindex 2) and eth2 (3) */
+static void two_links(bool attach)
+{
+	ev_link(2, "eth1", MAC_R1);
+	ev_link(3, "eth2", MAC_R2);
+	if (attach) {
+		enable("eth1");
+		enable("eth2");
+	}
+}
+
+/* slots of group @id pointing at adjacency @adj */
+static unsigned int slots_of(uint16_t id, uint16_t adj)
+{
+	const struct xdpfwd_nhg *g = fake_nhg(id);
+	unsigned int n = 0;
+
+	for (unsigned int i = 0; i < g->nslots; i++)
+		n += g->slot[i] == adj;
+	return n;
+}
+
+/* ---- cases ---- */
+
+static bool route_via_resolved_gateway(void)
+{
+	const struct xdpfwd_adj *a;
+	uint16_t g;
+
+	two_links(true);
+	ev_neigh(2, "10.0.1.2", MAC_A);
+	CHECK(zroute("192.0.2.0/24", XDPFWD_KIND_FORWARD, 1, "10.0.1.2%2") == 0,
+	      "apply");
+	g = lookup4("192.0.2.77");
+	CHECK(g >= XDPFWD_NHG_ID_FIRST_DYNAMIC, "FIB gives group %u", g);
+	CHECK(fake_nhg(g)->type == XDPFWD_NHG_FORWARD &&
+		      fake_nhg(g)->nslots == 1,
+	      "group type %u slots %u", fake_nhg(g)->type, fake_nhg(g)->nslots);
+	a = fake_adj(fake_nhg(g)->slot[0]);
+	CHECK(a->ifindex == 2 && !memcmp(a->dmac, MAC_A, 6) &&
+		      !memcmp(a->smac, MAC_R1, 6),
+	      "adjacency egress %u, MACs", a->ifindex);
+	CHECK(a->flags == (XDPFWD_ADJ_F_VALID | XDPFWD_ADJ_F_RESOLVED),
+	      "adjacency flags %#x", a->flags);
+	CHECK(a->mtu == 1500, "mtu %u", a->mtu);
+	CHECK(marked("192.0.2.0/24") == 1, "zebra's entry: %d",
+	      marked("192.0.2.0/24"));
+	CHECK(lookup4("192.0.3.1") == 0, "no route elsewhere");
+	return true;
+}
+
+static bool neighbour_events_rewrite_the_adjacency(void)
+{
+	const struct xdpfwd_adj *a;
+	uint16_t g, adj;
+
+	two_links(true);
+	zroute("192.0.2.0/24", XDPFWD_KIND_FORWARD, 1, "10.0.1.2%2");
+	g = lookup4("192.0.2.1");
+	adj = fake_nhg(g)->slot[0];
+	a = fake_adj(adj);
+	CHECK(!(a->flags & XDPFWD_ADJ_F_RESOLVED), "unresolved at first");
+	ev_neigh(2, "10.0.1.2", MAC_A);
+	CHECK((a->flags & XDPFWD_ADJ_F_RESOLVED) && !memcmp(a->dmac, MAC_A, 6),
+	      "resolved by the neighbour event");
+	ev_neigh(2, "10.0.1.2", MAC_B);
+	CHECK(!memcmp(a->dmac, MAC_B, 6), "a new MAC is written");
+	CHECK(lookup4("192.0.2.1") == g && fake_nhg(g)->slot[0] == adj,
+	      "same group and adjacency after the MAC change");
+	ev_neigh(2, "10.0.1.2", NULL);
+	CHECK(!(a->flags & XDPFWD_ADJ_F_RESOLVED),
+	      "the neighbour's going clears RESOLVED");
+	ev_neigh(3, "10.0.1.2", MAC_A);
+	CHECK(!(a->flags & XDPFWD_ADJ_F_RESOLVED),
+	      "the same address on another interface is another neighbour");
+	return true;
+}
+
+static bool shared_group_released_with_the_last_route(void)
+{
+	uint16_t g1, g2;
+
+	two_links(true);
+	ev_neigh(2, "10.0.1.2", MAC_A);
+	zroute("192.0.2.0/24", XDPFWD_KIND_FORWARD, 1, "10.0.1.2%2");
+	zroute("198.51.100.0/24", XDPFWD_KIND_FORWARD, 1, "10.0.1.2%2");
+	g1 = lookup4("192.0.2.1");
+	g2 = lookup4("198.51.100.1");
+	CHECK(g1 == g2 && nhg_count() == 1 && adj_count() == 1,
+	      "one group (%u, %u), %u groups, %u adjacencies", g1, g2,
+	      nhg_count(), adj_count());
+	zdelete("192.0.2.0/24");
+	CHECK(lookup4("192.0.2.1") == 0, "deleted route gone from the FIB");
+	CHECK(fake_nhg(g1)->type == XDPFWD_NHG_FORWARD && nhg_count() == 1,
+	      "the group stays for the other route");
+	zdelete("198.51.100.0/24");
+	CHECK(fake_nhg(g1)->type == XDPFWD_NHG_NONE && nhg_count() == 0 &&
+		      adj_count() == 0,
+	      "released with the last route: type %u, %u groups, %u adjs",
+	      fake_nhg(g1)->type, nhg_count(), adj_count());
+	return true;
+}
+
+static bool replace_moves_to_a_new_group(void)
+{
+	uint16_t g1, g2, adj1;
+
+	two_links(true);
+	ev_neigh(2, "10.0.1.2", MAC_A);
+	ev_neigh(3, "10.0.2.2", MAC_B);
+	zroute("192.0.2.0/24", XDPFWD_KIND_FORWARD, 1, "10.0.1.2%2");
+	g1 = lookup4("192.0.2.1");
+	adj1 = fake_nhg(g1)->slot[0];
+	zroute("192.0.2.0/24", XDPFWD_KIND_FORWARD, 1, "10.0.2.2%3");
+	g2 = lookup4("192.0.2.1");
+	CHECK(g2 && g2 != g1, "new group %u (old %u)", g2, g1);
+	CHECK(fake_adj(fake_nhg(g2)->slot[0])->ifindex == 3,
+	      "the new group leaves through eth2");
+	CHECK(fake_nhg(g1)->type == XDPFWD_NHG_NONE,
+	      "the old group is cleared in the map");
+	CHECK(fake_adj(adj1)->flags == 0 && adj_count() == 1,
+	      "the old adjacency is released");
+	zroute("192.0.2.0/24", XDPFWD_KIND_FORWARD, 1, "10.0.2.2%3");
+	CHECK(lookup4("192.0.2.1") == g2 && nhg_count() == 1,
+	      "the same update again changes nothing");
+	return true;
+}
+
+static bool weighted_ecmp_in_canonical_order(void)
+{
+	uint16_t g, g2, a2 = 0, a3 = 0;
+	const struct xdpfwd_nhg *n;
+
+	two_links(true);
+	ev_neigh(2, "10.0.1.2", MAC_A);
+	ev_neigh(3, "10.0.2.2", MAC_B);
+	zroute("192.0.2.0/24", XDPFWD_KIND_FORWARD, 2, "10.0.2.2%3*3",
+	       "10.0.1.2%2*1");
+	g = lookup4("192.0.2.1");
+	n = fake_nhg(g);
+	CHECK(n->nslots == 4, "4 slots for 1:3, got %u", n->nslots);
+	for (unsigned int i = 0; i < n->nslots; i++) {
+		if (fake_adj(n->slot[i])->ifindex == 2)
+			a2 = n->slot[i];
+		else
+			a3 = n->slot[i];
+	}
+	CHECK(slots_of(g, a2) == 1 && slots_of(g, a3) == 3,
+	      "slots %u (eth1) and %u (eth2)", slots_of(g, a2),
+	      slots_of(g, a3));
+	zroute("198.51.100.0/24", XDPFWD_KIND_FORWARD, 2, "10.0.1.2%2*1",
+	       "10.0.2.2%3*3");
+	g2 = lookup4("198.51.100.1");
+	CHECK(g2 == g, "the same nexthops in another order: group %u, not %u",
+	      g2, g);
+	zroute("203.0.113.0/24", XDPFWD_KIND_FORWARD, 3, "10.0.1.2%2*1",
+	       "10.0.2.2%3*1", "10.0.2.2%3*2");
+	CHECK(lookup4("203.0.113.1") == g,
+	      "a duplicate nexthop adds its weight (1 + 2 = 3)");
+	return true;
+}
+
+static bool offload_follows_the_interface(void)
+{
+	const struct xdpfwd_adj *a;
+	uint16_t g;
+
+	two_links(false);
+	ev_neigh(2, "10.0.1.2", MAC_A);
+	zroute("192.0.2.0/24", XDPFWD_KIND_FORWARD, 1, "10.0.1.2%2");
+	g = lookup4("192.0.2.1");
+	a = fake_adj(fake_nhg(g)->slot[0]);
+	CHECK(g && !(a->flags & XDPFWD_ADJ_F_VALID),
+	      "in the FIB, adjacency not valid (flags %#x)", a->flags);
+	CHECK(marked("192.0.2.0/24") == 0, "not offloaded while eth1 is not");
+	CHECK(!fake_tx_port(2) && !(fake_iface(2)->flags & XDPFWD_IF_F_ENABLED),
+	      "eth1 not an ingress or egress yet");
+	CHECK(enable("eth1"), "enable eth1");
+	CHECK(a->flags & XDPFWD_ADJ_F_VALID, "adjacency valid once attached");
+	CHECK(fake_tx_port(2) && (fake_iface(2)->flags & XDPFWD_IF_F_ENABLED) &&
+		      !memcmp(fake_iface(2)->mac, MAC_R1, 6),
+	      "eth1 in ifaces and tx_ports");
+	CHECK(marked("192.0.2.0/24") == 1, "offloaded once eth1 is");
+	return true;
+}
+
+static bool failed_group_write_goes_to_the_kernel(void)
+{
+	uint16_t g;
+
+	two_links(true);
+	ev_neigh(2, "10.0.1.2", MAC_A);
+	fake_dp_fail(DP_MAP_NHGS, 1);
+	zroute("192.0.2.0/24", XDPFWD_KIND_FORWARD, 1, "10.0.1.2%2");
+	g = lookup4("192.0.2.1");
+	CHECK(g == XDPFWD_NHG_ID_KERNEL, "KERNEL group, got %u", g);
+	CHECK(marked("192.0.2.0/24") == 0, "not offloaded");
+	CHECK(dp_map_errors(DP_MAP_NHGS) == 1 && routes_failures() == 1,
+	      "counted: map %" PRIu64 ", routes %" PRIu64,
+	      dp_map_errors(DP_MAP_NHGS), routes_failures());
+	CHECK(adj_count() == 0, "no adjacency left behind");
+	zroute("192.0.2.0/24", XDPFWD_KIND_FORWARD, 1, "10.0.1.2%2");
+	g = lookup4("192.0.2.1");
+	CHECK(g >= XDPFWD_NHG_ID_FIRST_DYNAMIC &&
+		      marked("192.0.2.0/24") == 1,
+	      "the next update succeeds: group %u", g);
+	return true;
+}
+
+static bool reserved_groups_for_kinds(void)
+{
+	two_links(true);
+	zroute("192.0.2.0/24", XDPFWD_KIND_BLACKHOLE, 0);
+	zroute("198.51.100.0/24", XDPFWD_KIND_UNREACHABLE, 0);
+	zroute("203.0.113.0/24", XDPFWD_KIND_UNSUPPORTED, 0);
+	CHECK(lookup4("192.0.2.1") == XDPFWD_NHG_ID_BLACKHOLE &&
+		      marked("192.0.2.0/24") == 1,
+	      "blackhole: dropped in XDP, offloaded");
+	CHECK(lookup4("198.51.100.1") == XDPFWD_NHG_ID_UNREACHABLE &&
+		      marked("198.51.100.0/24") == 0,
+	      "unreachable: the kernel answers, not offloaded");
+	CHECK(lookup4("203.0.113.1") == XDPFWD_NHG_ID_KERNEL &&
+		      marked("203.0.113.0/24") == 0,
+	      "unsupported: kernel group, not offloaded");
+	CHECK(nhg_count() == 0, "no dynamic group for them");
+	return true;
+}
+
+static bool ipv6_route_in_the_trie(void)
+{
+	uint8_t a[16];
+	uint16_t g;
+
+	two_links(true);
+	ev_neigh(3, "fe80::2", MAC_B);
+	zroute("2001:db8:5::/48", XDPFWD_KIND_FORWARD, 1, "fe80::2%3");
+	inet_pton(AF_INET6, "2001:db8:5::", a);
+	g = fake_fib6_get(a, 48);
+	CHECK(g >= XDPFWD_NHG_ID_FIRST_DYNAMIC, "fib6 entry group %u", g);
+	CHECK(!memcmp(fake_adj(fake_nhg(g)->slot[0])->dmac, MAC_B, 6),
+	      "adjacency with the IPv6 neighbour's MAC");
+	CHECK(marked("2001:db8:5::/48") == 1, "offloaded");
+	zdelete("2001:db8:5::/48");
+	CHECK(fake_fib6_get(a, 48) == 0 && nhg_count() == 0,
+	      "deleted from the trie, group released");
+	return true;
+}
+
+static bool connected_and_local_routes_from_addresses(void)
+{
+	const struct xdpfwd_neigh *nv;
+	struct in_addr h;
+	uint16_t g;
+
+	two_links(true);
+	ev_addr(2, "10.0.1.1/24", false);
+	g = lookup4("10.0.1.9");
+	CHECK(g >= XDPFWD_NHG_ID_FIRST_DYNAMIC, "connected subnet group %u", g);
+	CHECK(fake_adj(fake_nhg(g)->slot[0])->flags & XDPFWD_ADJ_F_CONNECTED,
+	      "a connected adjacency (MAC per packet)");
+	CHECK(lookup4("10.0.1.1") == XDPFWD_NHG_ID_LOCAL,
+	      "the router's own address is the kernel's");
+	ev_neigh(2, "10.0.1.9", MAC_A);
+	inet_pton(AF_INET, "10.0.1.9", &h);
+	nv = fake_neigh(AF_INET, 2, &h);
+	CHECK(nv && !memcmp(nv->mac, MAC_A, 6), "neighbour map entry written");
+	ev_neigh(2, "10.0.1.9", NULL);
+	CHECK(!fake_neigh(AF_INET, 2, &h), "and deleted with the neighbour");
+	ev_addr(2, "10.0.1.1/24", true);
+	CHECK(lookup4("10.0.1.9") == 0 && lookup4("10.0.1.1") == 0,
+	      "gone with the address: %u, %u", lookup4("10.0.1.9"),
+	      lookup4("10.0.1.1"));
+	return true;
+}
+
+static bool connected_wins_over_zebra(void)
+{
+	struct xdpfwd_route_state st;
+	struct prefix p;
+	uint16_t gz, gc;
+
+	two_links(true);
+	ev_neigh(3, "10.0.2.2", MAC_B);
+	zroute("10.0.1.0/24", XDPFWD_KIND_FORWARD, 1, "10.0.2.2%3");
+	gz = lookup4("10.0.1.9");
+	ev_addr(2, "10.0.1.1/24", false);
+	gc = lookup4("10.0.1.9");
+	CHECK(gc != gz && (fake_adj(fake_nhg(gc)->slot[0])->flags &
+			   XDPFWD_ADJ_F_CONNECTED),
+	      "the connected subnet wins (%u over %u)", gc, gz);
+	str2prefix("10.0.1.0/24", &p);
+	CHECK(routes_state(&p, &st) == 0 && st.src == XDPFWD_SRC_CONNECTED &&
+		      !st.offloaded && st.nhg[XDPFWD_SRC_ZEBRA] == gz,
+	      "zebra's route is kept but not what the FIB has: src %d, offloaded %d",
+	      st.src, st.offloaded);
+	ev_addr(2, "10.0.1.1/24", true);
+	CHECK(lookup4("10.0.1.9") == gz, "zebra's route back: %u",
+	      lookup4("10.0.1.9"));
+	return true;
+}
+
+static const struct {
+	const char *desc;
+	bool (*fn)(void);
+} cases[] = {
+	{ "a route via a resolved gateway: FIB -> group -> adjacency with the gateway's MAC, offloaded",
+	  route_via_resolved_gateway },
+	{ "neighbour events resolve, rewrite and clear the route's adjacency in place",
+	  neighbour_events_rewrite_the_adjacency },
+	{ "routes with the same nexthops share a group, released with the last",
+	  shared_group_released_with_the_last_route },
+	{ "replacing a route's nexthops moves it to a new group and releases the old",
+	  replace_moves_to_a_new_group },
+	{ "weighted ECMP: slots by weight, nexthop order and duplicates do not matter",
+	  weighted_ecmp_in_canonical_order },
+	{ "offloaded follows the egress interface being enabled",
+	  offload_follows_the_interface },
+	{ "a failed group map write: KERNEL group, not offloaded, counted, retried by the next update",
+	  failed_group_write_goes_to_the_kernel },
+	{ "blackhole, unreachable and unsupported routes take the reserved groups",
+	  reserved_groups_for_kinds },
+	{ "an IPv6 route in the trie, deleted with its group",
+	  ipv6_route_in_the_trie },
+	{ "addresses give connected and local routes; neighbour map entries follow neighbours",
+	  connected_and_local_routes_from_addresses },
+	{ "a connected subnet wins over zebra's route of the same prefix",
+	  connected_wins_over_zebra },
+};
+
+static void setup(void)
+{
+	fake_dp_reset();
+	fake_rib_reset();
+	mirror_init();
+	iface_init();
+	nexthop_init();
+	routes_init(FAKE_FIB6_MAX);
+}
+
+static void teardown(void)
+{
+	routes_fini();
+	nexthop_fini();
+	iface_fini();
+	mirror_fini();
+}
+
+int main(void)
+{
+	xdpfwd_master = thread_master_create("test_writers");
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		bool ok;
+
+		setup();
+		ok = cases[i].fn();
+		teardown();
+		printf("%s %zu - %s\n", ok ? "ok" : "not ok", i + 1,
+		       cases[i].desc);
+		if (ok)
+			n_pass++;
+		else
+			n_fail++;
+	}
+	printf("%u passed, %u failed\n", n_pass, n_fail);
+	return n_fail ? 1 : 0;
+}
