@@ -8,40 +8,16 @@
  * interface's entry.
  */
 #include "bench_common.h"
+#include "bench_maps.h"
 
 char LICENSE[] SEC("license") = "GPL";
-
-struct lpm4_key {
-	__u32 prefixlen;
-	__be32 addr;
-};
-
-struct lpm6_key {
-	__u32 prefixlen;
-	__u8 addr[16];
-};
-
-struct route4 {
-	__u32 ifindex;
-	__be32 gw;
-};
-
-struct route6 {
-	__u32 ifindex;
-	__u8 gw[16];
-};
-
-struct neigh {
-	__u8 mac[6];
-	__u16 pad;
-};
 
 /* sizes are set by the loader to the table being measured */
 struct {
 	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, struct lpm4_key);
-	__type(value, struct route4);
+	__type(value, struct lpm_route4);
 	__uint(max_entries, 1024);
 } lpm4 SEC(".maps");
 
@@ -49,21 +25,21 @@ struct {
 	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, struct lpm6_key);
-	__type(value, struct route6);
+	__type(value, struct lpm_route6);
 	__uint(max_entries, 1024);
 } lpm6 SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__type(key, __be32);
-	__type(value, struct neigh);
+	__type(value, struct lpm_neigh);
 	__uint(max_entries, 1024);
 } neigh4 SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__type(key, struct in6_addr);
-	__type(value, struct neigh);
+	__type(value, struct lpm_neigh);
 	__uint(max_entries, 1024);
 } neigh6 SEC(".maps");
 
@@ -71,7 +47,7 @@ struct {
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__type(key, __u32);
-	__type(value, struct neigh);
+	__type(value, struct lpm_neigh);
 	__uint(max_entries, 256);
 } ifmac SEC(".maps");
 
@@ -86,8 +62,8 @@ static __always_inline int fwd4(struct ethhdr *eth, void *data_end)
 {
 	struct iphdr *iph = (void *)(eth + 1);
 	struct lpm4_key key = { .prefixlen = 32 };
-	struct neigh *n, *s;
-	struct route4 *r;
+	struct lpm_neigh *n, *s;
+	struct lpm_route4 *r;
 	__u32 oif;
 
 	if ((void *)(iph + 1) > data_end)
@@ -116,8 +92,8 @@ static __always_inline int fwd6(struct ethhdr *eth, void *data_end)
 {
 	struct ipv6hdr *ip6h = (void *)(eth + 1);
 	struct lpm6_key key = { .prefixlen = 128 };
-	struct neigh *n, *s;
-	struct route6 *r;
+	struct lpm_neigh *n, *s;
+	struct lpm_route6 *r;
 	__u32 oif;
 
 	if ((void *)(ip6h + 1) > data_end)

@@ -22,24 +22,12 @@
  *    port, no lookup, no rewrite): the ceiling the veth pair allows.
  */
 #include "bench_common.h"
+#include "bench_maps.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
 #define HDR4_LEN (sizeof(struct ethhdr) + sizeof(struct iphdr))
 #define HDR6_LEN (sizeof(struct ethhdr) + sizeof(struct ipv6hdr))
-
-struct counter {
-	__u64 packets;
-	__u64 bytes;
-};
-
-struct hdr_tmpl {
-	__u8 b[64];
-};
-
-struct dst {
-	__u8 a[16]; /* IPv4: the first 4 bytes, network order */
-};
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
