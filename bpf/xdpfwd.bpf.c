@@ -11,8 +11,9 @@
  * ingress enabled, Ethernet header, destination MAC, ethertype (VLAN,
  * other); IP header (malformed, options / hop-by-hop), TTL, special
  * addresses, FIB, nexthop group, adjacency valid, destination MAC
- * (neighbour), bridge port of the neighbour, MTU, egress in tx_ports;
- * then the rewrite.  On a bridge port (bridge.h) the bridge's checks come
+ * (neighbour), bridge port of the neighbour, hairpin, MTU, egress in
+ * tx_ports; then the rewrite, and bytes after the IP packet (Ethernet
+ * padding, trailers) are cut off as the kernel's ip_rcv()/ipv6_rcv() do.  On a bridge port (bridge.h) the bridge's checks come
  * first; frames to the bridge's MAC then take the routed path, the others
  * are bridged unmodified.
  */
@@ -46,8 +47,30 @@ static __always_inline bool claim_egress(__u32 ifindex)
 	return bpf_redirect_map(&tx_ports, ifindex, XDP_PASS) == XDP_REDIRECT;
 }
 
+/* what a routed frame needs from its ingress */
+struct ingress {
+	__u32 ifindex;
+	const struct xdpfwd_iface *iface;
+};
+
+/*
+ * The kernel forwards a packet routed back out of the device it came in on
+ * and may send an ICMP redirect for it (send_redirects): leave both to it.
+ * On a bridge port that device is the bridge, and any egress through a
+ * bridge may be the same bridge.
+ */
+static __always_inline bool is_hairpin(const struct ingress *in,
+				       const struct xdpfwd_adj *adj,
+				       __u32 egress)
+{
+	return egress == in->ifindex ||
+	       ((in->iface->flags & XDPFWD_IF_F_BRIDGE_PORT) &&
+		(adj->flags & XDPFWD_ADJ_F_BRIDGE));
+}
+
 static __always_inline __u32 forward_ipv4(struct cursor *c, struct ethhdr *eth,
-					  __u32 *egress)
+					  const struct ingress *in,
+					  __u32 *egress, __u32 *trim)
 {
 	struct xdpfwd_adj *adj;
 	const __u8 *dmac;
@@ -77,12 +100,11 @@ static __always_inline __u32 forward_ipv4(struct cursor *c, struct ethhdr *eth,
 	r = nh_dmac4(adj, iph->daddr, &dmac, &ifindex);
 	if (r != XDPFWD_R_CONTINUE)
 		return r;
+	if (is_hairpin(in, adj, ifindex))
+		return XDPFWD_R_PASS_HAIRPIN;
 
-	/* the kernel fragments or sends frag-needed; room also catches a
-	 * trailer after the IP packet, which would make the frame too long
-	 * for the egress device (the devmap drops such frames)
-	 */
-	if (tot > adj->mtu || room > adj->mtu)
+	/* the kernel fragments or sends frag-needed */
+	if (tot > adj->mtu)
 		return XDPFWD_R_PASS_MTU;
 
 	if (!claim_egress(ifindex))
@@ -90,11 +112,13 @@ static __always_inline __u32 forward_ipv4(struct cursor *c, struct ethhdr *eth,
 	ipv4_decrease_ttl(iph);
 	eth_rewrite(eth, dmac, adj->smac);
 	*egress = ifindex;
+	*trim = room - tot; /* parse_ipv4() passed tot_len > room */
 	return XDPFWD_R_FWD_V4;
 }
 
 static __always_inline __u32 forward_ipv6(struct cursor *c, struct ethhdr *eth,
-					  __u32 *egress)
+					  const struct ingress *in,
+					  __u32 *egress, __u32 *trim)
 {
 	struct xdpfwd_adj *adj;
 	struct ipv6hdr *ip6h;
@@ -126,10 +150,12 @@ static __always_inline __u32 forward_ipv6(struct cursor *c, struct ethhdr *eth,
 	r = nh_dmac6(adj, &ip6h->daddr, &dmac, &ifindex);
 	if (r != XDPFWD_R_CONTINUE)
 		return r;
+	if (is_hairpin(in, adj, ifindex))
+		return XDPFWD_R_PASS_HAIRPIN;
 
 	/* the kernel sends packet-too-big */
 	len += sizeof(*ip6h);
-	if (len > adj->mtu || room > adj->mtu)
+	if (len > adj->mtu)
 		return XDPFWD_R_PASS_MTU;
 
 	if (!claim_egress(ifindex))
@@ -137,17 +163,19 @@ static __always_inline __u32 forward_ipv6(struct cursor *c, struct ethhdr *eth,
 	ipv6_decrease_hop_limit(ip6h);
 	eth_rewrite(eth, dmac, adj->smac);
 	*egress = ifindex;
+	*trim = room - len; /* parse_ipv6() passed payload_len > room */
 	return XDPFWD_R_FWD_V6;
 }
 
 static __always_inline __u32 route_frame(struct cursor *c, struct ethhdr *eth,
-					 __u32 *egress)
+					 const struct ingress *in,
+					 __u32 *egress, __u32 *trim)
 {
 	switch (eth->h_proto) {
 	case bpf_htons(ETH_P_IP):
-		return forward_ipv4(c, eth, egress);
+		return forward_ipv4(c, eth, in, egress, trim);
 	case bpf_htons(ETH_P_IPV6):
-		return forward_ipv6(c, eth, egress);
+		return forward_ipv6(c, eth, in, egress, trim);
 	case bpf_htons(ETH_P_8021Q):
 	case bpf_htons(ETH_P_8021AD):
 		return XDPFWD_R_PASS_VLAN;
@@ -162,46 +190,45 @@ static __always_inline __u32 route_frame(struct cursor *c, struct ethhdr *eth,
  */
 static __always_inline __u32 bridge_port_frame(struct cursor *c,
 					       struct ethhdr *eth,
-					       const struct xdpfwd_iface *iface,
-					       __u32 ingress, __u32 len,
-					       __u32 *egress)
+					       const struct ingress *in,
+					       __u32 len, __u32 *egress,
+					       __u32 *trim)
 {
 	struct xdpfwd_fdb *src = NULL;
 	__u32 r;
 
-	r = bridge_ingress(eth, iface, ingress, &src);
+	r = bridge_ingress(eth, in->iface, in->ifindex, &src);
 	if (r != XDPFWD_R_CONTINUE || !src)
 		return r;
-	if (mac_equal(eth->h_dest, iface->mac))
-		r = route_frame(c, eth, egress);
+	if (mac_equal(eth->h_dest, in->iface->mac))
+		r = route_frame(c, eth, in, egress, trim);
 	else
-		r = bridge_forward(eth, iface, ingress, len, egress);
+		r = bridge_forward(eth, in->iface, in->ifindex, len, egress);
 	if (reason_action(r) == XDP_REDIRECT)
 		fdb_touch(src);
 	return r;
 }
 
 static __always_inline __u32 xdpfwd_process(struct xdp_md *ctx, __u32 len,
-					    __u32 *egress)
+					    __u32 *egress, __u32 *trim)
 {
-	__u32 ifindex = ctx->ingress_ifindex;
-	struct xdpfwd_iface *iface;
+	struct ingress in = { .ifindex = ctx->ingress_ifindex };
 	struct ethhdr *eth;
 	struct cursor c;
 
-	iface = bpf_map_lookup_elem(&ifaces, &ifindex);
-	if (!iface || !(iface->flags & XDPFWD_IF_F_ENABLED))
+	in.iface = bpf_map_lookup_elem(&ifaces, &in.ifindex);
+	if (!in.iface || !(in.iface->flags & XDPFWD_IF_F_ENABLED))
 		return XDPFWD_R_PASS_DISABLED;
 
 	cursor_init(&c, ctx, len);
 	if (!cursor_pull(&c, eth))
 		return XDPFWD_R_PASS_MALFORMED;
-	if (iface->flags & XDPFWD_IF_F_BRIDGE_PORT)
-		return bridge_port_frame(&c, eth, iface, ifindex, len, egress);
+	if (in.iface->flags & XDPFWD_IF_F_BRIDGE_PORT)
+		return bridge_port_frame(&c, eth, &in, len, egress, trim);
 	/* also turns away broadcast and multicast frames */
-	if (!mac_equal(eth->h_dest, iface->mac))
+	if (!mac_equal(eth->h_dest, in.iface->mac))
 		return XDPFWD_R_PASS_NOT_OURS;
-	return route_frame(&c, eth, egress);
+	return route_frame(&c, eth, &in, egress, trim);
 }
 
 SEC("xdp")
@@ -211,9 +238,15 @@ int xdpfwd_main(struct xdp_md *ctx)
 	 * loaders without CAP_PERFMON
 	 */
 	__u32 bytes = bpf_xdp_get_buff_len(ctx);
-	__u32 egress = 0;
+	__u32 egress = 0, trim = 0;
 	__u32 reason;
 
-	reason = xdpfwd_process(ctx, bytes, &egress);
+	reason = xdpfwd_process(ctx, bytes, &egress, &trim);
+	/* last: it invalidates every packet pointer.  It cannot fail here
+	 * (what stays is a whole IP packet behind its Ethernet header), and
+	 * the frame is already rewritten, so there is no going back anyway.
+	 */
+	if (trim && reason_action(reason) == XDP_REDIRECT)
+		bpf_xdp_adjust_tail(ctx, -(int)trim);
 	return count_verdict(reason, ctx->ingress_ifindex, egress, bytes);
 }

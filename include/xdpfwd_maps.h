@@ -260,6 +260,10 @@ enum xdpfwd_reason {
 	XDPFWD_R_PASS_BRIDGE_LEARN,    /* source MAC unknown or on another port */
 	XDPFWD_R_PASS_BRIDGE_LOCAL,    /* to a local FDB entry (the bridge) */
 	XDPFWD_R_PASS_BRIDGE_EGRESS,   /* egress port cannot take the frame */
+	/* routed back out of the interface (or the bridge) it came in on:
+	 * the kernel may answer it with an ICMP redirect
+	 */
+	XDPFWD_R_PASS_HAIRPIN,
 	XDPFWD_R__MAX
 };
 

@@ -100,6 +100,7 @@ static const char *const reason_names[XDPFWD_R__MAX] = {
 	[XDPFWD_R_PASS_BRIDGE_LEARN] = "passBridgeLearn",
 	[XDPFWD_R_PASS_BRIDGE_LOCAL] = "passBridgeLocal",
 	[XDPFWD_R_PASS_BRIDGE_EGRESS] = "passBridgeEgress",
+	[XDPFWD_R_PASS_HAIRPIN] = "passHairpin",
 };
 
 /* The answer of every show command while the fast path is not running. */
