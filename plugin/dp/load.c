@@ -9,6 +9,7 @@
 
 #include <dirent.h>
 #include <sys/mman.h>
+#include <sys/random.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
@@ -215,6 +216,21 @@ static void unbind_maps(void)
 	dp_maps_bind(&f);
 }
 
+/*
+ * The ECMP hash seed, random per load: routers of consecutive tiers that
+ * hashed alike would split a group's flows the same way (polarisation).
+ * A restart reshuffles flows across a group's members, as a kernel
+ * reboot does with net.ipv4.fib_multipath_hash_seed unset.
+ */
+static uint32_t hash_seed(void)
+{
+	uint32_t seed = 0;
+
+	if (getrandom(&seed, sizeof(seed), GRND_NONBLOCK) != sizeof(seed))
+		seed = (uint32_t)time(NULL) ^ (uint32_t)getpid();
+	return seed;
+}
+
 bool dp_loaded(void)
 {
 	return dp.loaded;
@@ -283,6 +299,7 @@ int dp_load(const struct xdpfwd_config *cfg)
 					 cfg->neigh_max);
 		bpf_map__set_max_entries(skel->maps.neigh6,
 					 cfg->neigh_max);
+		skel->rodata->xdpfwd_hash_seed = hash_seed();
 		err = xdpfwd_bpf__load(skel);
 		if (err)
 			goto out;
