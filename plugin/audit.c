@@ -261,6 +261,15 @@ static void audit_route(struct audit *a, int fam, const struct prefix *p,
 		     zebra_route_string(re->type));
 		return;
 	}
+	if (st.src == XDPFWD_SRC_SRCDEST) {
+		/* source-specific routes for the prefix: the kernel's */
+		af->src_specific++;
+		af->kernel_path++;
+		if (CHECK_FLAG(re->flags, ZEBRA_FLAG_OFFLOADED))
+			diff(a, fam, D_OFFLOAD, p,
+			     "zebra says offloaded, the prefix has source-specific routes (kernel path)");
+		return;
+	}
 	if (st.src != XDPFWD_SRC_ZEBRA) {
 		/* a connected or local route of the same prefix wins, in
 		 * the kernel as in the fast path
@@ -270,7 +279,9 @@ static void audit_route(struct audit *a, int fam, const struct prefix *p,
 	}
 
 	id = st.nhg[XDPFWD_SRC_ZEBRA];
-	kind = xdpfwd_nexthops_from_ng(&re->nhe->nhg, re->vrf_id, want, &n);
+	kind = xdpfwd_kind_with_mtu(xdpfwd_nexthops_from_ng(&re->nhe->nhg,
+							    re->vrf_id, want, &n),
+				    re->mtu, re->nexthop_mtu);
 	want_id = xdpfwd_kind_group(kind);
 	if (want_id && id != want_id) {
 		diff(a, fam, D_TYPE, p, "zebra: group %u, fast path: group %u",

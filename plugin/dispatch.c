@@ -51,6 +51,7 @@ static void on_link(void *arg, const struct xnl_link *nl, bool deleted)
 {
 	const struct xdpfwd_link *l = mirror_link(nl->ifindex);
 	bool was_bridge = l && l->is_bridge;
+	int old_master = l ? l->other_master : 0;
 
 	mirror_link_update(nl, deleted);
 	if (deleted) {
@@ -71,6 +72,8 @@ static void on_link(void *arg, const struct xnl_link *nl, bool deleted)
 				nexthop_link_changed(p->ifindex);
 	}
 	nexthop_link_changed(nl->ifindex);
+	if (l && l->other_master != old_master)
+		routes_link_changed(nl->ifindex);
 }
 
 static void on_addr(void *arg, const struct xnl_addr *a, bool deleted)

@@ -72,7 +72,9 @@ static struct work_item *work_from_ctx(struct zebra_dplane_ctx *ctx)
 	const struct prefix *src = dplane_ctx_get_src(ctx);
 
 	if (op != DPLANE_OP_ROUTE_DELETE)
-		kind = ctx_copy_nexthops(ctx, nhs, &count);
+		kind = xdpfwd_kind_with_mtu(ctx_copy_nexthops(ctx, nhs, &count),
+					    dplane_ctx_get_mtu(ctx),
+					    dplane_ctx_get_nh_mtu(ctx));
 	if (kind != XDPFWD_KIND_FORWARD)
 		count = 0;
 	w = XCALLOC(MTYPE_XDPFWD_WORK,
@@ -80,8 +82,12 @@ static struct work_item *work_from_ctx(struct zebra_dplane_ctx *ctx)
 	w->u.is_delete = op == DPLANE_OP_ROUTE_DELETE;
 	prefix_copy(&w->u.prefix, dplane_ctx_get_dest(ctx));
 	w->u.src = XDPFWD_SRC_ZEBRA;
-	/* source-specific routes cannot be expressed by the fast path */
-	w->u.kind = (src && src->prefixlen) ? XDPFWD_KIND_UNSUPPORTED : kind;
+	/* source-specific: the routes writer sends its destination to the
+	 * kernel while it exists, and never touches the plain route
+	 */
+	if (src && src->prefixlen)
+		prefix_copy(&w->u.src_prefix, src);
+	w->u.kind = kind;
 	w->u.seq = dplane_ctx_get_seq(ctx);
 	w->u.vrf_id = dplane_ctx_get_vrf(ctx);
 	w->u.table_id = dplane_ctx_get_table(ctx);

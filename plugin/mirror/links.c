@@ -153,6 +153,7 @@ void mirror_link_update(const struct xnl_link *nl, bool deleted)
 	l->oper_up = nl->admin_up && nl->oper_up;
 	l->is_bridge = !strcmp(nl->kind, "bridge");
 	l->bridge = nl->is_bridge_port ? nl->master : 0;
+	l->other_master = nl->is_bridge_port ? 0 : nl->master;
 	l->port_state = nl->bridge_port_state;
 	l->hairpin = nl->hairpin;
 }

@@ -30,6 +30,10 @@ struct xdpfwd_link {
 	int bridge;	    /* bridge port: ifindex of its bridge, else 0 */
 	uint8_t port_state; /* BR_STATE_* of a bridge port */
 	bool hairpin;	    /* bridge port in hairpin mode */
+	/* enslaved to a master that is not a bridge (a VRF, a bond): its
+	 * traffic is not the default VRF's routing
+	 */
+	int other_master;
 };
 
 void mirror_init(void);

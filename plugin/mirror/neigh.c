@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * xdpfwd kernel mirror: usable IPv4 and IPv6 neighbours (a MAC and a NUD
- * state the kernel itself would send to), as rtnetlink reports them.
+ * xdpfwd kernel mirror: IPv4 and IPv6 neighbours the kernel would send
+ * unicast IP to (a unicast MAC, a NUD state it uses, not NOARP), as
+ * rtnetlink reports them.
  */
 #include "config.h"
 #include <zebra.h>
+
+#include <linux/neighbour.h>
 
 #include "lib/jhash.h"
 #include "lib/memory.h"
@@ -64,6 +67,17 @@ static struct nbr_item *nbr_find(int ifindex, int family, const void *addr)
 	return nbrs_find(&nbrs_head, &key);
 }
 
+/*
+ * A neighbour the kernel itself would send unicast IP to.  NOARP entries
+ * are not resolved hosts: the kernel makes them for broadcast and
+ * multicast destinations (a directed broadcast, ff:ff:ff:ff:ff:ff), and
+ * no group MAC is a unicast host's.
+ */
+static bool neigh_unicast(const struct xnl_neigh *n)
+{
+	return n->usable && !(n->state & NUD_NOARP) && !(n->mac[0] & 0x01);
+}
+
 bool mirror_neigh_update(const struct xnl_neigh *n, bool deleted)
 {
 	struct nbr_item *ni;
@@ -71,7 +85,7 @@ bool mirror_neigh_update(const struct xnl_neigh *n, bool deleted)
 	if (n->family != AF_INET && n->family != AF_INET6)
 		return false;
 	ni = nbr_find(n->ifindex, n->family, n->addr);
-	if (deleted || !n->usable) {
+	if (deleted || !neigh_unicast(n)) {
 		if (!ni)
 			return false;
 		nbrs_del(&nbrs_head, ni);

@@ -110,7 +110,7 @@ bool iface_forwarding(int ifindex)
 {
 	const struct xdpfwd_link *l = mirror_link(ifindex);
 
-	return l && l->oper_up && iface_attached(ifindex);
+	return l && l->oper_up && !l->other_master && iface_attached(ifindex);
 }
 
 bool iface_bridge_offloadable(int bridge)
@@ -152,11 +152,18 @@ static void bridge_port_fields(const struct xdpfwd_link *l,
 		*tx = false;
 }
 
-/* What the maps should hold for a link: its ifaces value, in tx_ports? */
+/*
+ * What the maps should hold for a link: its ifaces value, in tx_ports?
+ * A link enslaved to another master than a bridge (a VRF, a bond) is
+ * neither an ingress nor an egress of the fast path, which knows only the
+ * default VRF's routes: its frames pass (passDisabled).
+ */
 static void iface_value(const struct xdpfwd_link *l, bool attached,
 			struct xdpfwd_iface *v, bool *tx)
 {
 	memset(v, 0, sizeof(*v));
+	if (l->other_master)
+		attached = false;
 	v->flags = attached ? XDPFWD_IF_F_ENABLED : 0;
 	memcpy(v->mac, l->mac, sizeof(v->mac));
 	*tx = attached && l->oper_up;
@@ -367,11 +374,18 @@ void iface_show(struct vty *vty, struct json_object *json)
 			json_object_boolean_add(o, "operUp", l->oper_up);
 			json_object_string_addf(o, "mac", "%pEA", &mac);
 			json_object_int_add(o, "mtu", l->mtu);
+			if (l->other_master)
+				json_object_string_addf(
+					o, "notFastPath",
+					"enslaved to ifindex %d, not a bridge: its traffic is the kernel's",
+					l->other_master);
 			json_object_array_add(arr, o);
 		} else
-			vty_out(vty, "%-16s %-7d %-8s %-5s %pEA\n", l->name,
+			vty_out(vty, "%-16s %-7d %-8s %-5s %pEA%s\n", l->name,
 				l->ifindex, a->generic ? "generic" : "native",
-				l->oper_up ? "up" : "down", &mac);
+				l->oper_up ? "up" : "down", &mac,
+				l->other_master ? "  (enslaved, not a bridge port: kernel path)"
+						: "");
 	}
 	if (json)
 		json_object_object_add(json, "interfaces", arr);

@@ -34,7 +34,10 @@ void rib_mark_update(const struct xdpfwd_route_update *u, bool offloaded)
 						     u->table_id);
 	if (!table)
 		return;
-	rn = srcdest_rnode_lookup(table, &u->prefix, NULL);
+	rn = srcdest_rnode_lookup(table, &u->prefix,
+				  u->src_prefix.prefixlen
+					  ? (const struct prefix_ipv6 *)&u->src_prefix
+					  : NULL);
 	if (!rn)
 		return;
 	RNODE_FOREACH_RE (rn, re) {

@@ -127,3 +127,11 @@ uint16_t xdpfwd_kind_group(enum xdpfwd_route_kind kind)
 	}
 	return 0;
 }
+
+enum xdpfwd_route_kind xdpfwd_kind_with_mtu(enum xdpfwd_route_kind kind,
+					    uint32_t mtu, uint32_t nh_mtu)
+{
+	if (kind == XDPFWD_KIND_FORWARD && (mtu || nh_mtu))
+		return XDPFWD_KIND_UNSUPPORTED;
+	return kind;
+}

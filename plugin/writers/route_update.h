@@ -22,10 +22,15 @@ struct xdpfwd_nh {
 	uint32_t weight;
 };
 
+/* where a prefix's entry comes from, lowest precedence first */
 enum xdpfwd_route_src {
 	XDPFWD_SRC_ZEBRA = 0, /* selected route from zebra's dplane */
 	XDPFWD_SRC_CONNECTED, /* subnet of an interface address */
-	XDPFWD_SRC_LOCAL,     /* the router's own / broadcast address */
+	/* source-specific routes of zebra's for this destination exist:
+	 * only the kernel can choose among them (KERNEL group)
+	 */
+	XDPFWD_SRC_SRCDEST,
+	XDPFWD_SRC_LOCAL, /* the router's own / broadcast address */
 	XDPFWD_SRC__MAX,
 };
 
@@ -40,6 +45,7 @@ enum xdpfwd_route_kind {
 struct xdpfwd_route_update {
 	bool is_delete;
 	struct prefix prefix;
+	struct prefix src_prefix; /* IPv6 `from` route: prefixlen > 0 */
 	enum xdpfwd_route_src src;
 	enum xdpfwd_route_kind kind;
 	uint32_t seq;	  /* zebra's dplane sequence of the route entry */
@@ -79,5 +85,13 @@ int xdpfwd_nh_cmp(const struct xdpfwd_nh *a, const struct xdpfwd_nh *b);
 
 /* the reserved group of a kind; 0 for FORWARD (a group of its own) */
 uint16_t xdpfwd_kind_group(enum xdpfwd_route_kind kind);
+
+/*
+ * A forwarding route with a route MTU (zebra's re->mtu / nexthop_mtu, as
+ * zebra gives the kernel RTAX_MTU) stays on the kernel path, which answers
+ * oversize packets by that MTU.
+ */
+enum xdpfwd_route_kind xdpfwd_kind_with_mtu(enum xdpfwd_route_kind kind,
+					    uint32_t mtu, uint32_t nh_mtu);
 
 #endif /* XDPFWD_ROUTE_UPDATE_H */

@@ -67,6 +67,7 @@ struct route_item {
 	struct prefix p;
 	uint16_t nhg[XDPFWD_SRC__MAX]; /* per source; 0: none */
 	uint16_t installed;	       /* group in the FIB; 0: none */
+	uint16_t srcdest_count;	       /* zebra's `from` routes for p */
 	uint8_t flags;		       /* RF_* */
 };
 
@@ -100,8 +101,30 @@ static uint32_t retry_hash(const struct retry_item *a)
 }
 DECLARE_HASH(retries, struct retry_item, hitem, retry_cmp, retry_hash);
 
+/* zebra's source-specific routes: (destination, source) pairs */
+PREDECL_HASH(srcdests);
+struct srcdest_item {
+	struct srcdests_item hitem;
+	struct prefix dst, src;
+};
+
+static int srcdest_cmp(const struct srcdest_item *a,
+		       const struct srcdest_item *b)
+{
+	int c = prefix_cmp(&a->dst, &b->dst);
+
+	return c ? c : prefix_cmp(&a->src, &b->src);
+}
+
+static uint32_t srcdest_hash(const struct srcdest_item *a)
+{
+	return prefix_hash_key(&a->dst) ^ prefix_hash_key(&a->src);
+}
+DECLARE_HASH(srcdests, struct srcdest_item, hitem, srcdest_cmp, srcdest_hash);
+
 static struct routes_table_head routes_head;
 static struct retries_head retries_head;
+static struct srcdests_head srcdests_head;
 static struct fib4 *fib4;
 static uint32_t fib6_max;     /* the trie's capacity */
 static uint32_t fib6_count;   /* entries in the trie */
@@ -143,6 +166,7 @@ int routes_init(uint32_t fib6_routes)
 
 	routes_table_init(&routes_head);
 	retries_init(&retries_head);
+	srcdests_init(&srcdests_head);
 	fib6_max = fib6_routes;
 	dp_fib4_memory(&tbl24, &tbl8, &groups);
 	if (!tbl24 || !tbl8)
@@ -159,6 +183,7 @@ void routes_fini(void)
 {
 	struct route_item *r;
 	struct retry_item *ri;
+	struct srcdest_item *sd;
 
 	THREAD_OFF(t_restore4);
 	THREAD_OFF(t_fib6_on);
@@ -171,6 +196,10 @@ void routes_fini(void)
 	frr_each_safe (routes_table, &routes_head, r) {
 		routes_table_del(&routes_head, r);
 		XFREE(MTYPE_XDPFWD_ROUTE, r);
+	}
+	frr_each_safe (srcdests, &srcdests_head, sd) {
+		srcdests_del(&srcdests_head, sd);
+		XFREE(MTYPE_XDPFWD_ROUTE, sd);
 	}
 	if (fib4)
 		fib4_destroy(fib4);
@@ -404,22 +433,18 @@ static bool route_in_fast_path(const struct route_item *r)
 	return !fib6_off && (r->flags & RF_IN_TRIE);
 }
 
-static uint16_t effective_nhg(const struct route_item *r)
-{
-	if (r->nhg[XDPFWD_SRC_LOCAL])
-		return r->nhg[XDPFWD_SRC_LOCAL];
-	if (r->nhg[XDPFWD_SRC_CONNECTED])
-		return r->nhg[XDPFWD_SRC_CONNECTED];
-	return r->nhg[XDPFWD_SRC_ZEBRA];
-}
-
+/* the source that wins: the highest one present (enum order) */
 static enum xdpfwd_route_src effective_src(const struct route_item *r)
 {
-	if (r->nhg[XDPFWD_SRC_LOCAL])
-		return XDPFWD_SRC_LOCAL;
-	if (r->nhg[XDPFWD_SRC_CONNECTED])
-		return XDPFWD_SRC_CONNECTED;
+	for (int s = XDPFWD_SRC__MAX - 1; s > XDPFWD_SRC_ZEBRA; s--)
+		if (r->nhg[s])
+			return s;
 	return XDPFWD_SRC_ZEBRA;
+}
+
+static uint16_t effective_nhg(const struct route_item *r)
+{
+	return r->nhg[effective_src(r)];
 }
 
 static int nhg_for_update(const struct xdpfwd_route_update *u)
@@ -430,6 +455,8 @@ static int nhg_for_update(const struct xdpfwd_route_update *u)
 		return 0;
 	if (u->src == XDPFWD_SRC_LOCAL)
 		return XDPFWD_NHG_ID_LOCAL;
+	if (u->src == XDPFWD_SRC_SRCDEST)
+		return XDPFWD_NHG_ID_KERNEL;
 	reserved = xdpfwd_kind_group(u->kind);
 	return reserved ? reserved : nhg_get(u->nh, u->nh_count);
 }
@@ -534,6 +561,59 @@ static void retry_run(struct thread *t)
 		thread_add_timer(xdpfwd_master, retry_run, NULL, 5, &t_retry);
 }
 
+/*
+ * A source-specific route of zebra's (IPv6 `from`): the kernel picks
+ * among the routes of a destination by source, the fast path cannot, so
+ * while any exists the destination's entry is KERNEL (the SRCDEST
+ * source); the plain route of the same destination stays as it is,
+ * reported not offloaded meanwhile.  Longer destinations are not
+ * concerned: the kernel matches the destination first.
+ */
+static int srcdest_apply(const struct xdpfwd_route_update *u)
+{
+	struct srcdest_item key = {}, *sd;
+	struct xdpfwd_route_update derived = {
+		.src = XDPFWD_SRC_SRCDEST,
+		.kind = XDPFWD_KIND_UNSUPPORTED,
+	};
+	struct route_item *r;
+	int err = 0;
+
+	prefix_copy(&key.dst, &u->prefix);
+	apply_mask(&key.dst);
+	prefix_copy(&key.src, &u->src_prefix);
+	apply_mask(&key.src);
+	derived.prefix = key.dst;
+	sd = srcdests_find(&srcdests_head, &key);
+	if (!u->is_delete && !sd) {
+		sd = XCALLOC(MTYPE_XDPFWD_ROUTE, sizeof(*sd));
+		*sd = key;
+		srcdests_add(&srcdests_head, sd);
+		err = routes_apply(&derived);
+		r = routes_table_find(&routes_head,
+				      &(struct route_item){ .p = key.dst });
+		if (r)
+			r->srcdest_count++;
+	} else if (u->is_delete && sd) {
+		srcdests_del(&srcdests_head, sd);
+		XFREE(MTYPE_XDPFWD_ROUTE, sd);
+		r = routes_table_find(&routes_head,
+				      &(struct route_item){ .p = key.dst });
+		if (r && r->srcdest_count && !--r->srcdest_count) {
+			derived.is_delete = true;
+			err = routes_apply(&derived);
+		}
+	}
+	if (!u->is_delete)
+		rib_mark_update(u, false);
+	/* the plain route's flag: its traffic goes to the kernel or back */
+	r = routes_table_find(&routes_head,
+			      &(struct route_item){ .p = key.dst });
+	if (r && r->nhg[XDPFWD_SRC_ZEBRA])
+		rib_mark_selected(&r->p, route_offloaded(r));
+	return err;
+}
+
 int routes_apply(const struct xdpfwd_route_update *u)
 {
 	struct route_item key = {}, *r;
@@ -544,6 +624,8 @@ int routes_apply(const struct xdpfwd_route_update *u)
 
 	if (!fib4)
 		return -ENOENT;
+	if (u->src == XDPFWD_SRC_ZEBRA && u->src_prefix.prefixlen)
+		return srcdest_apply(u);
 	prefix_copy(&key.p, &u->prefix);
 	apply_mask(&key.p);
 	if (u->src == XDPFWD_SRC_ZEBRA && retries_count(&retries_head))
@@ -632,6 +714,12 @@ static void addr_routes(const struct xnl_addr *a, bool add)
 	const struct xdpfwd_link *l = mirror_link(a->ifindex);
 	bool loopback = l && strcmp(l->name, "lo") == 0;
 
+	/* another VRF's (or a bond slave's) address is not the default
+	 * VRF's: the fast path has no route from it
+	 */
+	if (l && l->other_master)
+		add = false;
+
 	up->is_delete = !add;
 	up->prefix.family = a->family;
 	up->prefix.prefixlen = a->prefixlen;
@@ -672,6 +760,15 @@ static void addr_subnet(const struct xnl_addr *a, struct prefix *p)
 	p->prefixlen = a->prefixlen;
 	memcpy(&p->u.prefix, a->addr, a->family == AF_INET ? 4 : 16);
 	apply_mask(p);
+}
+
+void routes_link_changed(int ifindex)
+{
+	const struct xnl_addr *a = NULL;
+
+	while ((a = mirror_addr_next(a)))
+		if (a->ifindex == ifindex)
+			addr_routes(a, true);
 }
 
 void routes_addr_changed(const struct xnl_addr *a, bool deleted)
@@ -845,6 +942,7 @@ static const char *nhg_type_str(uint16_t id)
 static const char *const src_names[] = {
 	[XDPFWD_SRC_ZEBRA] = "zebra",
 	[XDPFWD_SRC_CONNECTED] = "connected",
+	[XDPFWD_SRC_SRCDEST] = "source-specific",
 	[XDPFWD_SRC_LOCAL] = "local",
 };
 

@@ -28,6 +28,8 @@ void routes_fini(void);
 int routes_apply(const struct xdpfwd_route_update *u);
 /* an address appeared or went: its connected subnet and local routes */
 void routes_addr_changed(const struct xnl_addr *a, bool deleted);
+/* the link's master changed: its addresses' routes, again */
+void routes_link_changed(int ifindex);
 /* interfaces were enabled or disabled: offload flags of zebra's routes */
 void routes_refresh_offload(void);
 

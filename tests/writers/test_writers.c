@@ -9,6 +9,7 @@
  * zebra's route entry is told (offloaded or not).
  */
 #include <arpa/inet.h>
+#include <linux/neighbour.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,11 +45,15 @@ static const uint8_t MAC_R2[6] = { 0x02, 0, 0, 0, 0, 0x02 };
 static const uint8_t MAC_A[6] = { 0x02, 0, 0, 0, 0xaa, 0x01 };
 static const uint8_t MAC_B[6] = { 0x02, 0, 0, 0, 0xbb, 0x01 };
 
-static void ev_link(int ifindex, const char *name, const uint8_t *mac)
+/* @master: a master that is not a bridge (a VRF, a bond), 0 for none */
+static void ev_link_master(int ifindex, const char *name, const uint8_t *mac,
+			   int master)
 {
 	struct xnl_link nl = { .ifindex = ifindex, .mtu = 1500,
 			       .has_mac = true, .admin_up = true,
-			       .oper_up = true };
+			       .oper_up = true, .master = master };
+	const struct xdpfwd_link *l = mirror_link(ifindex);
+	int old_master = l ? l->other_master : 0;
 
 	strlcpy(nl.name, name, sizeof(nl.name));
 	strlcpy(nl.kind, "veth", sizeof(nl.kind));
@@ -56,6 +61,13 @@ static void ev_link(int ifindex, const char *name, const uint8_t *mac)
 	mirror_link_update(&nl, false);
 	iface_link_changed(ifindex);
 	nexthop_link_changed(ifindex);
+	if (mirror_link(ifindex)->other_master != old_master)
+		routes_link_changed(ifindex);
+}
+
+static void ev_link(int ifindex, const char *name, const uint8_t *mac)
+{
+	ev_link_master(ifindex, name, mac, 0);
 }
 
 static void ev_neigh(int ifindex, const char *addr, const uint8_t *mac)
@@ -126,6 +138,23 @@ static int zroute(const char *prefix, enum xdpfwd_route_kind kind, int n, ...)
 		}
 	}
 	va_end(ap);
+	return routes_apply(&w.u);
+}
+
+/* a source-specific (IPv6 `from`) route of zebra's, through @gw%@ifindex */
+static int zroute_from(const char *prefix, const char *from, const char *gw,
+		       int ifindex, bool is_delete)
+{
+	XDPFWD_ROUTE_UPDATE_ON_STACK(w, 1);
+
+	str2prefix(prefix, &w.u.prefix);
+	str2prefix(from, &w.u.src_prefix);
+	w.u.src = XDPFWD_SRC_ZEBRA;
+	w.u.is_delete = is_delete;
+	w.u.nh_count = is_delete ? 0 : 1;
+	w.u.nh[0].ifindex = ifindex;
+	w.u.nh[0].family = AF_INET6;
+	inet_pton(AF_INET6, gw, w.u.nh[0].gw);
 	return routes_apply(&w.u);
 }
 
@@ -429,6 +458,127 @@ static bool connected_and_local_routes_from_addresses(void)
 	return true;
 }
 
+static bool noarp_and_group_macs_are_no_neighbours(void)
+{
+	static const uint8_t BCAST[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+	struct xnl_neigh n = { .ifindex = 2, .family = AF_INET,
+			       .has_mac = true, .usable = true };
+	struct in_addr h;
+	uint16_t g;
+
+	two_links(true);
+	ev_addr(2, "10.0.1.1/24", false);
+	zroute("192.0.2.0/24", XDPFWD_KIND_FORWARD, 1, "10.0.1.2%2");
+	g = lookup4("192.0.2.1");
+	/* the kernel's entry for a directed broadcast it has sent to */
+	inet_pton(AF_INET, "10.0.1.255", n.addr);
+	memcpy(n.mac, BCAST, 6);
+	n.state = NUD_NOARP;
+	if (mirror_neigh_update(&n, false))
+		nexthop_neigh_changed(n.ifindex, n.family, n.addr);
+	inet_pton(AF_INET, "10.0.1.255", &h);
+	CHECK(!fake_neigh(AF_INET, 2, &h), "NOARP broadcast entry not in the map");
+	/* a gateway whose entry is NOARP, and one with a group MAC */
+	inet_pton(AF_INET, "10.0.1.2", n.addr);
+	memcpy(n.mac, MAC_A, 6);
+	if (mirror_neigh_update(&n, false))
+		nexthop_neigh_changed(n.ifindex, n.family, n.addr);
+	CHECK(!(fake_adj(fake_nhg(g)->slot[0])->flags & XDPFWD_ADJ_F_RESOLVED),
+	      "a NOARP gateway does not resolve the adjacency");
+	n.state = NUD_REACHABLE;
+	n.mac[0] = 0x01;
+	if (mirror_neigh_update(&n, false))
+		nexthop_neigh_changed(n.ifindex, n.family, n.addr);
+	CHECK(!(fake_adj(fake_nhg(g)->slot[0])->flags & XDPFWD_ADJ_F_RESOLVED),
+	      "nor does a multicast MAC");
+	n.mac[0] = 0x02;
+	if (mirror_neigh_update(&n, false))
+		nexthop_neigh_changed(n.ifindex, n.family, n.addr);
+	CHECK(fake_adj(fake_nhg(g)->slot[0])->flags & XDPFWD_ADJ_F_RESOLVED,
+	      "a reachable unicast one does");
+	return true;
+}
+
+static bool source_specific_routes_go_to_the_kernel(void)
+{
+	uint8_t d[16], l[16];
+	uint16_t plain;
+
+	two_links(true);
+	ev_neigh(3, "fe80::2", MAC_B);
+	ev_neigh(2, "fe80::3", MAC_A);
+	inet_pton(AF_INET6, "2001:db8::", d);
+	inet_pton(AF_INET6, "2001:db8:7::", l);
+	zroute("2001:db8::/32", XDPFWD_KIND_FORWARD, 1, "fe80::2%3");
+	zroute("2001:db8:7::/48", XDPFWD_KIND_FORWARD, 1, "fe80::2%3");
+	plain = fake_fib6_get(d, 32);
+	CHECK(plain >= XDPFWD_NHG_ID_FIRST_DYNAMIC, "plain route %u", plain);
+	zroute_from("2001:db8::/32", "2001:db8:1::/48", "fe80::3", 2, false);
+	CHECK(fake_fib6_get(d, 32) == XDPFWD_NHG_ID_KERNEL,
+	      "the destination goes to the kernel: %u", fake_fib6_get(d, 32));
+	CHECK(marked("2001:db8::/32") == 0,
+	      "the plain route is not offloaded meanwhile");
+	CHECK(fake_fib6_get(l, 48) >= XDPFWD_NHG_ID_FIRST_DYNAMIC &&
+		      marked("2001:db8:7::/48") == 1,
+	      "a longer destination is not concerned");
+	zroute_from("2001:db8::/32", "2001:db8:2::/48", "fe80::3", 2, false);
+	zroute_from("2001:db8::/32", "2001:db8:1::/48", "fe80::3", 2, true);
+	CHECK(fake_fib6_get(d, 32) == XDPFWD_NHG_ID_KERNEL,
+	      "one of two `from` routes gone: still the kernel's");
+	zroute_from("2001:db8::/32", "2001:db8:2::/48", "fe80::3", 2, true);
+	CHECK(fake_fib6_get(d, 32) == plain && marked("2001:db8::/32") == 1,
+	      "the last gone: the plain route back (%u) and offloaded",
+	      fake_fib6_get(d, 32));
+	zroute_from("2001:db8:9::/48", "2001:db8:1::/48", "fe80::3", 2, false);
+	inet_pton(AF_INET6, "2001:db8:9::", d);
+	CHECK(fake_fib6_get(d, 48) == XDPFWD_NHG_ID_KERNEL,
+	      "a `from` route alone: its destination is the kernel's");
+	zroute_from("2001:db8:9::/48", "2001:db8:1::/48", "fe80::3", 2, true);
+	CHECK(fake_fib6_get(d, 48) == 0, "and gone with it");
+	return true;
+}
+
+static bool route_mtu_goes_to_the_kernel(void)
+{
+	CHECK(xdpfwd_kind_with_mtu(XDPFWD_KIND_FORWARD, 1400, 0) ==
+		      XDPFWD_KIND_UNSUPPORTED,
+	      "route MTU: kernel path");
+	CHECK(xdpfwd_kind_with_mtu(XDPFWD_KIND_FORWARD, 0, 1280) ==
+		      XDPFWD_KIND_UNSUPPORTED,
+	      "nexthop MTU: kernel path");
+	CHECK(xdpfwd_kind_with_mtu(XDPFWD_KIND_FORWARD, 0, 0) ==
+		      XDPFWD_KIND_FORWARD,
+	      "no MTU: forwarded");
+	CHECK(xdpfwd_kind_with_mtu(XDPFWD_KIND_BLACKHOLE, 1400, 0) ==
+		      XDPFWD_KIND_BLACKHOLE,
+	      "a blackhole drops whatever its MTU");
+	return true;
+}
+
+static bool enslaved_interfaces_stay_out(void)
+{
+	static const uint8_t MAC_R3[6] = { 0x02, 0, 0, 0, 0, 0x03 };
+
+	ev_link_master(4, "eth3", MAC_R3, 9);
+	CHECK(enable("eth3") && iface_attached(4), "eth3 attached");
+	CHECK(!(fake_iface(4)->flags & XDPFWD_IF_F_ENABLED) && !fake_tx_port(4),
+	      "not an ingress or egress while enslaved (flags %#x)",
+	      fake_iface(4)->flags);
+	ev_addr(4, "10.9.1.1/24", false);
+	CHECK(lookup4("10.9.1.7") == 0 && lookup4("10.9.1.1") == 0,
+	      "its addresses give the default VRF's fast path no route");
+	ev_link_master(4, "eth3", MAC_R3, 0);
+	CHECK((fake_iface(4)->flags & XDPFWD_IF_F_ENABLED) && fake_tx_port(4),
+	      "released: ingress and egress");
+	CHECK(lookup4("10.9.1.7") >= XDPFWD_NHG_ID_FIRST_DYNAMIC &&
+		      lookup4("10.9.1.1") == XDPFWD_NHG_ID_LOCAL,
+	      "released: its connected and local routes appear");
+	ev_link_master(4, "eth3", MAC_R3, 9);
+	CHECK(lookup4("10.9.1.7") == 0 && !fake_tx_port(4),
+	      "enslaved again: gone again");
+	return true;
+}
+
 static bool connected_wins_over_zebra(void)
 {
 	struct xdpfwd_route_state st;
@@ -481,6 +631,14 @@ static const struct {
 	  connected_and_local_routes_from_addresses },
 	{ "a connected subnet wins over zebra's route of the same prefix",
 	  connected_wins_over_zebra },
+	{ "NOARP entries (directed broadcast) and group MACs are not neighbours",
+	  noarp_and_group_macs_are_no_neighbours },
+	{ "IPv6 `from` routes send their destination to the kernel, the plain route stays",
+	  source_specific_routes_go_to_the_kernel },
+	{ "a route or nexthop MTU keeps a route on the kernel path",
+	  route_mtu_goes_to_the_kernel },
+	{ "an interface enslaved to a non-bridge master (VRF, bond) stays out of the fast path",
+	  enslaved_interfaces_stay_out },
 };
 
 static void setup(void)
