@@ -9,7 +9,7 @@
  *
  * Order of the checks (the first that applies is the counted reason):
  * ingress enabled, Ethernet header, destination MAC, ethertype (VLAN,
- * other); IP header (malformed, options / hop-by-hop), TTL, special
+ * other); forwarding and rp_filter of the ingress; IP header (malformed, options / hop-by-hop), TTL, special
  * addresses, FIB, nexthop group, adjacency valid, destination MAC
  * (neighbour), bridge port of the neighbour, hairpin, MTU, egress in
  * tx_ports; then the rewrite, and bytes after the IP packet (Ethernet
@@ -78,6 +78,13 @@ static __always_inline __u32 forward_ipv4(struct cursor *c, struct ethhdr *eth,
 	__u32 r, ports = 0, ifindex, room = c->left; /* L3 bytes in frame */
 	__u16 nhg, tot;
 
+	/* ip_route_input_slow() reads forwarding and rp_filter of the
+	 * ingress device: off, or sources to validate, the kernel's
+	 */
+	if (in->iface->flags & XDPFWD_IF_F_NO_FWD4)
+		return XDPFWD_R_PASS_FORWARDING;
+	if (in->iface->flags & XDPFWD_IF_F_RPF4)
+		return XDPFWD_R_PASS_RPFILTER;
 	r = parse_ipv4(c, &iph);
 	if (r != XDPFWD_R_CONTINUE)
 		return r;
@@ -125,6 +132,9 @@ static __always_inline __u32 forward_ipv6(struct cursor *c, struct ethhdr *eth,
 	const __u8 *dmac;
 	__u32 r, ports = 0, ifindex, nhg, len, room = c->left;
 
+	/* ip6_forward() reads all.forwarding */
+	if (in->iface->flags & XDPFWD_IF_F_NO_FWD6)
+		return XDPFWD_R_PASS_FORWARDING;
 	r = parse_ipv6(c, &ip6h);
 	if (r != XDPFWD_R_CONTINUE)
 		return r;

@@ -176,6 +176,12 @@ struct xdpfwd_neigh {
 #define XDPFWD_IF_F_BRIDGE_PORT 0x2 /* port of bridge_ifindex */
 #define XDPFWD_IF_F_FORWARDING 0x4  /* bridge port in forwarding state */
 #define XDPFWD_IF_F_HAIRPIN 0x8	    /* bridge port in hairpin mode */
+/* what the kernel's forwarding reads for packets routed from this
+ * ingress (its bridge's settings on a bridge port)
+ */
+#define XDPFWD_IF_F_NO_FWD4 0x10 /* IPv4 forwarding off */
+#define XDPFWD_IF_F_NO_FWD6 0x20 /* IPv6 forwarding off (all) */
+#define XDPFWD_IF_F_RPF4 0x40	 /* rp_filter on: sources are validated */
 
 struct xdpfwd_iface {
 	__u8 mac[6];
@@ -264,6 +270,8 @@ enum xdpfwd_reason {
 	 * the kernel may answer it with an ICMP redirect
 	 */
 	XDPFWD_R_PASS_HAIRPIN,
+	XDPFWD_R_PASS_FORWARDING, /* forwarding off where the kernel reads it */
+	XDPFWD_R_PASS_RPFILTER,	  /* rp_filter on the ingress */
 	XDPFWD_R__MAX
 };
 

@@ -113,6 +113,23 @@ static void on_fdb(void *arg, const struct xnl_fdb *f, bool deleted)
 		nexthop_bridge_changed(f->master, f->mac);
 }
 
+static void on_netconf(void *arg, const struct xnl_netconf *nc, bool deleted)
+{
+	const struct xdpfwd_link *l;
+
+	if (!mirror_netconf_update(nc, deleted))
+		return;
+	if (nc->ifindex < 0) {
+		/* "all" (IPv4 rp_filter, IPv6 forwarding) or "default" */
+		iface_refresh_all();
+		return;
+	}
+	iface_link_changed(nc->ifindex);
+	l = mirror_link(nc->ifindex);
+	if (l && l->is_bridge)
+		iface_bridge_changed(nc->ifindex);
+}
+
 static void on_resync_begin(void *arg)
 {
 	mirror_resync_begin();
@@ -146,6 +163,7 @@ static void on_resync_end(void *arg)
 		on_fdb(arg, &fdbs[i], true);
 	XFREE(MTYPE_TMP, fdbs);
 	in_resync = false;
+	mirror_netconf_drop_stale();
 	/* the neighbours' ports, once for the whole dump */
 	nexthop_bridge_changed(0, NULL);
 }
@@ -155,6 +173,7 @@ static const struct xnl_callbacks xnl_cbs = {
 	.addr = on_addr,
 	.neigh = on_neigh,
 	.fdb = on_fdb,
+	.netconf = on_netconf,
 	.resync_begin = on_resync_begin,
 	.resync_end = on_resync_end,
 };

@@ -101,6 +101,8 @@ static const char *const reason_names[XDPFWD_R__MAX] = {
 	[XDPFWD_R_PASS_BRIDGE_LOCAL] = "passBridgeLocal",
 	[XDPFWD_R_PASS_BRIDGE_EGRESS] = "passBridgeEgress",
 	[XDPFWD_R_PASS_HAIRPIN] = "passHairpin",
+	[XDPFWD_R_PASS_FORWARDING] = "passForwarding",
+	[XDPFWD_R_PASS_RPFILTER] = "passRpFilter",
 };
 
 /* The answer of every show command while the fast path is not running. */

@@ -36,6 +36,7 @@
 #include <linux/if_addr.h>
 #include <linux/if_link.h>
 #include <linux/neighbour.h>
+#include <linux/netconf.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 
@@ -581,6 +582,38 @@ static int handle_neigh(struct xnl *x, const struct nlmsghdr *nlh)
 	return 0;
 }
 
+static int handle_netconf(struct xnl *x, const struct nlmsghdr *nlh)
+{
+	const struct nlattr *tb[NETCONFA_MAX + 1];
+	const struct netconfmsg *ncm = mnl_nlmsg_get_payload(nlh);
+	struct xnl_netconf nc = {};
+	int err;
+
+	err = msg_attrs(nlh, sizeof(*ncm), tb, NETCONFA_MAX);
+	if (err)
+		return err;
+	if (ncm->ncm_family != AF_INET && ncm->ncm_family != AF_INET6)
+		return 0;
+	if (!tb[NETCONFA_IFINDEX] ||
+	    mnl_attr_get_payload_len(tb[NETCONFA_IFINDEX]) != sizeof(int32_t))
+		return -EINVAL;
+	nc.family = ncm->ncm_family;
+	nc.ifindex = (int32_t)mnl_attr_get_u32(tb[NETCONFA_IFINDEX]);
+	if (tb[NETCONFA_FORWARDING] &&
+	    mnl_attr_get_payload_len(tb[NETCONFA_FORWARDING]) == sizeof(int32_t)) {
+		nc.has_forwarding = true;
+		nc.forwarding = (int32_t)mnl_attr_get_u32(tb[NETCONFA_FORWARDING]);
+	}
+	if (tb[NETCONFA_RP_FILTER] &&
+	    mnl_attr_get_payload_len(tb[NETCONFA_RP_FILTER]) == sizeof(int32_t)) {
+		nc.has_rp_filter = true;
+		nc.rp_filter = (int32_t)mnl_attr_get_u32(tb[NETCONFA_RP_FILTER]);
+	}
+	if (x->cb.netconf)
+		x->cb.netconf(x->arg, &nc, nlh->nlmsg_type == RTM_DELNETCONF);
+	return 0;
+}
+
 static void dispatch(struct xnl *x, const struct nlmsghdr *nlh)
 {
 	int err;
@@ -598,6 +631,10 @@ static void dispatch(struct xnl *x, const struct nlmsghdr *nlh)
 	case RTM_NEWNEIGH:
 	case RTM_DELNEIGH:
 		err = handle_neigh(x, nlh);
+		break;
+	case RTM_NEWNETCONF:
+	case RTM_DELNETCONF:
+		err = handle_netconf(x, nlh);
 		break;
 	default:
 		err = 0;
@@ -735,13 +772,16 @@ struct xnl *xnl_open(const struct xnl_callbacks *cb, void *arg, int *err)
 	}
 	xnl_set_rcvbuf(x, XNL_DEFAULT_RCVBUF);
 	/*
-	 * All four groups are below 32, so the legacy bitmask works.  The
-	 * bridge sends AF_BRIDGE port (RTM_NEWLINK) and FDB (RTM_NEWNEIGH)
-	 * notifications to the same link and neighbour groups.
+	 * All six groups are below 32, so the legacy bitmask works (the
+	 * netconf groups have no RTMGRP_ name).  The bridge sends AF_BRIDGE
+	 * port (RTM_NEWLINK) and FDB (RTM_NEWNEIGH) notifications to the
+	 * same link and neighbour groups.
 	 */
 	if (mnl_socket_bind(x->mon,
 			    RTMGRP_LINK | RTMGRP_IPV4_IFADDR |
-				    RTMGRP_IPV6_IFADDR | RTMGRP_NEIGH,
+				    RTMGRP_IPV6_IFADDR | RTMGRP_NEIGH |
+				    (1u << (RTNLGRP_IPV4_NETCONF - 1)) |
+				    (1u << (RTNLGRP_IPV6_NETCONF - 1)),
 			    MNL_SOCKET_AUTOPID) < 0) {
 		ret = -errno;
 		goto fail;
@@ -826,6 +866,13 @@ static int dump_once(struct xnl *x, uint16_t type, uint8_t family, bool *intr)
 		ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
 
 		ifa->ifa_family = family;
+		break;
+	}
+	case RTM_GETNETCONF: {
+		struct netconfmsg *ncm;
+
+		ncm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ncm));
+		ncm->ncm_family = family;
 		break;
 	}
 	default: {
@@ -941,6 +988,8 @@ static int do_dump(struct xnl *x)
 		{ RTM_GETNEIGH, AF_INET, false },
 		{ RTM_GETNEIGH, AF_INET6, true },
 		{ RTM_GETNEIGH, AF_BRIDGE, true },
+		{ RTM_GETNETCONF, AF_INET, false },
+		{ RTM_GETNETCONF, AF_INET6, true },
 	};
 	int err = 0;
 

@@ -93,6 +93,21 @@ struct xnl_fdb {
 	uint8_t flags;		/* NTF_* */
 };
 
+/*
+ * Per-device IP settings (RTM_NEWNETCONF): the whole set in a dump or at a
+ * device's registration, only the changed one in a later notification.
+ * ifindex NETCONFA_IFINDEX_ALL (-1) is the "all" set, NETCONFA_IFINDEX_
+ * DEFAULT (-2) the one new devices copy.
+ */
+struct xnl_netconf {
+	int family;		/* AF_INET or AF_INET6 */
+	int ifindex;
+	bool has_forwarding;
+	int forwarding;
+	bool has_rp_filter;	/* IPv4 only */
+	int rp_filter;
+};
+
 struct xnl_callbacks {
 	void (*link)(void *arg, const struct xnl_link *l, bool deleted);
 	void (*addr)(void *arg, const struct xnl_addr *a, bool deleted);
@@ -100,6 +115,8 @@ struct xnl_callbacks {
 	void (*neigh)(void *arg, const struct xnl_neigh *n, bool deleted);
 	/* AF_BRIDGE */
 	void (*fdb)(void *arg, const struct xnl_fdb *f, bool deleted);
+	/* deleted: the device (and its settings) went */
+	void (*netconf)(void *arg, const struct xnl_netconf *nc, bool deleted);
 	/* a full dump follows: the consumer marks its state stale */
 	void (*resync_begin)(void *arg);
 	/*

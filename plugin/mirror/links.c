@@ -71,6 +71,7 @@ void mirror_init(void)
 	addrs_init(&addrs_head);
 	mirror_neigh_init();
 	mirror_fdb_init();
+	mirror_netconf_init();
 }
 
 void mirror_fini(void)
@@ -89,6 +90,7 @@ void mirror_fini(void)
 	}
 	mirror_neigh_fini();
 	mirror_fdb_fini();
+	mirror_netconf_fini();
 }
 
 static struct link_item *link_find(int ifindex)
@@ -216,6 +218,7 @@ void mirror_resync_begin(void)
 		ai->stale = true;
 	mirror_neigh_resync_begin();
 	mirror_fdb_resync_begin();
+	mirror_netconf_resync_begin();
 }
 
 unsigned int mirror_stale_addrs(struct xnl_addr **out)

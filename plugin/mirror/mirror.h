@@ -91,6 +91,19 @@ const struct mirror_fdb *mirror_fdb_next(const struct mirror_fdb *prev,
 bool mirror_bridge_vlan_aware(int bridge);
 uint32_t mirror_bridge_fdb_count(int bridge);
 
+/* ---- IP settings per device (netconf) ---- */
+/* true when a setting changed */
+bool mirror_netconf_update(const struct xnl_netconf *nc, bool deleted);
+/* IPv4 forwarding of a device: 0 / 1, -1 unknown */
+int mirror_ipv4_forwarding(int ifindex);
+/* the rp_filter the kernel applies on a device (max of all and it), -1
+ * unknown
+ */
+int mirror_ipv4_rp_filter(int ifindex);
+/* IPv6 forwarding of "all", the one ip6_forward() reads; -1 unknown */
+int mirror_ipv6_forwarding(void);
+void mirror_netconf_drop_stale(void);
+
 /* ---- resync (start, and after an ENOBUFS overrun) ---- */
 /* everything is stale until the dump refreshes it */
 void mirror_resync_begin(void);

@@ -10,6 +10,10 @@ void mirror_neigh_init(void);
 void mirror_neigh_fini(void);
 void mirror_neigh_resync_begin(void);
 
+void mirror_netconf_init(void);
+void mirror_netconf_fini(void);
+void mirror_netconf_resync_begin(void);
+
 void mirror_fdb_init(void);
 void mirror_fdb_fini(void);
 void mirror_fdb_resync_begin(void);

@@ -161,10 +161,21 @@ static void bridge_port_fields(const struct xdpfwd_link *l,
 static void iface_value(const struct xdpfwd_link *l, bool attached,
 			struct xdpfwd_iface *v, bool *tx)
 {
+	int dev = l->bridge ? l->bridge : l->ifindex; /* routed ingress */
+
 	memset(v, 0, sizeof(*v));
 	if (l->other_master)
 		attached = false;
 	v->flags = attached ? XDPFWD_IF_F_ENABLED : 0;
+	/* unknown settings count as the ones that send traffic to the
+	 * kernel
+	 */
+	if (mirror_ipv4_forwarding(dev) <= 0)
+		v->flags |= XDPFWD_IF_F_NO_FWD4;
+	if (mirror_ipv4_rp_filter(dev) != 0)
+		v->flags |= XDPFWD_IF_F_RPF4;
+	if (mirror_ipv6_forwarding() <= 0)
+		v->flags |= XDPFWD_IF_F_NO_FWD6;
 	memcpy(v->mac, l->mac, sizeof(v->mac));
 	*tx = attached && l->oper_up;
 	if (l->bridge)
@@ -306,6 +317,14 @@ void iface_link_gone(int ifindex)
 		detach(a);
 	else
 		iface_write(ifindex);
+}
+
+void iface_refresh_all(void)
+{
+	const struct xdpfwd_link *l = NULL;
+
+	while ((l = mirror_link_next(l)))
+		iface_write(l->ifindex);
 }
 
 void iface_bridge_changed(int bridge)

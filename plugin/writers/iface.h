@@ -33,8 +33,12 @@ bool iface_configured(const char *ifname, bool *generic);
 void iface_link_changed(int ifindex);
 /* the link is gone from the mirror: the kernel detached XDP with it */
 void iface_link_gone(int ifindex);
-/* rewrite the entries of @bridge's ports (its MAC, state, VLAN filtering) */
+/* rewrite the entries of @bridge's ports (its MAC, state, VLAN filtering,
+ * IP settings)
+ */
 void iface_bridge_changed(int bridge);
+/* rewrite every link's entries (a setting of "all" changed) */
+void iface_refresh_all(void);
 
 bool iface_attached(int ifindex);
 /* attached and up: takes redirects */

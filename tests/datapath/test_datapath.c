@@ -43,6 +43,9 @@
 
 static int if_in;	/* enabled ingress */
 static int if_in2;	/* second enabled ingress (other MAC) */
+static int if_nofwd4;	/* ingress whose IPv4 forwarding is off */
+static int if_nofwd6;	/* ingress seeing IPv6 forwarding off */
+static int if_rpf;	/* ingress with rp_filter on */
 static int if_dis;	/* ingress present in ifaces but not enabled */
 static int if_none;	/* ingress with no ifaces entry at all */
 static int if_gwa;	/* egress A, in tx_ports */
@@ -77,6 +80,9 @@ static void setup_links(void)
 {
 	if_in = veth("xin0", "xin0p");
 	if_in2 = veth("xin1", "xin1p");
+	if_nofwd4 = veth("xnf4", "xnf4p");
+	if_nofwd6 = veth("xnf6", "xnf6p");
+	if_rpf = veth("xrpf", "xrpfp");
 	if_dis = veth("xdis0", "xdis0p");
 	if_none = veth("xnone0", "xnone0p");
 	if_gwa = veth("xgwa0", "xgwa0p");
@@ -555,6 +561,12 @@ static void configure(void)
 
 	set_iface(skel, if_in, MAC_IN, XDPFWD_IF_F_ENABLED, 0, 0);
 	set_iface(skel, if_in2, MAC_IN2, XDPFWD_IF_F_ENABLED, 0, 0);
+	set_iface(skel, if_nofwd4, MAC_IN,
+		  XDPFWD_IF_F_ENABLED | XDPFWD_IF_F_NO_FWD4, 0, 0);
+	set_iface(skel, if_nofwd6, MAC_IN,
+		  XDPFWD_IF_F_ENABLED | XDPFWD_IF_F_NO_FWD6, 0, 0);
+	set_iface(skel, if_rpf, MAC_IN,
+		  XDPFWD_IF_F_ENABLED | XDPFWD_IF_F_RPF4, 0, 0);
 	set_iface(skel, if_dis, MAC_IN, 0, 0, 0);
 	set_iface(skel, if_gwa, MAC_S1, XDPFWD_IF_F_ENABLED, 0, 0);
 	set_iface(skel, if_gwb, MAC_S2, XDPFWD_IF_F_ENABLED, 0, 0);
@@ -703,6 +715,21 @@ static const struct tcase cases1[] = {
 	{ "v4 frame with a 30-byte trailer: forwarded without it", NULL,
 	  V4(.dst = "198.51.100.10", .payload = 40, .trailer = 30),
 	  FWD4(if_gwa, MAC_GWA, MAC_S1) },
+	{ "v4 forwarding off on the ingress: the kernel's", &if_nofwd4,
+	  V4(.dst = "198.51.100.7", .payload = 10), PASS(FORWARDING) },
+	{ "v6 from that ingress: the IPv4 setting does not apply", &if_nofwd4,
+	  V6(.dst = "2001:db8:100::7", .payload = 10),
+	  FWD6(if_gwa, MAC_GWA, MAC_S1) },
+	{ "v6 forwarding off (all): the kernel's", &if_nofwd6,
+	  V6(.dst = "2001:db8:100::7", .payload = 10), PASS(FORWARDING) },
+	{ "v4 with only IPv6 forwarding off: forwarded", &if_nofwd6,
+	  V4(.dst = "198.51.100.7", .payload = 10),
+	  FWD4(if_gwa, MAC_GWA, MAC_S1) },
+	{ "v4 rp_filter on the ingress: the kernel validates the source",
+	  &if_rpf, V4(.dst = "198.51.100.7", .payload = 10), PASS(RPFILTER) },
+	{ "v6 not concerned by rp_filter", &if_rpf,
+	  V6(.dst = "2001:db8:100::7", .payload = 10),
+	  FWD6(if_gwa, MAC_GWA, MAC_S1) },
 	{ "v4 second ingress with its own MAC", &if_in2,
 	  V4(.dst = "198.51.100.11", .payload = 10),
 	  FWD4(if_gwa, MAC_GWA, MAC_S1) },

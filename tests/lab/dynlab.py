@@ -715,8 +715,10 @@ def slowest_zebra_tasks(topo: DynTopo, n: int = 3) -> list[tuple[int, str]]:
     how far the slowest command is from zebra's 5 s CPU-hog warning."""
     out = topo.frr.vtysh("show thread cpu", daemon="zebra",
                          check=False).stdout
-    main = out.split("Showing statistics for pthread main", 1)[-1]
-    main = main.split("Showing statistics for pthread", 1)[0]
+    # zebra's main pthread is "default" in FRR 8.4's listing
+    blocks = out.split("Showing statistics for pthread ")
+    main = next((b for b in blocks[1:]
+                 if b.startswith(("default", "main"))), "")
     tasks = []
     for line in main.splitlines():
         f = line.split()

@@ -366,3 +366,35 @@ def test_removed_route_leaves_fast_path(xdp_lab, family):
                                                          count=3))
     assert res.returncode == 0, res.stdout
     assert delta.fwd(family) >= 6
+
+
+@pytest.mark.parametrize("family", [4, 6])
+def test_forwarding_off_leaves_traffic_to_the_kernel(xdp_lab, family):
+    """Forwarding off where the kernel reads it (IPv4: the ingress's own
+    net.ipv4.conf.IF.forwarding; IPv6: net.ipv6.conf.all.forwarding): the
+    kernel stops routing and xdpfwd forwards nothing either, every packet
+    counted passForwarding; back on, the fast path forwards again.  The
+    change reaches the datapath by netconf notification, within a second."""
+    key = ("net.ipv4.conf.to-c.forwarding" if family == 4
+           else "net.ipv6.conf.all.forwarding")
+    target = FAMILY[family]["target"]
+    r = xdp_lab.r
+    r.sysctl(key, 0)
+    try:
+        lablib.wait_until(
+            lambda: measure(xdp_lab, lambda: xdp_lab.c.ping(
+                target, count=1, wait=0.5))[1].reason("passForwarding"),
+            5, interval=0.2, what="the setting in the datapath")
+        res, delta = measure(xdp_lab, lambda: xdp_lab.c.ping(
+            target, count=5, wait=1))
+        assert res.returncode != 0, res.stdout
+        assert delta.fwd(family) == 0
+        assert delta.reason("passForwarding") >= 5
+        assert delta.kernel(family) == 0  # the kernel does not route either
+    finally:
+        r.sysctl(key, 1)
+    time.sleep(1)
+    res, delta = measure(xdp_lab, lambda: xdp_lab.c.ping(target, count=5))
+    assert res.returncode == 0, res.stdout
+    assert delta.fwd(family) >= 2 * 5
+    assert delta.reason("passForwarding") == 0

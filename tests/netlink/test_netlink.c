@@ -36,6 +36,8 @@
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 
+#include <linux/netconf.h>
+
 #include "plugin/lib/netlink.h"
 
 /* BR_STATE_* from linux/if_bridge.h, which clashes with netinet/in.h */
@@ -176,8 +178,18 @@ static bool same_fdb(const void *pa, const void *pb)
 	       (a->master || a->ifindex == b->ifindex);
 }
 
+/* the last netconf values seen per (family, ifindex) */
+struct nc_ent {
+	int family, ifindex;
+	int forwarding, rp_filter; /* -1: never reported */
+	bool deleted;
+};
+#define NC_MAX 64
+
 struct tstate {
 	struct table links, addrs, neighs, fdbs;
+	struct nc_ent nc[NC_MAX];
+	int n_nc;
 	int begins, ends;
 	int deleted_links[64], n_deleted_links;
 	struct xnl_addr last_del_addr;
@@ -265,6 +277,39 @@ static void cb_fdb(void *arg, const struct xnl_fdb *f, bool deleted)
 	s->last_del_fdb = *f;
 }
 
+static void cb_netconf(void *arg, const struct xnl_netconf *nc, bool deleted)
+{
+	struct tstate *s = arg;
+	struct nc_ent *e = NULL;
+
+	s->callbacks++;
+	for (int i = 0; i < s->n_nc; i++)
+		if (s->nc[i].family == nc->family &&
+		    s->nc[i].ifindex == nc->ifindex)
+			e = &s->nc[i];
+	if (!e) {
+		if (s->n_nc == NC_MAX)
+			return;
+		e = &s->nc[s->n_nc++];
+		*e = (struct nc_ent){ .family = nc->family,
+				      .ifindex = nc->ifindex,
+				      .forwarding = -1, .rp_filter = -1 };
+	}
+	e->deleted = deleted;
+	if (nc->has_forwarding)
+		e->forwarding = nc->forwarding;
+	if (nc->has_rp_filter)
+		e->rp_filter = nc->rp_filter;
+}
+
+static const struct nc_ent *NC(int family, int ifindex)
+{
+	for (int i = 0; i < S.n_nc; i++)
+		if (S.nc[i].family == family && S.nc[i].ifindex == ifindex)
+			return &S.nc[i];
+	return NULL;
+}
+
 static void cb_begin(void *arg)
 {
 	struct tstate *s = arg;
@@ -292,6 +337,7 @@ static const struct xnl_callbacks CB = {
 	.addr = cb_addr,
 	.neigh = cb_neigh,
 	.fdb = cb_fdb,
+	.netconf = cb_netconf,
 	.resync_begin = cb_begin,
 	.resync_end = cb_end,
 };
@@ -616,6 +662,48 @@ static bool c_init_bracket(void)
 /* checks: notifications */
 
 static int idx_t0, idx_t1;
+
+/* netconf: the dump has every device and "all"; changes are notified */
+static bool c_init_netconf(void)
+{
+	const struct nc_ent *all = NC(AF_INET, NETCONFA_IFINDEX_ALL);
+	const struct nc_ent *dev = NC(AF_INET, ifx("pv1"));
+	const struct nc_ent *all6 = NC(AF_INET6, NETCONFA_IFINDEX_ALL);
+
+	return all && dev && all6 && all->forwarding == 0 &&
+	       dev->forwarding == 0 && dev->rp_filter == 0 &&
+	       all6->forwarding == 0;
+}
+
+static bool c_nc_fwd_dev(void)
+{
+	const struct nc_ent *e = NC(AF_INET, ifx("pv1"));
+
+	return e && e->forwarding == 1;
+}
+
+static bool c_nc_rpf_dev(void)
+{
+	const struct nc_ent *e = NC(AF_INET, ifx("pv1"));
+
+	return e && e->rp_filter == 2 && e->forwarding == 1;
+}
+
+static bool c_nc_fwd_all(void)
+{
+	const struct nc_ent *all = NC(AF_INET, NETCONFA_IFINDEX_ALL);
+	const struct nc_ent *dev = NC(AF_INET, ifx("pq1"));
+
+	/* ip_forward propagates to every device, each notified */
+	return all && all->forwarding == 1 && dev && dev->forwarding == 1;
+}
+
+static bool c_nc_fwd6_all(void)
+{
+	const struct nc_ent *all6 = NC(AF_INET6, NETCONFA_IFINDEX_ALL);
+
+	return all6 && all6->forwarding == 1;
+}
 
 static bool c_link_add(void)
 {
@@ -1318,6 +1406,16 @@ static const struct tcase cases[] = {
 	INIT("local FDB entry for pv0's MAC (NUD_PERMANENT)",
 	     c_init_fdb_local),
 	INIT("one resync_begin/resync_end bracket", c_init_bracket),
+	INIT("netconf dump: IPv4 forwarding/rp_filter of a device and of all, IPv6 all",
+	     c_init_netconf),
+	CASE("netconf: a device's IPv4 forwarding change is notified",
+	     "sysctl -qw net.ipv4.conf.pv1.forwarding=1", c_nc_fwd_dev),
+	CASE("netconf: a device's rp_filter change is notified",
+	     "sysctl -qw net.ipv4.conf.pv1.rp_filter=2", c_nc_rpf_dev),
+	CASE("netconf: net.ipv4.ip_forward=1 notifies all and each device",
+	     "sysctl -qw net.ipv4.ip_forward=1", c_nc_fwd_all),
+	CASE("netconf: IPv6 all.forwarding change is notified",
+	     "sysctl -qw net.ipv6.conf.all.forwarding=1", c_nc_fwd6_all),
 
 	CASE("link add: veth t0 with MAC 02:00:00:00:10:00, MTU 1400, down",
 	     "ip link add name t0 address 02:00:00:00:10:00 mtu 1400 type veth "

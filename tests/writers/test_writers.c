@@ -97,6 +97,28 @@ static void ev_addr(int ifindex, const char *cidr, bool deleted)
 		routes_addr_changed(&a, deleted);
 }
 
+/* a netconf report: @fwd / @rpf -1 when not in it */
+static void ev_netconf(int family, int ifindex, int fwd, int rpf)
+{
+	struct xnl_netconf nc = { .family = family, .ifindex = ifindex,
+				  .has_forwarding = fwd >= 0,
+				  .forwarding = fwd,
+				  .has_rp_filter = rpf >= 0,
+				  .rp_filter = rpf };
+	const struct xdpfwd_link *l;
+
+	if (!mirror_netconf_update(&nc, false))
+		return;
+	if (ifindex < 0) {
+		iface_refresh_all();
+		return;
+	}
+	iface_link_changed(ifindex);
+	l = mirror_link(ifindex);
+	if (l && l->is_bridge)
+		iface_bridge_changed(ifindex);
+}
+
 static bool enable(const char *ifname)
 {
 	const struct xdpfwd_link *l;
@@ -579,6 +601,46 @@ static bool enslaved_interfaces_stay_out(void)
 	return true;
 }
 
+#define NC_ALL (-1) /* NETCONFA_IFINDEX_ALL */
+
+static bool netconf_sets_the_ingress_flags(void)
+{
+	const uint16_t keep = XDPFWD_IF_F_NO_FWD4 | XDPFWD_IF_F_NO_FWD6 |
+			      XDPFWD_IF_F_RPF4;
+
+	two_links(true);
+	CHECK((fake_iface(2)->flags & keep) == keep,
+	      "settings not known yet: everything to the kernel (%#x)",
+	      fake_iface(2)->flags);
+	ev_netconf(AF_INET, NC_ALL, 1, 0);
+	ev_netconf(AF_INET, 2, 1, 0);
+	ev_netconf(AF_INET, 3, 1, 0);
+	ev_netconf(AF_INET6, NC_ALL, 1, -1);
+	CHECK((fake_iface(2)->flags & keep) == 0 &&
+		      (fake_iface(3)->flags & keep) == 0,
+	      "forwarding on, rp_filter off: fast path (%#x, %#x)",
+	      fake_iface(2)->flags, fake_iface(3)->flags);
+	ev_netconf(AF_INET, 2, 0, -1);
+	CHECK((fake_iface(2)->flags & keep) == XDPFWD_IF_F_NO_FWD4 &&
+		      (fake_iface(3)->flags & keep) == 0,
+	      "eth1's IPv4 forwarding off: eth1 only");
+	ev_netconf(AF_INET, 2, 1, -1);
+	ev_netconf(AF_INET, NC_ALL, -1, 2);
+	CHECK((fake_iface(2)->flags & keep) == XDPFWD_IF_F_RPF4 &&
+		      (fake_iface(3)->flags & keep) == XDPFWD_IF_F_RPF4,
+	      "all.rp_filter=2: every interface (max of all and it)");
+	ev_netconf(AF_INET, NC_ALL, -1, 0);
+	ev_netconf(AF_INET, 3, -1, 1);
+	CHECK((fake_iface(3)->flags & keep) == XDPFWD_IF_F_RPF4 &&
+		      !(fake_iface(2)->flags & XDPFWD_IF_F_RPF4),
+	      "eth2's own rp_filter: eth2 only");
+	ev_netconf(AF_INET6, NC_ALL, 0, -1);
+	CHECK((fake_iface(2)->flags & XDPFWD_IF_F_NO_FWD6) &&
+		      (fake_iface(3)->flags & XDPFWD_IF_F_NO_FWD6),
+	      "IPv6 all.forwarding off: every interface");
+	return true;
+}
+
 static bool connected_wins_over_zebra(void)
 {
 	struct xdpfwd_route_state st;
@@ -639,6 +701,8 @@ static const struct {
 	  route_mtu_goes_to_the_kernel },
 	{ "an interface enslaved to a non-bridge master (VRF, bond) stays out of the fast path",
 	  enslaved_interfaces_stay_out },
+	{ "netconf: forwarding and rp_filter set the ingress flags the kernel would read",
+	  netconf_sets_the_ingress_flags },
 };
 
 static void setup(void)
