@@ -85,6 +85,11 @@ static __always_inline __u32 forward_ipv4(struct cursor *c, struct ethhdr *eth,
 		return XDPFWD_R_PASS_FORWARDING;
 	if (in->iface->flags & XDPFWD_IF_F_RPF4)
 		return XDPFWD_R_PASS_RPFILTER;
+	/* rules may select another table than the main one, the only one
+	 * the fast path has
+	 */
+	if (in->iface->flags & XDPFWD_IF_F_RULES4)
+		return XDPFWD_R_PASS_POLICY;
 	r = parse_ipv4(c, &iph);
 	if (r != XDPFWD_R_CONTINUE)
 		return r;
@@ -135,6 +140,8 @@ static __always_inline __u32 forward_ipv6(struct cursor *c, struct ethhdr *eth,
 	/* ip6_forward() reads all.forwarding */
 	if (in->iface->flags & XDPFWD_IF_F_NO_FWD6)
 		return XDPFWD_R_PASS_FORWARDING;
+	if (in->iface->flags & XDPFWD_IF_F_RULES6)
+		return XDPFWD_R_PASS_POLICY;
 	r = parse_ipv6(c, &ip6h);
 	if (r != XDPFWD_R_CONTINUE)
 		return r;

@@ -182,6 +182,9 @@ struct xdpfwd_neigh {
 #define XDPFWD_IF_F_NO_FWD4 0x10 /* IPv4 forwarding off */
 #define XDPFWD_IF_F_NO_FWD6 0x20 /* IPv6 forwarding off (all) */
 #define XDPFWD_IF_F_RPF4 0x40	 /* rp_filter on: sources are validated */
+/* policy routing rules other than the defaults exist for the family */
+#define XDPFWD_IF_F_RULES4 0x80
+#define XDPFWD_IF_F_RULES6 0x100
 
 struct xdpfwd_iface {
 	__u8 mac[6];
@@ -272,6 +275,7 @@ enum xdpfwd_reason {
 	XDPFWD_R_PASS_HAIRPIN,
 	XDPFWD_R_PASS_FORWARDING, /* forwarding off where the kernel reads it */
 	XDPFWD_R_PASS_RPFILTER,	  /* rp_filter on the ingress */
+	XDPFWD_R_PASS_POLICY,	  /* policy routing rules of the family */
 	XDPFWD_R__MAX
 };
 

@@ -130,6 +130,20 @@ static void on_netconf(void *arg, const struct xnl_netconf *nc, bool deleted)
 		iface_bridge_changed(nc->ifindex);
 }
 
+static void on_rule(void *arg, const struct xnl_rule *r, bool deleted)
+{
+	if (mirror_rule_update(r, deleted)) {
+		zlog_info("xdpfwd: %u IPv%d policy routing rules besides the default ones: IPv%d routed traffic %s",
+			  mirror_policy_rules(r->family),
+			  r->family == AF_INET ? 4 : 6,
+			  r->family == AF_INET ? 4 : 6,
+			  mirror_policy_rules(r->family)
+				  ? "goes to the kernel"
+				  : "takes the fast path");
+		iface_refresh_all();
+	}
+}
+
 static void on_resync_begin(void *arg)
 {
 	mirror_resync_begin();
@@ -164,6 +178,8 @@ static void on_resync_end(void *arg)
 	XFREE(MTYPE_TMP, fdbs);
 	in_resync = false;
 	mirror_netconf_drop_stale();
+	if (mirror_rules_drop_stale())
+		iface_refresh_all();
 	/* the neighbours' ports, once for the whole dump */
 	nexthop_bridge_changed(0, NULL);
 }
@@ -174,6 +190,7 @@ static const struct xnl_callbacks xnl_cbs = {
 	.neigh = on_neigh,
 	.fdb = on_fdb,
 	.netconf = on_netconf,
+	.rule = on_rule,
 	.resync_begin = on_resync_begin,
 	.resync_end = on_resync_end,
 };

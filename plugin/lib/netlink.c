@@ -33,6 +33,7 @@
 #endif
 
 #include <libmnl/libmnl.h>
+#include <linux/fib_rules.h>
 #include <linux/if_addr.h>
 #include <linux/if_link.h>
 #include <linux/neighbour.h>
@@ -614,6 +615,54 @@ static int handle_netconf(struct xnl *x, const struct nlmsghdr *nlh)
 	return 0;
 }
 
+/* FNV-1a: a rule's identity from its bytes (no FRR hash here) */
+static uint32_t fnv1a(const void *p, size_t len)
+{
+	const uint8_t *b = p;
+	uint32_t h = 2166136261u;
+
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ b[i]) * 16777619u;
+	return h;
+}
+
+static int handle_rule(struct xnl *x, const struct nlmsghdr *nlh)
+{
+	const struct nlattr *tb[FRA_MAX + 1];
+	const struct fib_rule_hdr *frh = mnl_nlmsg_get_payload(nlh);
+	struct xnl_rule r = {};
+	int err;
+
+	err = msg_attrs(nlh, sizeof(*frh), tb, FRA_MAX);
+	if (err)
+		return err;
+	if (frh->family != AF_INET && frh->family != AF_INET6)
+		return 0;
+	r.family = frh->family;
+	r.action = frh->action;
+	r.table = frh->table;
+	if (tb[FRA_TABLE] && mnl_attr_get_payload_len(tb[FRA_TABLE]) == 4)
+		r.table = mnl_attr_get_u32(tb[FRA_TABLE]);
+	if (tb[FRA_PRIORITY] && mnl_attr_get_payload_len(tb[FRA_PRIORITY]) == 4)
+		r.priority = mnl_attr_get_u32(tb[FRA_PRIORITY]);
+	r.selectors = frh->dst_len || frh->src_len || frh->tos ||
+		      (frh->flags & FIB_RULE_INVERT) || tb[FRA_IIFNAME] ||
+		      tb[FRA_OIFNAME] || tb[FRA_TUN_ID] || tb[FRA_L3MDEV] ||
+		      tb[FRA_UID_RANGE] || tb[FRA_IP_PROTO] ||
+		      tb[FRA_SPORT_RANGE] || tb[FRA_DPORT_RANGE] ||
+		      tb[FRA_SUPPRESS_IFGROUP] || tb[FRA_FLOW] ||
+		      (tb[FRA_FWMARK] && mnl_attr_get_payload_len(tb[FRA_FWMARK]) == 4 &&
+		       mnl_attr_get_u32(tb[FRA_FWMARK])) ||
+		      (tb[FRA_SUPPRESS_PREFIXLEN] &&
+		       mnl_attr_get_payload_len(tb[FRA_SUPPRESS_PREFIXLEN]) == 4 &&
+		       mnl_attr_get_u32(tb[FRA_SUPPRESS_PREFIXLEN]) != UINT32_MAX);
+	r.sig = fnv1a(mnl_nlmsg_get_payload(nlh),
+		      mnl_nlmsg_get_payload_len(nlh));
+	if (x->cb.rule)
+		x->cb.rule(x->arg, &r, nlh->nlmsg_type == RTM_DELRULE);
+	return 0;
+}
+
 static void dispatch(struct xnl *x, const struct nlmsghdr *nlh)
 {
 	int err;
@@ -635,6 +684,10 @@ static void dispatch(struct xnl *x, const struct nlmsghdr *nlh)
 	case RTM_NEWNETCONF:
 	case RTM_DELNETCONF:
 		err = handle_netconf(x, nlh);
+		break;
+	case RTM_NEWRULE:
+	case RTM_DELRULE:
+		err = handle_rule(x, nlh);
 		break;
 	default:
 		err = 0;
@@ -772,8 +825,8 @@ struct xnl *xnl_open(const struct xnl_callbacks *cb, void *arg, int *err)
 	}
 	xnl_set_rcvbuf(x, XNL_DEFAULT_RCVBUF);
 	/*
-	 * All six groups are below 32, so the legacy bitmask works (the
-	 * netconf groups have no RTMGRP_ name).  The bridge sends AF_BRIDGE
+	 * All eight groups are below 32, so the legacy bitmask works (the
+	 * netconf and IPv6 rule groups have no RTMGRP_ name).  The bridge sends AF_BRIDGE
 	 * port (RTM_NEWLINK) and FDB (RTM_NEWNEIGH) notifications to the
 	 * same link and neighbour groups.
 	 */
@@ -781,7 +834,9 @@ struct xnl *xnl_open(const struct xnl_callbacks *cb, void *arg, int *err)
 			    RTMGRP_LINK | RTMGRP_IPV4_IFADDR |
 				    RTMGRP_IPV6_IFADDR | RTMGRP_NEIGH |
 				    (1u << (RTNLGRP_IPV4_NETCONF - 1)) |
-				    (1u << (RTNLGRP_IPV6_NETCONF - 1)),
+				    (1u << (RTNLGRP_IPV6_NETCONF - 1)) |
+				    (1u << (RTNLGRP_IPV4_RULE - 1)) |
+				    (1u << (RTNLGRP_IPV6_RULE - 1)),
 			    MNL_SOCKET_AUTOPID) < 0) {
 		ret = -errno;
 		goto fail;
@@ -873,6 +928,13 @@ static int dump_once(struct xnl *x, uint16_t type, uint8_t family, bool *intr)
 
 		ncm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ncm));
 		ncm->ncm_family = family;
+		break;
+	}
+	case RTM_GETRULE: {
+		struct fib_rule_hdr *frh;
+
+		frh = mnl_nlmsg_put_extra_header(nlh, sizeof(*frh));
+		frh->family = family;
 		break;
 	}
 	default: {
@@ -990,6 +1052,8 @@ static int do_dump(struct xnl *x)
 		{ RTM_GETNEIGH, AF_BRIDGE, true },
 		{ RTM_GETNETCONF, AF_INET, false },
 		{ RTM_GETNETCONF, AF_INET6, true },
+		{ RTM_GETRULE, AF_INET, false },
+		{ RTM_GETRULE, AF_INET6, true },
 	};
 	int err = 0;
 

@@ -108,6 +108,21 @@ struct xnl_netconf {
 	int rp_filter;
 };
 
+/*
+ * A policy routing rule (RTM_NEWRULE).  @selectors: it matches on more
+ * than its priority (addresses, TOS, interfaces, marks, UIDs, ports,
+ * protocol, tunnel id, an l3mdev, inversion, suppression).  @sig
+ * identifies the rule: the same rule is reported with the same bytes.
+ */
+struct xnl_rule {
+	int family;		/* AF_INET or AF_INET6 */
+	uint32_t priority;
+	uint32_t table;
+	uint8_t action;		/* FR_ACT_* */
+	bool selectors;
+	uint32_t sig;
+};
+
 struct xnl_callbacks {
 	void (*link)(void *arg, const struct xnl_link *l, bool deleted);
 	void (*addr)(void *arg, const struct xnl_addr *a, bool deleted);
@@ -117,6 +132,7 @@ struct xnl_callbacks {
 	void (*fdb)(void *arg, const struct xnl_fdb *f, bool deleted);
 	/* deleted: the device (and its settings) went */
 	void (*netconf)(void *arg, const struct xnl_netconf *nc, bool deleted);
+	void (*rule)(void *arg, const struct xnl_rule *r, bool deleted);
 	/* a full dump follows: the consumer marks its state stale */
 	void (*resync_begin)(void *arg);
 	/*

@@ -72,6 +72,7 @@ void mirror_init(void)
 	mirror_neigh_init();
 	mirror_fdb_init();
 	mirror_netconf_init();
+	mirror_rules_init();
 }
 
 void mirror_fini(void)
@@ -91,6 +92,7 @@ void mirror_fini(void)
 	mirror_neigh_fini();
 	mirror_fdb_fini();
 	mirror_netconf_fini();
+	mirror_rules_fini();
 }
 
 static struct link_item *link_find(int ifindex)
@@ -219,6 +221,7 @@ void mirror_resync_begin(void)
 	mirror_neigh_resync_begin();
 	mirror_fdb_resync_begin();
 	mirror_netconf_resync_begin();
+	mirror_rules_resync_begin();
 }
 
 unsigned int mirror_stale_addrs(struct xnl_addr **out)

@@ -104,6 +104,13 @@ int mirror_ipv4_rp_filter(int ifindex);
 int mirror_ipv6_forwarding(void);
 void mirror_netconf_drop_stale(void);
 
+/* ---- policy routing rules ---- */
+/* true when the count of non-default rules of the family changed */
+bool mirror_rule_update(const struct xnl_rule *r, bool deleted);
+/* rules of the family other than the kernel's defaults */
+uint32_t mirror_policy_rules(int family);
+bool mirror_rules_drop_stale(void);
+
 /* ---- resync (start, and after an ENOBUFS overrun) ---- */
 /* everything is stale until the dump refreshes it */
 void mirror_resync_begin(void);

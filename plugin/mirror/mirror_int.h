@@ -14,6 +14,10 @@ void mirror_netconf_init(void);
 void mirror_netconf_fini(void);
 void mirror_netconf_resync_begin(void);
 
+void mirror_rules_init(void);
+void mirror_rules_fini(void);
+void mirror_rules_resync_begin(void);
+
 void mirror_fdb_init(void);
 void mirror_fdb_fini(void);
 void mirror_fdb_resync_begin(void);

@@ -176,6 +176,11 @@ static void iface_value(const struct xdpfwd_link *l, bool attached,
 		v->flags |= XDPFWD_IF_F_RPF4;
 	if (mirror_ipv6_forwarding() <= 0)
 		v->flags |= XDPFWD_IF_F_NO_FWD6;
+	/* the fast path looks up the main table only */
+	if (mirror_policy_rules(AF_INET))
+		v->flags |= XDPFWD_IF_F_RULES4;
+	if (mirror_policy_rules(AF_INET6))
+		v->flags |= XDPFWD_IF_F_RULES6;
 	memcpy(v->mac, l->mac, sizeof(v->mac));
 	*tx = attached && l->oper_up;
 	if (l->bridge)

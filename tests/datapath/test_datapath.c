@@ -46,6 +46,7 @@ static int if_in2;	/* second enabled ingress (other MAC) */
 static int if_nofwd4;	/* ingress whose IPv4 forwarding is off */
 static int if_nofwd6;	/* ingress seeing IPv6 forwarding off */
 static int if_rpf;	/* ingress with rp_filter on */
+static int if_rules;	/* ingress seeing IPv4 policy rules */
 static int if_dis;	/* ingress present in ifaces but not enabled */
 static int if_none;	/* ingress with no ifaces entry at all */
 static int if_gwa;	/* egress A, in tx_ports */
@@ -83,6 +84,7 @@ static void setup_links(void)
 	if_nofwd4 = veth("xnf4", "xnf4p");
 	if_nofwd6 = veth("xnf6", "xnf6p");
 	if_rpf = veth("xrpf", "xrpfp");
+	if_rules = veth("xrul", "xrulp");
 	if_dis = veth("xdis0", "xdis0p");
 	if_none = veth("xnone0", "xnone0p");
 	if_gwa = veth("xgwa0", "xgwa0p");
@@ -567,6 +569,8 @@ static void configure(void)
 		  XDPFWD_IF_F_ENABLED | XDPFWD_IF_F_NO_FWD6, 0, 0);
 	set_iface(skel, if_rpf, MAC_IN,
 		  XDPFWD_IF_F_ENABLED | XDPFWD_IF_F_RPF4, 0, 0);
+	set_iface(skel, if_rules, MAC_IN,
+		  XDPFWD_IF_F_ENABLED | XDPFWD_IF_F_RULES4, 0, 0);
 	set_iface(skel, if_dis, MAC_IN, 0, 0, 0);
 	set_iface(skel, if_gwa, MAC_S1, XDPFWD_IF_F_ENABLED, 0, 0);
 	set_iface(skel, if_gwb, MAC_S2, XDPFWD_IF_F_ENABLED, 0, 0);
@@ -727,6 +731,11 @@ static const struct tcase cases1[] = {
 	  FWD4(if_gwa, MAC_GWA, MAC_S1) },
 	{ "v4 rp_filter on the ingress: the kernel validates the source",
 	  &if_rpf, V4(.dst = "198.51.100.7", .payload = 10), PASS(RPFILTER) },
+	{ "v4 with IPv4 policy rules: the kernel's", &if_rules,
+	  V4(.dst = "198.51.100.7", .payload = 10), PASS(POLICY) },
+	{ "v6 not concerned by IPv4 rules", &if_rules,
+	  V6(.dst = "2001:db8:100::7", .payload = 10),
+	  FWD6(if_gwa, MAC_GWA, MAC_S1) },
 	{ "v6 not concerned by rp_filter", &if_rpf,
 	  V6(.dst = "2001:db8:100::7", .payload = 10),
 	  FWD6(if_gwa, MAC_GWA, MAC_S1) },

@@ -398,3 +398,35 @@ def test_forwarding_off_leaves_traffic_to_the_kernel(xdp_lab, family):
     assert res.returncode == 0, res.stdout
     assert delta.fwd(family) >= 2 * 5
     assert delta.reason("passForwarding") == 0
+
+
+@pytest.mark.parametrize("family", [4, 6])
+def test_policy_rule_leaves_its_family_to_the_kernel(xdp_lab, family):
+    """A policy routing rule (`ip rule add from C's subnet table 100`, as
+    pbrd or an IPsec daemon adds them): the kernel may look up another
+    table than the main one, the only one the fast path has, so the
+    family's routed traffic goes to the kernel (passPolicy; the kernel
+    forwards it by its rules); deleted, the fast path forwards again."""
+    ip = ["-4"] if family == 4 else ["-6"]
+    src = "10.0.1.0/24" if family == 4 else "fd00:1::/64"
+    target = FAMILY[family]["target"]
+    r = xdp_lab.r
+    r.ip(*ip, "rule", "add", "pref", "100", "from", src, "table", "100")
+    try:
+        lablib.wait_until(
+            lambda: measure(xdp_lab, lambda: xdp_lab.c.ping(
+                target, count=1, wait=0.5))[1].reason("passPolicy"),
+            5, interval=0.2, what="the rule in the datapath")
+        res, delta = measure(xdp_lab, lambda: xdp_lab.c.ping(
+            target, count=5))
+        assert res.returncode == 0, res.stdout  # table 100 is empty
+        assert delta.fwd(family) == 0
+        assert delta.reason("passPolicy") >= 5
+        assert delta.kernel(family) >= 5
+    finally:
+        r.ip(*ip, "rule", "del", "pref", "100")
+    time.sleep(1)
+    res, delta = measure(xdp_lab, lambda: xdp_lab.c.ping(target, count=5))
+    assert res.returncode == 0, res.stdout
+    assert delta.fwd(family) >= 2 * 5
+    assert delta.reason("passPolicy") == 0

@@ -190,6 +190,9 @@ struct tstate {
 	struct table links, addrs, neighs, fdbs;
 	struct nc_ent nc[NC_MAX];
 	int n_nc;
+	/* rules: those present, by signature */
+	struct xnl_rule rules[64];
+	int n_rules;
 	int begins, ends;
 	int deleted_links[64], n_deleted_links;
 	struct xnl_addr last_del_addr;
@@ -302,6 +305,31 @@ static void cb_netconf(void *arg, const struct xnl_netconf *nc, bool deleted)
 		e->rp_filter = nc->rp_filter;
 }
 
+static void cb_rule(void *arg, const struct xnl_rule *r, bool deleted)
+{
+	struct tstate *s = arg;
+
+	s->callbacks++;
+	for (int i = 0; i < s->n_rules; i++) {
+		if (s->rules[i].family != r->family || s->rules[i].sig != r->sig)
+			continue;
+		if (deleted)
+			s->rules[i] = s->rules[--s->n_rules];
+		return;
+	}
+	if (!deleted && s->n_rules < 64)
+		s->rules[s->n_rules++] = *r;
+}
+
+/* the rule of @family at @prio, NULL if none */
+static const struct xnl_rule *RULE(int family, uint32_t prio)
+{
+	for (int i = 0; i < S.n_rules; i++)
+		if (S.rules[i].family == family && S.rules[i].priority == prio)
+			return &S.rules[i];
+	return NULL;
+}
+
 static const struct nc_ent *NC(int family, int ifindex)
 {
 	for (int i = 0; i < S.n_nc; i++)
@@ -338,6 +366,7 @@ static const struct xnl_callbacks CB = {
 	.neigh = cb_neigh,
 	.fdb = cb_fdb,
 	.netconf = cb_netconf,
+	.rule = cb_rule,
 	.resync_begin = cb_begin,
 	.resync_end = cb_end,
 };
@@ -703,6 +732,43 @@ static bool c_nc_fwd6_all(void)
 	const struct nc_ent *all6 = NC(AF_INET6, NETCONFA_IFINDEX_ALL);
 
 	return all6 && all6->forwarding == 1;
+}
+
+static bool c_init_rules(void)
+{
+	const struct xnl_rule *l = RULE(AF_INET, 0), *m = RULE(AF_INET, 32766);
+	const struct xnl_rule *d = RULE(AF_INET, 32767), *m6 = RULE(AF_INET6, 32766);
+
+	return l && m && d && m6 && l->table == 255 && m->table == 254 &&
+	       d->table == 253 && m6->table == 254 && !l->selectors &&
+	       !m->selectors && !d->selectors && !m6->selectors;
+}
+
+static bool c_rule_add(void)
+{
+	const struct xnl_rule *r = RULE(AF_INET, 100);
+
+	return r && r->table == 100 && r->selectors;
+}
+
+static bool c_rule_plain(void)
+{
+	const struct xnl_rule *r = RULE(AF_INET6, 200);
+
+	return r && r->table == 101 && !r->selectors;
+}
+
+static bool c_rule_fwmark(void)
+{
+	const struct xnl_rule *r = RULE(AF_INET, 300);
+
+	return r && r->selectors;
+}
+
+static bool c_rules_gone(void)
+{
+	return !RULE(AF_INET, 100) && !RULE(AF_INET6, 200) &&
+	       !RULE(AF_INET, 300) && RULE(AF_INET, 32766);
 }
 
 static bool c_link_add(void)
@@ -1408,6 +1474,16 @@ static const struct tcase cases[] = {
 	INIT("one resync_begin/resync_end bracket", c_init_bracket),
 	INIT("netconf dump: IPv4 forwarding/rp_filter of a device and of all, IPv6 all",
 	     c_init_netconf),
+	INIT("rules dump: the default rules, no selectors", c_init_rules),
+	CASE("rule add from a prefix: notified, with selectors",
+	     "ip rule add pref 100 from 10.0.1.0/24 table 100", c_rule_add),
+	CASE("IPv6 rule without selectors (all to a table)",
+	     "ip -6 rule add pref 200 table 101", c_rule_plain),
+	CASE("fwmark rule: selectors",
+	     "ip rule add pref 300 fwmark 7 table 100", c_rule_fwmark),
+	CASE("rule deletions notified",
+	     "ip rule del pref 100; ip -6 rule del pref 200; ip rule del pref 300",
+	     c_rules_gone),
 	CASE("netconf: a device's IPv4 forwarding change is notified",
 	     "sysctl -qw net.ipv4.conf.pv1.forwarding=1", c_nc_fwd_dev),
 	CASE("netconf: a device's rp_filter change is notified",

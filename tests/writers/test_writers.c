@@ -9,7 +9,9 @@
  * zebra's route entry is told (offloaded or not).
  */
 #include <arpa/inet.h>
+#include <linux/fib_rules.h>
 #include <linux/neighbour.h>
+#include <linux/rtnetlink.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -641,6 +643,46 @@ static bool netconf_sets_the_ingress_flags(void)
 	return true;
 }
 
+static void ev_rule(int family, uint32_t prio, uint32_t table,
+		    bool selectors, uint32_t sig, bool deleted)
+{
+	struct xnl_rule r = { .family = family, .priority = prio,
+			      .table = table, .action = FR_ACT_TO_TBL,
+			      .selectors = selectors, .sig = sig };
+
+	if (mirror_rule_update(&r, deleted))
+		iface_refresh_all();
+}
+
+static bool policy_rules_send_their_family_to_the_kernel(void)
+{
+	two_links(true);
+	ev_rule(AF_INET, 0, RT_TABLE_LOCAL, false, 1, false);
+	ev_rule(AF_INET, 32766, RT_TABLE_MAIN, false, 2, false);
+	ev_rule(AF_INET, 32767, RT_TABLE_DEFAULT, false, 3, false);
+	ev_rule(AF_INET6, 0, RT_TABLE_LOCAL, false, 4, false);
+	ev_rule(AF_INET6, 32766, RT_TABLE_MAIN, false, 5, false);
+	CHECK(!(fake_iface(2)->flags &
+		(XDPFWD_IF_F_RULES4 | XDPFWD_IF_F_RULES6)),
+	      "the default rules: the fast path (%#x)", fake_iface(2)->flags);
+	ev_rule(AF_INET, 100, 100, true, 6, false);
+	CHECK((fake_iface(2)->flags & XDPFWD_IF_F_RULES4) &&
+		      (fake_iface(3)->flags & XDPFWD_IF_F_RULES4) &&
+		      !(fake_iface(2)->flags & XDPFWD_IF_F_RULES6),
+	      "an IPv4 rule: IPv4 of every ingress to the kernel");
+	ev_rule(AF_INET, 100, 100, true, 6, false);
+	ev_rule(AF_INET, 100, 100, true, 6, true);
+	CHECK(fake_iface(2)->flags & XDPFWD_IF_F_RULES4,
+	      "one of two identical rules deleted: one is left");
+	ev_rule(AF_INET, 100, 100, true, 6, true);
+	CHECK(!(fake_iface(2)->flags & XDPFWD_IF_F_RULES4),
+	      "the last deleted: the fast path again");
+	ev_rule(AF_INET6, 32766, 100, false, 7, false);
+	CHECK(fake_iface(2)->flags & XDPFWD_IF_F_RULES6,
+	      "a main-table priority to another table is not a default");
+	return true;
+}
+
 static bool connected_wins_over_zebra(void)
 {
 	struct xdpfwd_route_state st;
@@ -703,6 +745,8 @@ static const struct {
 	  enslaved_interfaces_stay_out },
 	{ "netconf: forwarding and rp_filter set the ingress flags the kernel would read",
 	  netconf_sets_the_ingress_flags },
+	{ "policy rules other than the defaults send their family to the kernel",
+	  policy_rules_send_their_family_to_the_kernel },
 };
 
 static void setup(void)
