@@ -28,6 +28,14 @@ struct {
 	__uint(max_entries, XDPFWD_TBL8_GROUPS);
 } fib4_tbl8 SEC(".maps");
 
+/* the router's own IPv4 addresses, as sources: martians */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__type(key, __be32);
+	__type(value, __u8);
+	__uint(max_entries, XDPFWD_LOCAL4_MAX);
+} local4 SEC(".maps");
+
 /* IPv6 FIB; LPM tries cannot be preallocated */
 struct {
 	__uint(type, BPF_MAP_TYPE_LPM_TRIE);

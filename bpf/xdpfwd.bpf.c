@@ -9,13 +9,15 @@
  *
  * Order of the checks (the first that applies is the counted reason):
  * ingress enabled, Ethernet header, destination MAC, ethertype (VLAN,
- * other); forwarding and rp_filter of the ingress; IP header (malformed, options / hop-by-hop), TTL, special
- * addresses, FIB, nexthop group, adjacency valid, destination MAC
- * (neighbour), bridge port of the neighbour, hairpin, MTU, egress in
- * tx_ports; then the rewrite, and bytes after the IP packet (Ethernet
- * padding, trailers) are cut off as the kernel's ip_rcv()/ipv6_rcv() do.  On a bridge port (bridge.h) the bridge's checks come
- * first; frames to the bridge's MAC then take the routed path, the others
- * are bridged unmodified.
+ * other); the kernel settings of the ingress (forwarding, rp_filter,
+ * policy rules); IP header (malformed, options / hop-by-hop), TTL,
+ * special addresses, a source that is the router's own (IPv4), FIB,
+ * nexthop group, adjacency valid, destination MAC (neighbour), bridge
+ * port of the neighbour, hairpin, MTU, egress in tx_ports; then the
+ * rewrite, and the bytes after the IP packet (Ethernet padding, trailers)
+ * are cut off as the kernel's ip_rcv()/ipv6_rcv() do.  On a bridge port
+ * (bridge.h) the bridge's checks come first; frames to the bridge's MAC
+ * then take the routed path, the others are bridged unmodified.
  */
 #include "common.h"
 #include "maps.h"
@@ -97,6 +99,8 @@ static __always_inline __u32 forward_ipv4(struct cursor *c, struct ethhdr *eth,
 		return XDPFWD_R_PASS_TTL;
 	if (ipv4_is_special(iph->daddr) || ipv4_is_special(iph->saddr))
 		return XDPFWD_R_PASS_NON_UNICAST;
+	if (bpf_map_lookup_elem(&local4, &iph->saddr))
+		return XDPFWD_R_PASS_MARTIAN;
 
 	nhg = fib4_lookup(bpf_ntohl(iph->daddr));
 	if (!nhg)

@@ -59,6 +59,17 @@ struct xdpfwd_fib6_key {
 /* value of the IPv6 FIB: a nexthop-group id (same space as IPv4) */
 typedef __u32 xdpfwd_fib6_val;
 
+/* ---- The router's own IPv4 addresses ----
+ *
+ * HASH keyed by the address (network order), value 1: the addresses and
+ * broadcast addresses of the router's interfaces (the LOCAL entries of the
+ * FIB).  A packet from such a source is a martian to the kernel
+ * (fib_validate_source() refuses a local source), so it passes.
+ */
+#ifndef XDPFWD_LOCAL4_MAX
+#define XDPFWD_LOCAL4_MAX 4096
+#endif
+
 /* ---- Nexthop groups ----
  *
  * A route points at a nexthop group.  Weighted ECMP is expanded into slots:
@@ -276,6 +287,7 @@ enum xdpfwd_reason {
 	XDPFWD_R_PASS_FORWARDING, /* forwarding off where the kernel reads it */
 	XDPFWD_R_PASS_RPFILTER,	  /* rp_filter on the ingress */
 	XDPFWD_R_PASS_POLICY,	  /* policy routing rules of the family */
+	XDPFWD_R_PASS_MARTIAN,	  /* source is one of the router's addresses */
 	XDPFWD_R__MAX
 };
 

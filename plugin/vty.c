@@ -104,6 +104,7 @@ static const char *const reason_names[XDPFWD_R__MAX] = {
 	[XDPFWD_R_PASS_FORWARDING] = "passForwarding",
 	[XDPFWD_R_PASS_RPFILTER] = "passRpFilter",
 	[XDPFWD_R_PASS_POLICY] = "passPolicy",
+	[XDPFWD_R_PASS_MARTIAN] = "passMartian",
 };
 
 /* The answer of every show command while the fast path is not running. */

@@ -51,6 +51,7 @@ enum dp_map {
 	DP_MAP_IFACES,
 	DP_MAP_TX_PORTS,
 	DP_MAP_FDB,
+	DP_MAP_LOCAL4,
 	DP_MAP__MAX,
 };
 
@@ -84,6 +85,9 @@ int dp_neigh_delete(int family, int ifindex, const void *addr);
 
 int dp_iface_write(int ifindex, const struct xdpfwd_iface *v);
 int dp_tx_port_set(int ifindex, bool present);
+
+/* the router's own IPv4 address @addr (network order) as a martian source */
+int dp_local4_set(uint32_t addr, bool present);
 
 int dp_fdb_write(const struct xdpfwd_fdb_key *k, const struct xdpfwd_fdb *v);
 int dp_fdb_delete(const struct xdpfwd_fdb_key *k);

@@ -201,6 +201,7 @@ static void bind_maps(struct xdpfwd_bpf *skel)
 	f.fd[DP_MAP_IFACES] = bpf_map__fd(skel->maps.ifaces);
 	f.fd[DP_MAP_TX_PORTS] = bpf_map__fd(skel->maps.tx_ports);
 	f.fd[DP_MAP_FDB] = bpf_map__fd(skel->maps.fdb);
+	f.fd[DP_MAP_LOCAL4] = bpf_map__fd(skel->maps.local4);
 	f.counters = bpf_map__fd(skel->maps.counters);
 	f.if_counters = bpf_map__fd(skel->maps.if_counters);
 	dp_maps_bind(&f);

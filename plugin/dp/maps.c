@@ -18,7 +18,7 @@
 #include "plugin/lib/ratelimit.h"
 
 static struct dp_map_fds fds = {
-	.fd = { -1, -1, -1, -1, -1, -1, -1, -1 },
+	.fd = { -1, -1, -1, -1, -1, -1, -1, -1, -1 },
 	.counters = -1,
 	.if_counters = -1,
 };
@@ -28,6 +28,7 @@ static const char *const map_names[DP_MAP__MAX] = {
 	[DP_MAP_ADJS] = "adjs",	      [DP_MAP_NEIGH4] = "neigh4",
 	[DP_MAP_NEIGH6] = "neigh6",   [DP_MAP_IFACES] = "ifaces",
 	[DP_MAP_TX_PORTS] = "tx_ports", [DP_MAP_FDB] = "fdb",
+	[DP_MAP_LOCAL4] = "local4",
 };
 
 static uint64_t map_errors[DP_MAP__MAX];
@@ -177,6 +178,16 @@ int dp_tx_port_set(int ifindex, bool present)
 	if (present)
 		return map_update(DP_MAP_TX_PORTS, &key, &val, BPF_ANY, key);
 	return map_delete(DP_MAP_TX_PORTS, &key, key);
+}
+
+int dp_local4_set(uint32_t addr, bool present)
+{
+	uint8_t one = 1;
+
+	if (present)
+		return map_update(DP_MAP_LOCAL4, &addr, &one, BPF_ANY,
+				  ntohl(addr));
+	return map_delete(DP_MAP_LOCAL4, &addr, ntohl(addr));
 }
 
 int dp_fdb_write(const struct xdpfwd_fdb_key *k, const struct xdpfwd_fdb *v)

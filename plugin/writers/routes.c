@@ -653,6 +653,10 @@ int routes_apply(const struct xdpfwd_route_update *u)
 	}
 	old = r->nhg[u->src];
 	r->nhg[u->src] = nhg;
+	/* the router's own IPv4 addresses, as martian sources too */
+	if (u->src == XDPFWD_SRC_LOCAL && r->p.family == AF_INET &&
+	    r->p.prefixlen == 32 && !old != !nhg)
+		dp_local4_set(r->p.u.prefix4.s_addr, nhg != 0);
 	if (u->src == XDPFWD_SRC_ZEBRA) {
 		if (!old && nhg)
 			zebra_routes++;

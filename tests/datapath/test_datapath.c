@@ -637,6 +637,14 @@ static void configure(void)
 
 	fib4_init();
 	fib4_add("192.0.2.1", 32, XDPFWD_NHG_ID_LOCAL);
+	{
+		/* the router's own address, as the plugin marks it */
+		__be32 own;
+		__u8 one = 1;
+
+		inet_pton(AF_INET, "192.0.2.1", &own);
+		upd(skel->maps.local4, &own, sizeof(own), &one, sizeof(one));
+	}
 	fib4_add("198.51.100.0", 24, NHG_GWA);
 	fib4_add("10.20.0.0", 24, NHG_CONN);
 	fib4_add("10.30.0.0", 16, NHG_UNRES);
@@ -739,6 +747,12 @@ static const struct tcase cases1[] = {
 	{ "v6 not concerned by rp_filter", &if_rpf,
 	  V6(.dst = "2001:db8:100::7", .payload = 10),
 	  FWD6(if_gwa, MAC_GWA, MAC_S1) },
+	{ "v4 source is the router's own address: a martian, the kernel's",
+	  NULL, V4(.src = "192.0.2.1", .dst = "198.51.100.7", .payload = 10),
+	  PASS(MARTIAN) },
+	{ "v4 source next to the router's own address: forwarded", NULL,
+	  V4(.src = "192.0.2.2", .dst = "198.51.100.7", .payload = 10),
+	  FWD4(if_gwa, MAC_GWA, MAC_S1) },
 	{ "v4 second ingress with its own MAC", &if_in2,
 	  V4(.dst = "198.51.100.11", .payload = 10),
 	  FWD4(if_gwa, MAC_GWA, MAC_S1) },

@@ -40,6 +40,8 @@ static struct xdpfwd_iface ifaces[XDPFWD_IFINDEX_MAX];
 static bool tx_ports[XDPFWD_IFINDEX_MAX];
 static uint64_t errors[DP_MAP__MAX];
 static unsigned int fail_next[DP_MAP__MAX];
+#define LOCAL4_SLOTS 64
+static uint32_t local4[LOCAL4_SLOTS];
 
 void fake_dp_reset(void)
 {
@@ -60,6 +62,7 @@ void fake_dp_reset(void)
 	memset(tx_ports, 0, sizeof(tx_ports));
 	memset(errors, 0, sizeof(errors));
 	memset(fail_next, 0, sizeof(fail_next));
+	memset(local4, 0, sizeof(local4));
 }
 
 void fake_dp_fail(enum dp_map m, unsigned int n)
@@ -300,6 +303,31 @@ int dp_tx_port_set(int ifindex, bool present)
 		return -ERANGE;
 	tx_ports[ifindex] = present;
 	return 0;
+}
+
+
+int dp_local4_set(uint32_t addr, bool present)
+{
+	for (int i = 0; i < LOCAL4_SLOTS; i++)
+		if (local4[i] == addr) {
+			if (!present)
+				local4[i] = 0;
+			return 0;
+		}
+	for (int i = 0; present && i < LOCAL4_SLOTS; i++)
+		if (!local4[i]) {
+			local4[i] = addr;
+			return 0;
+		}
+	return present ? -E2BIG : 0;
+}
+
+bool fake_local4(uint32_t addr)
+{
+	for (int i = 0; i < LOCAL4_SLOTS; i++)
+		if (addr && local4[i] == addr)
+			return true;
+	return false;
 }
 
 int dp_fdb_write(const struct xdpfwd_fdb_key *k, const struct xdpfwd_fdb *v)

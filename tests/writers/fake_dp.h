@@ -29,6 +29,7 @@ const struct xdpfwd_adj *fake_adj(uint32_t id);
 const struct xdpfwd_neigh *fake_neigh(int family, int ifindex,
 				      const void *addr);
 const struct xdpfwd_iface *fake_iface(int ifindex);
+bool fake_local4(uint32_t addr); /* network order */
 bool fake_tx_port(int ifindex);
 
 /* rib_mark fake: the last mark of a prefix, -1 if never marked */

@@ -469,6 +469,8 @@ static bool connected_and_local_routes_from_addresses(void)
 	      "a connected adjacency (MAC per packet)");
 	CHECK(lookup4("10.0.1.1") == XDPFWD_NHG_ID_LOCAL,
 	      "the router's own address is the kernel's");
+	inet_pton(AF_INET, "10.0.1.1", &h);
+	CHECK(fake_local4(h.s_addr), "and a martian source (local4)");
 	ev_neigh(2, "10.0.1.9", MAC_A);
 	inet_pton(AF_INET, "10.0.1.9", &h);
 	nv = fake_neigh(AF_INET, 2, &h);
@@ -479,6 +481,8 @@ static bool connected_and_local_routes_from_addresses(void)
 	CHECK(lookup4("10.0.1.9") == 0 && lookup4("10.0.1.1") == 0,
 	      "gone with the address: %u, %u", lookup4("10.0.1.9"),
 	      lookup4("10.0.1.1"));
+	inet_pton(AF_INET, "10.0.1.1", &h);
+	CHECK(!fake_local4(h.s_addr), "no longer a martian source");
 	return true;
 }
 
