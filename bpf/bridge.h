@@ -113,6 +113,10 @@ static __always_inline __u32 bridge_forward(const struct ethhdr *eth,
 	if (!out || (READ_ONCE(out->flags) & need) != need ||
 	    READ_ONCE(out->bridge_ifindex) != bridge)
 		return XDPFWD_R_PASS_BRIDGE_EGRESS;
+	/* a native-mode ingress redirects only to a native-mode port */
+	if ((iface->flags & XDPFWD_IF_F_NATIVE) &&
+	    !(READ_ONCE(out->flags) & XDPFWD_IF_F_NATIVE))
+		return XDPFWD_R_PASS_BRIDGE_EGRESS;
 	/* as is_skb_forwardable() and the devmap: MTU + header + one tag */
 	if (len > (__u32)READ_ONCE(out->mtu) + ETH_HLEN + VLAN_HLEN)
 		return XDPFWD_R_PASS_MTU;

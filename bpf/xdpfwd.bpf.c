@@ -70,6 +70,14 @@ static __always_inline bool is_hairpin(const struct ingress *in,
 		(adj->flags & XDPFWD_ADJ_F_BRIDGE));
 }
 
+/* a native-mode ingress redirects only to native-mode egresses */
+static __always_inline bool egress_takes_it(const struct ingress *in,
+					    const struct xdpfwd_adj *adj)
+{
+	return !(in->iface->flags & XDPFWD_IF_F_NATIVE) ||
+	       (adj->flags & XDPFWD_ADJ_F_NATIVE_TX);
+}
+
 static __always_inline __u32 forward_ipv4(struct cursor *c, struct ethhdr *eth,
 					  const struct ingress *in,
 					  __u32 *egress, __u32 *trim)
@@ -118,6 +126,8 @@ static __always_inline __u32 forward_ipv4(struct cursor *c, struct ethhdr *eth,
 		return r;
 	if (is_hairpin(in, adj, ifindex))
 		return XDPFWD_R_PASS_HAIRPIN;
+	if (!egress_takes_it(in, adj))
+		return XDPFWD_R_PASS_EGRESS;
 
 	/* the kernel fragments or sends frag-needed */
 	if (tot > adj->mtu)
@@ -173,6 +183,8 @@ static __always_inline __u32 forward_ipv6(struct cursor *c, struct ethhdr *eth,
 		return r;
 	if (is_hairpin(in, adj, ifindex))
 		return XDPFWD_R_PASS_HAIRPIN;
+	if (!egress_takes_it(in, adj))
+		return XDPFWD_R_PASS_EGRESS;
 
 	/* the kernel sends packet-too-big */
 	len += sizeof(*ip6h);

@@ -139,6 +139,11 @@ struct xdpfwd_nhg {
  * value.
  */
 #define XDPFWD_ADJ_F_BRIDGE 0x8
+/* the egress runs the program in native mode: it takes redirects from a
+ * native-mode ingress (a generic-mode egress may have no native XDP
+ * transmit, and the frame would be dropped after the redirect)
+ */
+#define XDPFWD_ADJ_F_NATIVE_TX 0x10
 
 struct xdpfwd_adj {
 	__u32 ifindex; /* egress interface */
@@ -196,6 +201,10 @@ struct xdpfwd_neigh {
 /* policy routing rules other than the defaults exist for the family */
 #define XDPFWD_IF_F_RULES4 0x80
 #define XDPFWD_IF_F_RULES6 0x100
+/* the program runs here in native (driver) mode: redirect only to
+ * native-mode egresses
+ */
+#define XDPFWD_IF_F_NATIVE 0x200
 
 struct xdpfwd_iface {
 	__u8 mac[6];

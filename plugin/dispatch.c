@@ -274,6 +274,9 @@ int dispatch_if_enable(const char *ifname, bool generic, char *errbuf,
 	l = mirror_link_by_name(ifname);
 	if (l)
 		nexthop_link_changed(l->ifindex);
+	/* a port's mode is its bridge's adjacencies' too */
+	if (l && l->bridge)
+		nexthop_link_changed(l->bridge);
 	routes_refresh_offload();
 	return 0;
 }
@@ -281,11 +284,14 @@ int dispatch_if_enable(const char *ifname, bool generic, char *errbuf,
 void dispatch_if_disable(const char *ifname)
 {
 	int ifindex = iface_disable(ifname);
+	const struct xdpfwd_link *l = ifindex ? mirror_link(ifindex) : NULL;
 
 	if (!running)
 		return;
 	if (ifindex)
 		nexthop_link_changed(ifindex);
+	if (l && l->bridge)
+		nexthop_link_changed(l->bridge);
 	routes_refresh_offload();
 }
 

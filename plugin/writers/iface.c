@@ -113,6 +113,28 @@ bool iface_forwarding(int ifindex)
 	return l && l->oper_up && !l->other_master && iface_attached(ifindex);
 }
 
+bool iface_native(int ifindex)
+{
+	struct att_item *a = att_find(ifindex);
+
+	return a && !a->generic;
+}
+
+bool iface_bridge_native(int bridge)
+{
+	const struct xdpfwd_link *l = NULL;
+	bool any = false;
+
+	while ((l = mirror_link_next(l))) {
+		if (l->bridge != bridge || !iface_attached(l->ifindex))
+			continue;
+		if (!iface_native(l->ifindex))
+			return false;
+		any = true;
+	}
+	return any;
+}
+
 bool iface_bridge_offloadable(int bridge)
 {
 	const struct xdpfwd_link *br = mirror_link(bridge), *l = NULL;
@@ -159,7 +181,7 @@ static void bridge_port_fields(const struct xdpfwd_link *l,
  * default VRF's routes: its frames pass (passDisabled).
  */
 static void iface_value(const struct xdpfwd_link *l, bool attached,
-			struct xdpfwd_iface *v, bool *tx)
+			bool generic, struct xdpfwd_iface *v, bool *tx)
 {
 	int dev = l->bridge ? l->bridge : l->ifindex; /* routed ingress */
 
@@ -167,6 +189,8 @@ static void iface_value(const struct xdpfwd_link *l, bool attached,
 	if (l->other_master)
 		attached = false;
 	v->flags = attached ? XDPFWD_IF_F_ENABLED : 0;
+	if (attached && !generic)
+		v->flags |= XDPFWD_IF_F_NATIVE;
 	/* unknown settings count as the ones that send traffic to the
 	 * kernel
 	 */
@@ -193,8 +217,10 @@ static void iface_write(int ifindex)
 	struct xdpfwd_iface v = {};
 	bool tx = false;
 
+	struct att_item *a = att_find(ifindex);
+
 	if (l)
-		iface_value(l, iface_attached(ifindex), &v, &tx);
+		iface_value(l, a != NULL, a && a->generic, &v, &tx);
 	if (ifindex < XDPFWD_IFINDEX_MAX)
 		dp_iface_write(ifindex, &v);
 	dp_tx_port_set(ifindex, tx);
@@ -369,7 +395,7 @@ void iface_port_state(int ifindex, bool *attached, bool *generic,
 	*generic = a && a->generic;
 	*fast_path = false;
 	if (l)
-		iface_value(l, *attached, &v, fast_path);
+		iface_value(l, *attached, *generic, &v, fast_path);
 }
 
 void iface_show(struct vty *vty, struct json_object *json)

@@ -43,6 +43,10 @@ void iface_refresh_all(void);
 bool iface_attached(int ifindex);
 /* attached and up: takes redirects */
 bool iface_forwarding(int ifindex);
+/* attached in native mode: takes redirects from native-mode ingresses */
+bool iface_native(int ifindex);
+/* every attached port of @bridge is native (and there is one) */
+bool iface_bridge_native(int bridge);
 /* routes out of a bridge are in the fast path when one of its ports is */
 bool iface_bridge_offloadable(int bridge);
 

@@ -149,6 +149,8 @@ static void adj_bridge_fixup(struct xdpfwd_adj *v)
 		v->flags |= XDPFWD_ADJ_F_VALID;
 	else
 		v->flags &= ~XDPFWD_ADJ_F_VALID;
+	if (iface_bridge_native(br->ifindex))
+		v->flags |= XDPFWD_ADJ_F_NATIVE_TX;
 	if (v->flags & XDPFWD_ADJ_F_CONNECTED)
 		return; /* the port comes from the neighbour value */
 	v->ifindex = (v->flags & XDPFWD_ADJ_F_RESOLVED)
@@ -169,6 +171,8 @@ static void adj_compute(const struct adj_item *a, struct xdpfwd_adj *v)
 	v->mtu = l->mtu > UINT16_MAX ? UINT16_MAX : l->mtu;
 	if (iface_forwarding(a->ifindex))
 		v->flags |= XDPFWD_ADJ_F_VALID;
+	if (iface_native(a->ifindex))
+		v->flags |= XDPFWD_ADJ_F_NATIVE_TX;
 	if (a->family == AF_UNSPEC) {
 		v->flags |= XDPFWD_ADJ_F_CONNECTED;
 	} else {

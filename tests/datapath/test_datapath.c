@@ -47,6 +47,7 @@ static int if_nofwd4;	/* ingress whose IPv4 forwarding is off */
 static int if_nofwd6;	/* ingress seeing IPv6 forwarding off */
 static int if_rpf;	/* ingress with rp_filter on */
 static int if_rules;	/* ingress seeing IPv4 policy rules */
+static int if_native;	/* ingress attached in native mode */
 static int if_dis;	/* ingress present in ifaces but not enabled */
 static int if_none;	/* ingress with no ifaces entry at all */
 static int if_gwa;	/* egress A, in tx_ports */
@@ -85,6 +86,7 @@ static void setup_links(void)
 	if_nofwd6 = veth("xnf6", "xnf6p");
 	if_rpf = veth("xrpf", "xrpfp");
 	if_rules = veth("xrul", "xrulp");
+	if_native = veth("xnat", "xnatp");
 	if_dis = veth("xdis0", "xdis0p");
 	if_none = veth("xnone0", "xnone0p");
 	if_gwa = veth("xgwa0", "xgwa0p");
@@ -545,12 +547,13 @@ enum {
 	ADJ_L8, ADJ_L16, ADJ_L24, ADJ_L25, ADJ_L32, ADJ_DEF,
 	ADJ_MTU9000,	/* adj MTU above the frame: trailer case */
 	ADJ_HAIRPIN,	/* back out of the ingress */
+	ADJ_GWA_NATIVE,	/* gateway on A, A attached in native mode */
 };
 
 enum {
 	NHG_GWA = 10, NHG_CONN, NHG_UNRES, NHG_INVALID, NHG_NOTX,
 	NHG_ZERO_SLOTS, NHG_TOO_MANY_SLOTS, NHG_NONE, NHG_UNUSED,
-	NHG_ECMP2, NHG_ECMP31, NHG_GWB, NHG_HAIRPIN, NHG_BADTYPE,
+	NHG_ECMP2, NHG_ECMP31, NHG_GWB, NHG_HAIRPIN, NHG_GWA_NATIVE, NHG_BADTYPE,
 	NHG_L8 = 30, NHG_L16, NHG_L24, NHG_L25, NHG_L32, NHG_DEF,
 };
 
@@ -571,6 +574,8 @@ static void configure(void)
 		  XDPFWD_IF_F_ENABLED | XDPFWD_IF_F_RPF4, 0, 0);
 	set_iface(skel, if_rules, MAC_IN,
 		  XDPFWD_IF_F_ENABLED | XDPFWD_IF_F_RULES4, 0, 0);
+	set_iface(skel, if_native, MAC_IN,
+		  XDPFWD_IF_F_ENABLED | XDPFWD_IF_F_NATIVE, 0, 0);
 	set_iface(skel, if_dis, MAC_IN, 0, 0, 0);
 	set_iface(skel, if_gwa, MAC_S1, XDPFWD_IF_F_ENABLED, 0, 0);
 	set_iface(skel, if_gwb, MAC_S2, XDPFWD_IF_F_ENABLED, 0, 0);
@@ -595,6 +600,8 @@ static void configure(void)
 	set_adj(skel, ADJ_DEF, if_gwb, 1500, vr, MAC_S2, MAC_DEF);
 	set_adj(skel, ADJ_MTU9000, if_gwa, 9000, vr, MAC_S1, MAC_GWA);
 	set_adj(skel, ADJ_HAIRPIN, if_in, 1500, vr, MAC_IN, MAC_PEER);
+	set_adj(skel, ADJ_GWA_NATIVE, if_gwa, 1500,
+		vr | XDPFWD_ADJ_F_NATIVE_TX, MAC_S1, MAC_GWA);
 
 	set_reserved_nhgs(skel);
 	set_nhg1(NHG_GWA, ADJ_GWA);
@@ -604,6 +611,7 @@ static void configure(void)
 	set_nhg1(NHG_INVALID, ADJ_INVALID);
 	set_nhg1(NHG_NOTX, ADJ_NOTX);
 	set_nhg1(NHG_HAIRPIN, ADJ_HAIRPIN);
+	set_nhg1(NHG_GWA_NATIVE, ADJ_GWA_NATIVE);
 	set_nhg(skel, NHG_ZERO_SLOTS, XDPFWD_NHG_FORWARD, 0, NULL);
 	{
 		struct xdpfwd_nhg g = { .type = XDPFWD_NHG_FORWARD,
@@ -663,6 +671,7 @@ static void configure(void)
 	fib4_add("10.81.0.0", 16, NHG_ECMP31);
 	fib4_add("10.90.0.0", 16, 40);
 	fib4_add("10.91.0.0", 16, NHG_HAIRPIN);
+	fib4_add("10.95.0.0", 16, NHG_GWA_NATIVE);
 	fib4_add("100.64.0.0", 10, NHG_GWB);
 	/* LPM overlaps, added out of order on purpose */
 	fib4_add("20.1.1.200", 32, NHG_L32);
@@ -739,6 +748,17 @@ static const struct tcase cases1[] = {
 	  FWD4(if_gwa, MAC_GWA, MAC_S1) },
 	{ "v4 rp_filter on the ingress: the kernel validates the source",
 	  &if_rpf, V4(.dst = "198.51.100.7", .payload = 10), PASS(RPFILTER) },
+	{ "v4 native ingress to a generic-mode egress: the kernel's",
+	  &if_native, V4(.dst = "198.51.100.7", .payload = 10), PASS(EGRESS) },
+	{ "v4 native ingress to a native-mode egress: forwarded", &if_native,
+	  V4(.dst = "10.95.0.1", .payload = 10),
+	  FWD4(if_gwa, MAC_GWA, MAC_S1) },
+	{ "v4 generic ingress to a generic-mode egress: forwarded", NULL,
+	  V4(.dst = "198.51.100.7", .payload = 10),
+	  FWD4(if_gwa, MAC_GWA, MAC_S1) },
+	{ "v6 native ingress to a generic-mode egress: the kernel's",
+	  &if_native, V6(.dst = "2001:db8:100::7", .payload = 10),
+	  PASS(EGRESS) },
 	{ "v4 with IPv4 policy rules: the kernel's", &if_rules,
 	  V4(.dst = "198.51.100.7", .payload = 10), PASS(POLICY) },
 	{ "v6 not concerned by IPv4 rules", &if_rules,

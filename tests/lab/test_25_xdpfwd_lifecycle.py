@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -148,6 +149,30 @@ def test_generic_mode(lab):
     assert "xdpfwd mode generic" in lab.frr.xdpfwd(
         "show running-config").stdout
     assert_pings_forwarded_in_xdp(lab)
+
+
+def test_native_ingress_leaves_generic_egress_to_the_kernel(lab):
+    """to-s1 in generic mode, to-c native: a native ingress does not
+    redirect to a generic-mode egress (it may have no native XDP transmit
+    and drop the frame after the redirect), so C -> S1 goes to the kernel
+    (passEgress) and arrives; S1 -> C (generic ingress, native egress)
+    stays in XDP."""
+    lab.frr.xdpfwd("configure terminal", "interface to-s1",
+                   "xdpfwd mode generic")
+    lablib.wait_until(lambda: attached(lab).get("to-s1") == "generic", 10,
+                      what="to-s1 in generic mode")
+    time.sleep(0.5)
+    lab.c.ping(lablib.TARGET_V4, count=1)
+    before = lablib.xdpfwd_counters(lab.frr)
+    before_k = lab.r.forwarded(4)
+    res = lab.c.ping(lablib.TARGET_V4, count=10, interval=0.05)
+    after = lablib.xdpfwd_counters(lab.frr)
+    assert res.returncode == 0, res.stdout
+    delta = {k: lablib.reason_packets(after, k) - lablib.reason_packets(
+        before, k) for k in ("fwdV4", "passEgress")}
+    assert delta["passEgress"] >= 10, delta      # the requests
+    assert delta["fwdV4"] >= 10, delta           # the replies
+    assert lab.r.forwarded(4) - before_k >= 10   # the kernel took them
 
 
 def test_zebra_restart(lab, xdpfwd_module):

@@ -249,8 +249,12 @@ static bool route_via_resolved_gateway(void)
 	CHECK(a->ifindex == 2 && !memcmp(a->dmac, MAC_A, 6) &&
 		      !memcmp(a->smac, MAC_R1, 6),
 	      "adjacency egress %u, MACs", a->ifindex);
-	CHECK(a->flags == (XDPFWD_ADJ_F_VALID | XDPFWD_ADJ_F_RESOLVED),
-	      "adjacency flags %#x", a->flags);
+	CHECK(a->flags == (XDPFWD_ADJ_F_VALID | XDPFWD_ADJ_F_RESOLVED |
+			   XDPFWD_ADJ_F_NATIVE_TX),
+	      "adjacency flags %#x (eth1 is native: takes native redirects)",
+	      a->flags);
+	CHECK(fake_iface(2)->flags & XDPFWD_IF_F_NATIVE,
+	      "eth1 is a native-mode ingress");
 	CHECK(a->mtu == 1500, "mtu %u", a->mtu);
 	CHECK(marked("192.0.2.0/24") == 1, "zebra's entry: %d",
 	      marked("192.0.2.0/24"));
