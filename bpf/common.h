@@ -29,5 +29,6 @@
  * decision sees the same value even while the plugin rewrites it.
  */
 #define READ_ONCE(x) (*(const volatile __typeof__(x) *)&(x))
+#define WRITE_ONCE(x, v) (*(volatile __typeof__(x) *)&(x) = (v))
 
 #endif /* XDPFWD_BPF_COMMON_H */

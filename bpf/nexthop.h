@@ -142,8 +142,9 @@ static __always_inline bool mac_is_zero(const __u8 *mac)
  * gateway, the neighbour's for a connected route; 0 while not learned.
  */
 static __always_inline __u32 nh_resolve(const struct xdpfwd_adj *adj,
-					const struct xdpfwd_neigh *n,
-					const __u8 **dmacp, __u32 *egress)
+					struct xdpfwd_neigh *n,
+					const __u8 **dmacp, __u32 *egress,
+					__u32 **seenp)
 {
 	__u32 ifindex = adj->ifindex;
 
@@ -151,12 +152,14 @@ static __always_inline __u32 nh_resolve(const struct xdpfwd_adj *adj,
 		if (!n || mac_is_zero(n->mac))
 			return XDPFWD_R_PASS_NEIGH;
 		*dmacp = n->mac;
+		*seenp = &n->seen;
 		if (adj->flags & XDPFWD_ADJ_F_BRIDGE)
 			ifindex = READ_ONCE(n->port_ifindex);
 	} else {
 		if (!(adj->flags & XDPFWD_ADJ_F_RESOLVED))
 			return XDPFWD_R_PASS_NEIGH;
 		*dmacp = adj->dmac;
+		*seenp = (__u32 *)&adj->seen;
 	}
 	if (!ifindex)
 		return XDPFWD_R_PASS_BRIDGE_UNKNOWN;
@@ -171,7 +174,7 @@ static __always_inline __u32 nh_resolve(const struct xdpfwd_adj *adj,
  */
 static __always_inline __u32 nh_dmac4(const struct xdpfwd_adj *adj,
 				      __be32 daddr, const __u8 **dmacp,
-				      __u32 *egress)
+				      __u32 *egress, __u32 **seenp)
 {
 	struct xdpfwd_neigh4_key key;
 	struct xdpfwd_neigh *n = NULL;
@@ -181,12 +184,13 @@ static __always_inline __u32 nh_dmac4(const struct xdpfwd_adj *adj,
 		key.addr = daddr;
 		n = bpf_map_lookup_elem(&neigh4, &key);
 	}
-	return nh_resolve(adj, n, dmacp, egress);
+	return nh_resolve(adj, n, dmacp, egress, seenp);
 }
 
 static __always_inline __u32 nh_dmac6(const struct xdpfwd_adj *adj,
 				      const struct in6_addr *daddr,
-				      const __u8 **dmacp, __u32 *egress)
+				      const __u8 **dmacp, __u32 *egress,
+				      __u32 **seenp)
 {
 	struct xdpfwd_neigh6_key key;
 	struct xdpfwd_neigh *n = NULL;
@@ -196,7 +200,19 @@ static __always_inline __u32 nh_dmac6(const struct xdpfwd_adj *adj,
 		__builtin_memcpy(key.addr, daddr, sizeof(key.addr));
 		n = bpf_map_lookup_elem(&neigh6, &key);
 	}
-	return nh_resolve(adj, n, dmacp, egress);
+	return nh_resolve(adj, n, dmacp, egress, seenp);
+}
+
+/*
+ * The neighbour was sent to: stamp it, at most once per stamp period so
+ * that CPUs do not fight over the cache line.
+ */
+static __always_inline void nh_touch(__u32 *seen)
+{
+	__u32 now = bpf_ktime_get_coarse_ns() >> XDPFWD_SEEN_SHIFT;
+
+	if (READ_ONCE(*seen) != now)
+		WRITE_ONCE(*seen, now);
 }
 
 #endif /* XDPFWD_BPF_NEXTHOP_H */

@@ -84,6 +84,7 @@ static __always_inline __u32 forward_ipv4(struct cursor *c, struct ethhdr *eth,
 {
 	struct xdpfwd_adj *adj;
 	const __u8 *dmac;
+	__u32 *seen = NULL;
 	struct iphdr *iph;
 	__u32 r, ports = 0, ifindex, room = c->left; /* L3 bytes in frame */
 	__u16 nhg, tot;
@@ -121,7 +122,7 @@ static __always_inline __u32 forward_ipv4(struct cursor *c, struct ethhdr *eth,
 				      ports), &adj);
 	if (r != XDPFWD_R_CONTINUE)
 		return r;
-	r = nh_dmac4(adj, iph->daddr, &dmac, &ifindex);
+	r = nh_dmac4(adj, iph->daddr, &dmac, &ifindex, &seen);
 	if (r != XDPFWD_R_CONTINUE)
 		return r;
 	if (is_hairpin(in, adj, ifindex))
@@ -137,6 +138,8 @@ static __always_inline __u32 forward_ipv4(struct cursor *c, struct ethhdr *eth,
 		return XDPFWD_R_PASS_EGRESS;
 	ipv4_decrease_ttl(iph);
 	eth_rewrite(eth, dmac, adj->smac);
+	if (seen)
+		nh_touch(seen);
 	*egress = ifindex;
 	*trim = room - tot; /* parse_ipv4() passed tot_len > room */
 	return XDPFWD_R_FWD_V4;
@@ -149,6 +152,7 @@ static __always_inline __u32 forward_ipv6(struct cursor *c, struct ethhdr *eth,
 	struct xdpfwd_adj *adj;
 	struct ipv6hdr *ip6h;
 	const __u8 *dmac;
+	__u32 *seen = NULL;
 	__u32 r, ports = 0, ifindex, nhg, len, room = c->left;
 
 	/* ip6_forward() reads all.forwarding */
@@ -178,7 +182,7 @@ static __always_inline __u32 forward_ipv6(struct cursor *c, struct ethhdr *eth,
 				      ip6h->nexthdr, ports), &adj);
 	if (r != XDPFWD_R_CONTINUE)
 		return r;
-	r = nh_dmac6(adj, &ip6h->daddr, &dmac, &ifindex);
+	r = nh_dmac6(adj, &ip6h->daddr, &dmac, &ifindex, &seen);
 	if (r != XDPFWD_R_CONTINUE)
 		return r;
 	if (is_hairpin(in, adj, ifindex))
@@ -195,6 +199,8 @@ static __always_inline __u32 forward_ipv6(struct cursor *c, struct ethhdr *eth,
 		return XDPFWD_R_PASS_EGRESS;
 	ipv6_decrease_hop_limit(ip6h);
 	eth_rewrite(eth, dmac, adj->smac);
+	if (seen)
+		nh_touch(seen);
 	*egress = ifindex;
 	*trim = room - len; /* parse_ipv6() passed payload_len > room */
 	return XDPFWD_R_FWD_V6;

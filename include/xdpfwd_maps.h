@@ -151,7 +151,15 @@ struct xdpfwd_adj {
 	__u16 flags;   /* XDPFWD_ADJ_F_* */
 	__u8 smac[6];
 	__u8 dmac[6];
+	/* written by the datapath: XDPFWD_SEEN_NOW() when a packet was
+	 * forwarded to the gateway, so the plugin has the kernel re-verify
+	 * the neighbour as if it had sent the packet (NTF_USE)
+	 */
+	__u32 seen;
 };
+
+/* the datapath's clock for "seen" stamps: coarse ns in ~1.07 s units */
+#define XDPFWD_SEEN_SHIFT 30
 
 /* ---- Neighbours on connected subnets (ARP / ND) ---- */
 #ifndef XDPFWD_NEIGH_MAX
@@ -175,6 +183,7 @@ struct xdpfwd_neigh {
 	 * the FDB), 0 while unknown; unused on other interfaces
 	 */
 	__u32 port_ifindex;
+	__u32 seen; /* as the adjacency's, by the datapath */
 };
 
 /* ---- Interfaces ----

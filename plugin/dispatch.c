@@ -27,6 +27,7 @@
 #include "plugin/mirror/mirror.h"
 #include "plugin/writers/bridge.h"
 #include "plugin/writers/iface.h"
+#include "plugin/writers/kernel_use.h"
 #include "plugin/writers/nexthop.h"
 #include "plugin/writers/routes.h"
 
@@ -37,6 +38,7 @@
 #define PART_ROUTES 0x08
 #define PART_BRIDGE 0x10
 #define PART_NETLINK 0x20
+#define PART_KERNEL_USE 0x40
 
 static unsigned int started;
 static bool running;
@@ -321,6 +323,8 @@ void dispatch_stop(void)
 		nexthop_fini();
 	if (started & PART_MIRROR)
 		mirror_fini();
+	if (started & PART_KERNEL_USE)
+		kernel_use_close();
 	if (started & PART_DP)
 		dp_unload();
 	started = 0;
@@ -354,6 +358,12 @@ int dispatch_start(void)
 	started |= PART_DP;
 	mirror_init();
 	started |= PART_MIRROR;
+	err = kernel_use_open();
+	if (err) {
+		dispatch_fail("netlink socket for NTF_USE", err);
+		return err;
+	}
+	started |= PART_KERNEL_USE;
 	err = nexthop_init();
 	if (err) {
 		dispatch_fail("nexthop groups", err);
@@ -368,7 +378,7 @@ int dispatch_start(void)
 	started |= PART_ROUTES;
 	err = bridge_init();
 	if (err) {
-		dispatch_fail("netlink socket for FDB refreshes", err);
+		dispatch_fail("bridge FDB", err);
 		return err;
 	}
 	started |= PART_BRIDGE;

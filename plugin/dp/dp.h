@@ -82,6 +82,8 @@ int dp_adj_read(uint32_t id, struct xdpfwd_adj *v);
 int dp_neigh_write(int family, int ifindex, const void *addr,
 		   const struct xdpfwd_neigh *v);
 int dp_neigh_delete(int family, int ifindex, const void *addr);
+int dp_neigh_read(int family, int ifindex, const void *addr,
+		  struct xdpfwd_neigh *v);
 
 int dp_iface_write(int ifindex, const struct xdpfwd_iface *v);
 int dp_tx_port_set(int ifindex, bool present);

@@ -162,6 +162,22 @@ int dp_neigh_delete(int family, int ifindex, const void *addr)
 	}
 }
 
+int dp_neigh_read(int family, int ifindex, const void *addr,
+		  struct xdpfwd_neigh *v)
+{
+	if (family == AF_INET) {
+		struct xdpfwd_neigh4_key k = { .ifindex = ifindex };
+
+		memcpy(&k.addr, addr, 4);
+		return map_lookup(DP_MAP_NEIGH4, &k, v);
+	} else {
+		struct xdpfwd_neigh6_key k = { .ifindex = ifindex };
+
+		memcpy(k.addr, addr, 16);
+		return map_lookup(DP_MAP_NEIGH6, &k, v);
+	}
+}
+
 int dp_iface_write(int ifindex, const struct xdpfwd_iface *v)
 {
 	uint32_t key = ifindex;

@@ -11,14 +11,13 @@
  * The kernel does not see the frames XDP forwards, so it would age out the
  * entries of hosts that only talk through XDP.  The datapath marks the
  * source's entry (seen_ns); a timer tells the kernel those entries are in
- * use (RTM_NEWNEIGH with NTF_USE, as `bridge fdb replace ... use`), which
+ * use (kernel_use.c: NTF_USE, as `bridge fdb replace ... use`), which
  * refreshes them as if the kernel had seen the frames.
  */
 #include "config.h"
 #include <zebra.h>
 
 #include <time.h>
-#include <libmnl/libmnl.h>
 #include <linux/if_bridge.h>
 #include <linux/neighbour.h>
 #include <linux/rtnetlink.h>
@@ -27,7 +26,6 @@
 #include "lib/lib_errors.h"
 #include "lib/jhash.h"
 #include "lib/json.h"
-#include "lib/privs.h"
 #include "lib/thread.h"
 #include "lib/vty.h"
 
@@ -36,8 +34,7 @@
 #include "plugin/mirror/mirror.h"
 #include "plugin/writers/bridge.h"
 #include "plugin/writers/iface.h"
-
-extern struct zebra_privs_t zserv_privs;
+#include "plugin/writers/kernel_use.h"
 
 DEFINE_MTYPE_STATIC(XDPFWD, XDPFWD_FDB_MAP, "xdpfwd FDB map entry");
 
@@ -69,12 +66,7 @@ static uint32_t fdbm_hash(const struct fdbm_item *a)
 DECLARE_HASH(fdbms, struct fdbm_item, hitem, fdbm_cmp, fdbm_hash);
 
 static struct fdbms_head fdbms_head;
-static struct mnl_socket *nl_refresh;
 static struct thread *t_refresh;
-static struct {
-	uint64_t refreshes; /* NTF_USE sent */
-	uint64_t refresh_errors;
-} stats;
 
 static uint64_t mono_ns(void)
 {
@@ -158,83 +150,6 @@ void bridge_gone(int bridge)
 
 /* ---- keeping the kernel's entries of XDP-forwarded sources alive ---- */
 
-static int refresh_open(void)
-{
-	int err = 0;
-
-	frr_with_privs (&zserv_privs) {
-		nl_refresh = mnl_socket_open2(NETLINK_ROUTE,
-					      SOCK_NONBLOCK | SOCK_CLOEXEC);
-		if (!nl_refresh) {
-			err = -errno;
-			break;
-		}
-		if (mnl_socket_bind(nl_refresh, 0, MNL_SOCKET_AUTOPID) < 0) {
-			err = -errno;
-			mnl_socket_close(nl_refresh);
-			nl_refresh = NULL;
-		}
-	}
-	if (err)
-		flog_err(EC_LIB_SOCKET,
-			 "xdpfwd: netlink socket for FDB refreshes: %s",
-			 strerror(-err));
-	return err;
-}
-
-/* RTM_NEWNEIGH AF_BRIDGE, NTF_MASTER | NTF_USE: br_fdb_update() on the
- * port, as when the bridge receives a frame from @mac there
- */
-static int refresh_send(const struct fdbm_item *f)
-{
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh;
-	struct ndmsg *ndm;
-	int ret;
-
-	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = RTM_NEWNEIGH;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_REPLACE;
-	ndm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ndm));
-	ndm->ndm_family = AF_BRIDGE;
-	ndm->ndm_ifindex = f->port;
-	ndm->ndm_state = NUD_REACHABLE;
-	ndm->ndm_flags = NTF_MASTER | NTF_USE;
-	mnl_attr_put(nlh, NDA_LLADDR, sizeof(f->mac), f->mac);
-	frr_with_privs (&zserv_privs) {
-		ret = mnl_socket_sendto(nl_refresh, nlh, nlh->nlmsg_len);
-	}
-	return ret < 0 ? -errno : 0;
-}
-
-/* Errors come back without NLM_F_ACK; read them so the socket never
- * fills up.
- */
-static void refresh_drain(void)
-{
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	ssize_t n;
-
-	while ((n = mnl_socket_recvfrom(nl_refresh, buf, sizeof(buf))) > 0) {
-		const struct nlmsghdr *nlh = (const struct nlmsghdr *)buf;
-		int len = n;
-
-		for (; mnl_nlmsg_ok(nlh, len); nlh = mnl_nlmsg_next(nlh, &len)) {
-			const struct nlmsgerr *e;
-
-			if (nlh->nlmsg_type != NLMSG_ERROR)
-				continue;
-			e = mnl_nlmsg_get_payload(nlh);
-			if (!e->error)
-				continue;
-			stats.refresh_errors++;
-			if (IS_XDPFWD_DEBUG(NEIGH))
-				zlog_debug("xdpfwd: FDB refresh refused: %s",
-					   strerror(-e->error));
-		}
-	}
-}
-
 static void refresh_timer(struct thread *t)
 {
 	struct fdbm_item *m;
@@ -242,7 +157,7 @@ static void refresh_timer(struct thread *t)
 
 	thread_add_timer_msec(xdpfwd_master, refresh_timer, NULL,
 			      FDB_REFRESH_MSEC, &t_refresh);
-	refresh_drain();
+	kernel_use_drain();
 	frr_each (fdbms, &fdbms_head, m) {
 		struct xdpfwd_fdb_key k;
 
@@ -254,12 +169,9 @@ static void refresh_timer(struct thread *t)
 		    v.seen_ns == m->refreshed_ns ||
 		    v.port_ifindex != (uint32_t)m->port)
 			continue;
-		if (refresh_send(m) < 0) {
-			stats.refresh_errors++;
+		if (kernel_use_fdb(m->port, m->mac) < 0)
 			continue;
-		}
 		m->refreshed_ns = v.seen_ns;
-		stats.refreshes++;
 		if (IS_XDPFWD_DEBUG(NEIGH)) {
 			struct ethaddr mac;
 
@@ -274,12 +186,7 @@ static void refresh_timer(struct thread *t)
 
 int bridge_init(void)
 {
-	int err;
-
 	fdbms_init(&fdbms_head);
-	err = refresh_open();
-	if (err)
-		return err;
 	thread_add_timer_msec(xdpfwd_master, refresh_timer, NULL,
 			      FDB_REFRESH_MSEC, &t_refresh);
 	return 0;
@@ -290,9 +197,6 @@ void bridge_fini(void)
 	struct fdbm_item *m;
 
 	THREAD_OFF(t_refresh);
-	if (nl_refresh)
-		mnl_socket_close(nl_refresh);
-	nl_refresh = NULL;
 	frr_each_safe (fdbms, &fdbms_head, m) {
 		fdbms_del(&fdbms_head, m);
 		XFREE(MTYPE_XDPFWD_FDB_MAP, m);
@@ -417,14 +321,15 @@ void bridge_show(struct vty *vty, json_object *json)
 			"FDB map update failures %" PRIu64
 			", entries refreshed in the kernel %" PRIu64
 			" (errors %" PRIu64 ")\n",
-			dp_map_errors(DP_MAP_FDB), stats.refreshes,
-			stats.refresh_errors);
+			dp_map_errors(DP_MAP_FDB), kernel_use_stats()->fdb,
+			kernel_use_stats()->errors);
 		return;
 	}
 	json_object_object_add(json, "bridges", bridges);
 	json_object_int_add(json, "fdbMapFailures", dp_map_errors(DP_MAP_FDB));
-	json_object_int_add(json, "fdbRefreshes", stats.refreshes);
-	json_object_int_add(json, "fdbRefreshErrors", stats.refresh_errors);
+	json_object_int_add(json, "fdbRefreshes", kernel_use_stats()->fdb);
+	json_object_int_add(json, "fdbRefreshErrors",
+			    kernel_use_stats()->errors);
 }
 
 void bridge_fdb_show(struct vty *vty, json_object *json)

@@ -22,12 +22,14 @@
 #include "lib/json.h"
 #include "lib/vty.h"
 #include "lib/id_alloc.h"
+#include "lib/thread.h"
 
 #include "plugin/xdpfwd.h"
 #include "plugin/dp/dp.h"
 #include "plugin/lib/nhg_slots.h"
 #include "plugin/mirror/mirror.h"
 #include "plugin/writers/iface.h"
+#include "plugin/writers/kernel_use.h"
 #include "plugin/writers/nexthop.h"
 
 DEFINE_MTYPE_STATIC(XDPFWD, XDPFWD_ADJ, "xdpfwd adjacency");
@@ -96,6 +98,58 @@ static struct id_alloc *adj_ids, *nhg_ids;
 static struct adj_item **adj_by_id;
 static struct nhg_item **nhg_by_id;
 
+/* how often the neighbours XDP sent to are reported to the kernel */
+#define NEIGH_USE_MSEC 1000
+
+static struct thread *t_use;
+
+/* the datapath's stamp clock, CLOCK_MONOTONIC at tick resolution as
+ * bpf_ktime_get_coarse_ns()
+ */
+static uint32_t seen_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+	return ((uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec) >>
+	       XDPFWD_SEEN_SHIFT;
+}
+
+/* stamped within the last two stamp periods: used since the last report */
+static bool used_recently(uint32_t seen, uint32_t now)
+{
+	return seen && now - seen <= 1;
+}
+
+void nexthop_report_use(void)
+{
+	const struct mirror_neigh *n = NULL;
+	uint32_t now = seen_now();
+	struct xdpfwd_adj av;
+	struct xdpfwd_neigh nv;
+	struct adj_item *a;
+
+	kernel_use_drain();
+	frr_each (adjs, &adjs_head, a)
+		if (a->family != AF_UNSPEC &&
+		    (a->val.flags & XDPFWD_ADJ_F_RESOLVED) &&
+		    dp_adj_read(a->id, &av) == 0 &&
+		    used_recently(av.seen, now))
+			kernel_use_neigh(a->ifindex, a->family, a->gw);
+	/* hosts on connected subnets: the neighbour map entries */
+	while ((n = mirror_neigh_next(n)))
+		if (dp_neigh_read(n->family, n->ifindex, n->addr, &nv) == 0 &&
+		    used_recently(nv.seen, now))
+			kernel_use_neigh(n->ifindex, n->family, n->addr);
+}
+
+static void use_timer(struct thread *t)
+{
+	thread_add_timer_msec(xdpfwd_master, use_timer, NULL, NEIGH_USE_MSEC,
+			      &t_use);
+	nexthop_report_use();
+}
+
 int nexthop_init(void)
 {
 	adjs_init(&adjs_head);
@@ -105,6 +159,8 @@ int nexthop_init(void)
 	/* group ids below the first dynamic one are the reserved groups */
 	for (uint32_t id = 1; id < XDPFWD_NHG_ID_FIRST_DYNAMIC; id++)
 		idalloc_reserve(nhg_ids, id);
+	thread_add_timer_msec(xdpfwd_master, use_timer, NULL, NEIGH_USE_MSEC,
+			      &t_use);
 	adj_by_id = XCALLOC(MTYPE_XDPFWD_ADJ,
 			    sizeof(*adj_by_id) * XDPFWD_ADJ_MAX);
 	nhg_by_id = XCALLOC(MTYPE_XDPFWD_NHG,
@@ -117,6 +173,7 @@ void nexthop_fini(void)
 	struct adj_item *a;
 	struct nhg_item *g;
 
+	THREAD_OFF(t_use);
 	frr_each_safe (nhgs, &nhgs_head, g) {
 		nhgs_del(&nhgs_head, g);
 		XFREE(MTYPE_XDPFWD_NHG, g);

@@ -34,6 +34,14 @@ void nexthop_neigh_changed(int ifindex, int family, const void *addr);
  */
 void nexthop_bridge_changed(int bridge, const uint8_t *mac);
 
+/*
+ * Have the kernel treat the neighbours XDP sent to since the last report
+ * as used (NTF_USE): its NUD state machine then re-verifies them as if
+ * it had sent the traffic (a STALE entry goes to DELAY, then PROBE).
+ * Runs every second from a timer.
+ */
+void nexthop_report_use(void);
+
 /* a group as the writer has it, for the audit: nexthops in canonical order
  * (xdpfwd_nh_normalize) with their adjacency ids
  */

@@ -708,6 +708,30 @@ static void configure(void)
 /* ------------------------------------------------------------------ */
 /* cases */
 
+/*
+ * The cases above sent through the gateway adjacency A and to the
+ * connected host 10.20.0.5: both are stamped for the plugin's NTF_USE
+ * reports; the unresolved gateway (only passed frames) is not.
+ */
+static void use_stamps(void)
+{
+	struct xdpfwd_neigh4_key nk = { .ifindex = if_gwb };
+	struct xdpfwd_neigh nv = {};
+	struct xdpfwd_adj a = {}, u = {};
+	__u32 id = ADJ_GWA, unres = ADJ_UNRES;
+
+	inet_pton(AF_INET, "10.20.0.5", &nk.addr);
+	bpf_map_lookup_elem(bpf_map__fd(skel->maps.adjs), &id, &a);
+	bpf_map_lookup_elem(bpf_map__fd(skel->maps.adjs), &unres, &u);
+	bpf_map_lookup_elem(bpf_map__fd(skel->maps.neigh4), &nk, &nv);
+	report_case("use stamps: a gateway adjacency sent to is stamped",
+		    a.seen != 0);
+	report_case("use stamps: a connected neighbour sent to is stamped",
+		    nv.seen != 0);
+	report_case("use stamps: an unresolved gateway (all passed) is not",
+		    u.seen == 0);
+}
+
 #define FWD4(e, dm, sm) XDP_REDIRECT, XDPFWD_R_FWD_V4, &(e), dm, sm
 #define FWD6(e, dm, sm) XDP_REDIRECT, XDPFWD_R_FWD_V6, &(e), dm, sm
 #define PASS(r) XDP_PASS, XDPFWD_R_PASS_##r
@@ -1713,6 +1737,7 @@ int main(void)
 
 	for (i = 0; i < sizeof(cases1) / sizeof(cases1[0]); i++)
 		run_case(&cases1[i]);
+	use_stamps();
 	checksum_edges();
 
 	fib4_add("0.0.0.0", 0, NHG_DEF);

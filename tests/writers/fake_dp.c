@@ -9,11 +9,13 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <linux/bpf.h>
+#include <arpa/inet.h>
 
 #include "config.h"
 #include "lib/prefix.h"
 
 #include "tests/writers/fake_dp.h"
+#include "plugin/writers/kernel_use.h"
 #include "plugin/writers/rib_mark.h"
 
 #define NEIGH_SLOTS 256
@@ -283,6 +285,88 @@ int dp_neigh_delete(int family, int ifindex, const void *addr)
 	if (e)
 		e->used = false;
 	return 0;
+}
+
+int dp_neigh_read(int family, int ifindex, const void *addr,
+		  struct xdpfwd_neigh *v)
+{
+	struct neigh_ent *e = neigh_find(family, ifindex, addr);
+
+	if (!e)
+		return -ENOENT;
+	*v = e->v;
+	return 0;
+}
+
+void fake_neigh_stamp(int family, int ifindex, const void *addr,
+		      uint32_t seen)
+{
+	struct neigh_ent *e = neigh_find(family, ifindex, addr);
+
+	if (e)
+		e->v.seen = seen;
+}
+
+void fake_adj_stamp(uint32_t id, uint32_t seen)
+{
+	adjs[id].seen = seen;
+}
+
+/* ---- kernel_use.h ---- */
+
+static struct {
+	int ifindex, family;
+	uint8_t addr[16];
+} uses[64];
+static unsigned int n_uses;
+
+int kernel_use_open(void)
+{
+	return 0;
+}
+
+void kernel_use_close(void)
+{
+}
+
+int kernel_use_fdb(int port, const uint8_t *mac)
+{
+	return 0;
+}
+
+int kernel_use_neigh(int ifindex, int family, const void *addr)
+{
+	if (n_uses < 64) {
+		uses[n_uses].ifindex = ifindex;
+		uses[n_uses].family = family;
+		memcpy(uses[n_uses].addr, addr, family == AF_INET ? 4 : 16);
+		n_uses++;
+	}
+	return 0;
+}
+
+void kernel_use_drain(void)
+{
+}
+
+unsigned int fake_uses(void)
+{
+	unsigned int n = n_uses;
+
+	n_uses = 0;
+	return n;
+}
+
+bool fake_used(int ifindex, int family, const char *addr)
+{
+	uint8_t a[16] = {};
+
+	inet_pton(family, addr, a);
+	for (unsigned int i = 0; i < n_uses; i++)
+		if (uses[i].ifindex == ifindex && uses[i].family == family &&
+		    !memcmp(uses[i].addr, a, family == AF_INET ? 4 : 16))
+			return true;
+	return false;
 }
 
 int dp_iface_write(int ifindex, const struct xdpfwd_iface *v)

@@ -30,6 +30,13 @@ const struct xdpfwd_neigh *fake_neigh(int family, int ifindex,
 				      const void *addr);
 const struct xdpfwd_iface *fake_iface(int ifindex);
 bool fake_local4(uint32_t addr); /* network order */
+/* what the datapath stamps when it sends to a neighbour */
+void fake_adj_stamp(uint32_t id, uint32_t seen);
+void fake_neigh_stamp(int family, int ifindex, const void *addr,
+		      uint32_t seen);
+/* kernel_use fake: NTF_USE requests since the last fake_uses() */
+bool fake_used(int ifindex, int family, const char *addr);
+unsigned int fake_uses(void); /* how many, and forget them */
 bool fake_tx_port(int ifindex);
 
 /* rib_mark fake: the last mark of a prefix, -1 if never marked */

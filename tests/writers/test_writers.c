@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "config.h"
 #include "lib/prefix.h"
@@ -691,6 +692,43 @@ static bool policy_rules_send_their_family_to_the_kernel(void)
 	return true;
 }
 
+static uint32_t seen_clock(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+	return ((uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec) >>
+	       XDPFWD_SEEN_SHIFT;
+}
+
+static bool neighbours_sent_to_are_reported_to_the_kernel(void)
+{
+	struct in_addr h;
+	uint16_t g;
+
+	two_links(true);
+	ev_addr(3, "10.0.2.1/24", false);
+	ev_neigh(2, "10.0.1.2", MAC_A);
+	ev_neigh(3, "10.0.2.9", MAC_B);
+	zroute("192.0.2.0/24", XDPFWD_KIND_FORWARD, 1, "10.0.1.2%2");
+	g = lookup4("192.0.2.1");
+	fake_uses();
+	nexthop_report_use();
+	CHECK(fake_uses() == 0, "nothing sent in XDP: nothing reported");
+	fake_adj_stamp(fake_nhg(g)->slot[0], seen_clock());
+	inet_pton(AF_INET, "10.0.2.9", &h);
+	fake_neigh_stamp(AF_INET, 3, &h, seen_clock());
+	nexthop_report_use();
+	CHECK(fake_used(2, AF_INET, "10.0.1.2") &&
+		      fake_used(3, AF_INET, "10.0.2.9") && fake_uses() == 2,
+	      "the gateway and the connected host XDP sent to: NTF_USE each");
+	fake_adj_stamp(fake_nhg(g)->slot[0], seen_clock() - 5);
+	fake_neigh_stamp(AF_INET, 3, &h, seen_clock() - 5);
+	nexthop_report_use();
+	CHECK(fake_uses() == 0, "stamps seconds old: not reported again");
+	return true;
+}
+
 static bool connected_wins_over_zebra(void)
 {
 	struct xdpfwd_route_state st;
@@ -755,6 +793,8 @@ static const struct {
 	  netconf_sets_the_ingress_flags },
 	{ "policy rules other than the defaults send their family to the kernel",
 	  policy_rules_send_their_family_to_the_kernel },
+	{ "neighbours XDP sent to are reported to the kernel (NTF_USE) for re-verification",
+	  neighbours_sent_to_are_reported_to_the_kernel },
 };
 
 static void setup(void)
