@@ -215,6 +215,7 @@ static void xdpfwd_static(struct xdpfwd_bpf *s)
 		struct xdpfwd_adj a = {
 			.ifindex = ifx.eg[nh_eg(h)],
 			.mtu = 1500,
+			.mtu6 = 1500,
 			.flags = XDPFWD_ADJ_F_VALID | XDPFWD_ADJ_F_RESOLVED,
 		};
 		struct xdpfwd_nhg g = { .type = XDPFWD_NHG_FORWARD, .nslots = 1 };

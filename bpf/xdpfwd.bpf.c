@@ -192,7 +192,7 @@ static __always_inline __u32 forward_ipv6(struct cursor *c, struct ethhdr *eth,
 
 	/* the kernel sends packet-too-big */
 	len += sizeof(*ip6h);
-	if (len > adj->mtu)
+	if (len > adj->mtu6)
 		return XDPFWD_R_PASS_MTU;
 
 	if (!claim_egress(ifindex))

@@ -147,7 +147,7 @@ struct xdpfwd_nhg {
 
 struct xdpfwd_adj {
 	__u32 ifindex; /* egress interface */
-	__u16 mtu;     /* egress L3 MTU */
+	__u16 mtu;     /* egress L3 MTU, IPv4 */
 	__u16 flags;   /* XDPFWD_ADJ_F_* */
 	__u8 smac[6];
 	__u8 dmac[6];
@@ -156,6 +156,11 @@ struct xdpfwd_adj {
 	 * the neighbour as if it had sent the packet (NTF_USE)
 	 */
 	__u32 seen;
+	/* egress IPv6 MTU: the interface's IPv6 MTU (net.ipv6.conf.IF.mtu,
+	 * also set by router advertisements) when below the link MTU
+	 */
+	__u16 mtu6;
+	__u16 pad;
 };
 
 /* the datapath's clock for "seen" stamps: coarse ns in ~1.07 s units */

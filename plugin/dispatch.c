@@ -40,12 +40,55 @@
 #define PART_NETLINK 0x20
 #define PART_KERNEL_USE 0x40
 
+/* how often the IPv6 MTUs are read (a sysctl write sends no notice) */
+#define MTU6_POLL_MSEC 1000
+
 static unsigned int started;
 static bool running;
 static char why[256] = "not started";
 static struct xnl *xnl;
-static struct thread *t_read, *t_resync;
+static struct thread *t_read, *t_resync, *t_mtu6;
 static bool in_resync;
+
+/* ---- the IPv6 MTU of links, from /proc/sys ---- */
+
+/* net.ipv6.conf.IFNAME.mtu of this namespace, 0 if none (no IPv6) */
+static uint32_t read_mtu6(const char *ifname)
+{
+	char path[128], buf[32];
+	unsigned long v;
+	ssize_t n;
+	int fd;
+
+	if (snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/mtu",
+		     ifname) >= (int)sizeof(path))
+		return 0;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	v = strtoul(buf, NULL, 10);
+	return v > UINT32_MAX ? 0 : (uint32_t)v;
+}
+
+static void mtu6_refresh(const struct xdpfwd_link *l)
+{
+	if (mirror_link_set_mtu6(l->ifindex, read_mtu6(l->name)))
+		nexthop_link_changed(l->ifindex);
+}
+
+static void mtu6_poll(struct thread *t)
+{
+	thread_add_timer_msec(xdpfwd_master, mtu6_poll, NULL, MTU6_POLL_MSEC,
+			      &t_mtu6);
+	for (const struct xdpfwd_link *l = mirror_link_next(NULL); l;
+	     l = mirror_link_next(l))
+		mtu6_refresh(l);
+}
 
 /* ---- netlink events ---- */
 
@@ -73,6 +116,8 @@ static void on_link(void *arg, const struct xnl_link *nl, bool deleted)
 			if (p->bridge == nl->ifindex)
 				nexthop_link_changed(p->ifindex);
 	}
+	if (l)
+		mirror_link_set_mtu6(l->ifindex, read_mtu6(l->name));
 	nexthop_link_changed(nl->ifindex);
 	if (l && l->other_master != old_master)
 		routes_link_changed(nl->ifindex);
@@ -232,6 +277,8 @@ static int netlink_start(void)
 	}
 	thread_add_read(xdpfwd_master, xnl_read_event, NULL, xnl_fd(xnl),
 			&t_read);
+	thread_add_timer_msec(xdpfwd_master, mtu6_poll, NULL, MTU6_POLL_MSEC,
+			      &t_mtu6);
 	return 0;
 }
 
@@ -239,6 +286,7 @@ static void netlink_stop(void)
 {
 	THREAD_OFF(t_read);
 	THREAD_OFF(t_resync);
+	THREAD_OFF(t_mtu6);
 	if (xnl)
 		xnl_close(xnl);
 	xnl = NULL;

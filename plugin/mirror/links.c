@@ -162,6 +162,16 @@ void mirror_link_update(const struct xnl_link *nl, bool deleted)
 	l->hairpin = nl->hairpin;
 }
 
+bool mirror_link_set_mtu6(int ifindex, uint32_t mtu6)
+{
+	struct link_item *li = link_find(ifindex);
+
+	if (!li || li->l.mtu6 == mtu6)
+		return false;
+	li->l.mtu6 = mtu6;
+	return true;
+}
+
 /* ---- addresses ---- */
 
 static struct addr_item *addr_find(const struct xnl_addr *a)

@@ -34,6 +34,10 @@ struct xdpfwd_link {
 	 * traffic is not the default VRF's routing
 	 */
 	int other_master;
+	/* IPv6 MTU (net.ipv6.conf.IF.mtu), 0 while unknown: read from
+	 * /proc/sys, which sends no notification of its changes
+	 */
+	uint32_t mtu6;
 };
 
 void mirror_init(void);
@@ -45,6 +49,8 @@ const struct xdpfwd_link *mirror_link_by_name(const char *name);
 const struct xdpfwd_link *mirror_link_next(const struct xdpfwd_link *prev);
 /* @deleted: the link is gone (and so are its entries in the mirror) */
 void mirror_link_update(const struct xnl_link *nl, bool deleted);
+/* true when it changed */
+bool mirror_link_set_mtu6(int ifindex, uint32_t mtu6);
 
 /* ---- addresses ---- */
 /* false when nothing changed (a duplicate) */

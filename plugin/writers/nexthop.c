@@ -226,6 +226,10 @@ static void adj_compute(const struct adj_item *a, struct xdpfwd_adj *v)
 		return;
 	memcpy(v->smac, l->mac, sizeof(v->smac));
 	v->mtu = l->mtu > UINT16_MAX ? UINT16_MAX : l->mtu;
+	/* the kernel's IPv6 path MTU: the interface's IPv6 MTU, which may
+	 * be lower than the link's
+	 */
+	v->mtu6 = l->mtu6 && l->mtu6 < v->mtu ? l->mtu6 : v->mtu;
 	if (iface_forwarding(a->ifindex))
 		v->flags |= XDPFWD_ADJ_F_VALID;
 	if (iface_native(a->ifindex))

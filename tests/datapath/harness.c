@@ -218,7 +218,7 @@ void set_adj(struct xdpfwd_bpf *s, __u32 id, __u32 ifindex, __u16 mtu,
 	     __u16 flags, const __u8 *smac, const __u8 *dmac)
 {
 	struct xdpfwd_adj a = {
-		.ifindex = ifindex, .mtu = mtu, .flags = flags,
+		.ifindex = ifindex, .mtu = mtu, .mtu6 = mtu, .flags = flags,
 	};
 
 	memcpy(a.smac, smac, 6);

@@ -548,12 +548,13 @@ enum {
 	ADJ_MTU9000,	/* adj MTU above the frame: trailer case */
 	ADJ_HAIRPIN,	/* back out of the ingress */
 	ADJ_GWA_NATIVE,	/* gateway on A, A attached in native mode */
+	ADJ_MTU6,	/* gateway on A, IPv6 MTU 1280 below the link's 1500 */
 };
 
 enum {
 	NHG_GWA = 10, NHG_CONN, NHG_UNRES, NHG_INVALID, NHG_NOTX,
 	NHG_ZERO_SLOTS, NHG_TOO_MANY_SLOTS, NHG_NONE, NHG_UNUSED,
-	NHG_ECMP2, NHG_ECMP31, NHG_GWB, NHG_HAIRPIN, NHG_GWA_NATIVE, NHG_BADTYPE,
+	NHG_ECMP2, NHG_ECMP31, NHG_GWB, NHG_HAIRPIN, NHG_GWA_NATIVE, NHG_MTU6, NHG_BADTYPE,
 	NHG_L8 = 30, NHG_L16, NHG_L24, NHG_L25, NHG_L32, NHG_DEF,
 };
 
@@ -612,6 +613,16 @@ static void configure(void)
 	set_nhg1(NHG_NOTX, ADJ_NOTX);
 	set_nhg1(NHG_HAIRPIN, ADJ_HAIRPIN);
 	set_nhg1(NHG_GWA_NATIVE, ADJ_GWA_NATIVE);
+	{
+		struct xdpfwd_adj a = { .ifindex = if_gwa, .mtu = 1500,
+					.mtu6 = 1280, .flags = vr };
+		__u32 id = ADJ_MTU6;
+
+		memcpy(a.smac, MAC_S1, 6);
+		memcpy(a.dmac, MAC_GWA, 6);
+		upd(skel->maps.adjs, &id, 4, &a, sizeof(a));
+	}
+	set_nhg1(NHG_MTU6, ADJ_MTU6);
 	set_nhg(skel, NHG_ZERO_SLOTS, XDPFWD_NHG_FORWARD, 0, NULL);
 	{
 		struct xdpfwd_nhg g = { .type = XDPFWD_NHG_FORWARD,
@@ -672,6 +683,8 @@ static void configure(void)
 	fib4_add("10.90.0.0", 16, 40);
 	fib4_add("10.91.0.0", 16, NHG_HAIRPIN);
 	fib4_add("10.95.0.0", 16, NHG_GWA_NATIVE);
+	fib4_add("10.96.0.0", 16, NHG_MTU6);
+	fib6_add("2001:db8:96::", 48, NHG_MTU6);
 	fib4_add("100.64.0.0", 10, NHG_GWB);
 	/* LPM overlaps, added out of order on purpose */
 	fib4_add("20.1.1.200", 32, NHG_L32);
@@ -772,6 +785,14 @@ static const struct tcase cases1[] = {
 	  FWD4(if_gwa, MAC_GWA, MAC_S1) },
 	{ "v4 rp_filter on the ingress: the kernel validates the source",
 	  &if_rpf, V4(.dst = "198.51.100.7", .payload = 10), PASS(RPFILTER) },
+	{ "v6 IPv6 MTU 1280 below the link's: 1281 bytes to the kernel",
+	  NULL, V6(.dst = "2001:db8:96::1", .l3len = 1281), PASS(MTU) },
+	{ "v6 IPv6 MTU 1280: 1280 bytes forwarded", NULL,
+	  V6(.dst = "2001:db8:96::1", .l3len = 1280),
+	  FWD6(if_gwa, MAC_GWA, MAC_S1) },
+	{ "v4 through the same adjacency keeps the link MTU (1500)", NULL,
+	  V4(.dst = "10.96.0.1", .l3len = 1500),
+	  FWD4(if_gwa, MAC_GWA, MAC_S1) },
 	{ "v4 native ingress to a generic-mode egress: the kernel's",
 	  &if_native, V4(.dst = "198.51.100.7", .payload = 10), PASS(EGRESS) },
 	{ "v4 native ingress to a native-mode egress: forwarded", &if_native,

@@ -430,3 +430,38 @@ def test_policy_rule_leaves_its_family_to_the_kernel(xdp_lab, family):
     assert res.returncode == 0, res.stdout
     assert delta.fwd(family) >= 2 * 5
     assert delta.reason("passPolicy") == 0
+
+
+def test_lower_ipv6_interface_mtu_gets_too_big_from_router(xdp_lab):
+    """net.ipv6.conf.to-s1.mtu=1400 (router advertisements set it too),
+    the link MTU staying 1500: a 1498-byte IPv6 packet gets packet-too-big
+    (mtu 1400) from the router, XDP having passed it (passMtu); the sysctl
+    sends no notification, the plugin reads it every second.  IPv4 keeps
+    the link MTU.  Back at 1500, the fast path forwards it."""
+    r = xdp_lab.r
+    r.sysctl("net.ipv6.conf.to-s1.mtu", 1400)
+    try:
+        res, delta = measure(xdp_lab, lambda: lablib.too_big_probe(
+            xdp_lab, 6, 1400))
+        assert lablib.icmp_from_router(
+            res, 6, lablib.TOO_BIG_TEXT[6].format(mtu=1400)), res.stdout
+        assert delta.reason("passMtu") >= 1
+        res, delta = measure(xdp_lab, lambda: xdp_lab.c.ping(
+            FAMILY[4]["target"], count=1, size=1450, dont_fragment=True))
+        assert res.returncode == 0 and delta.fwd(4) >= 2, res.stdout
+    finally:
+        r.sysctl("net.ipv6.conf.to-s1.mtu", 1500)
+        xdp_lab.c.ip("-6", "route", "flush", "cache", check=False)
+
+    def big_ping():
+        return xdp_lab.c.ping(FAMILY[6]["target"], count=1, size=1450,
+                              dont_fragment=True)
+
+    deadline = time.monotonic() + 5
+    while True:
+        res, delta = measure(xdp_lab, big_ping)
+        if delta.fwd(6) >= 2 or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    assert res.returncode == 0, res.stdout
+    assert delta.fwd(6) >= 2

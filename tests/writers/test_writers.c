@@ -256,7 +256,16 @@ static bool route_via_resolved_gateway(void)
 	      a->flags);
 	CHECK(fake_iface(2)->flags & XDPFWD_IF_F_NATIVE,
 	      "eth1 is a native-mode ingress");
-	CHECK(a->mtu == 1500, "mtu %u", a->mtu);
+	CHECK(a->mtu == 1500 && a->mtu6 == 1500, "mtu %u, IPv6 %u", a->mtu,
+	      a->mtu6);
+	CHECK(mirror_link_set_mtu6(2, 1400), "eth1's IPv6 MTU read: 1400");
+	nexthop_link_changed(2);
+	CHECK(a->mtu == 1500 && a->mtu6 == 1400,
+	      "a lower IPv6 MTU is the adjacency's IPv6 MTU only (%u, %u)",
+	      a->mtu, a->mtu6);
+	mirror_link_set_mtu6(2, 9000);
+	nexthop_link_changed(2);
+	CHECK(a->mtu6 == 1500, "never above the link MTU (%u)", a->mtu6);
 	CHECK(marked("192.0.2.0/24") == 1, "zebra's entry: %d",
 	      marked("192.0.2.0/24"));
 	CHECK(lookup4("192.0.3.1") == 0, "no route elsewhere");
