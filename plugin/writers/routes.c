@@ -33,6 +33,7 @@
 #include <zebra.h>
 
 #include <linux/bpf.h>
+#include <linux/if_addr.h>
 #include <linux/membarrier.h>
 #include <sys/syscall.h>
 
@@ -732,8 +733,11 @@ static void addr_routes(const struct xnl_addr *a, bool add)
 	    IN6_IS_ADDR_LINKLOCAL((struct in6_addr *)a->addr))
 		return; /* link-local never takes the fast path */
 
-	/* the subnet, reached through the neighbour map */
-	if (!loopback && a->prefixlen < (a->family == AF_INET ? 32 : 128)) {
+	/* the subnet, reached through the neighbour map; none for an
+	 * address with noprefixroute, as in the kernel
+	 */
+	if (!loopback && a->prefixlen < (a->family == AF_INET ? 32 : 128) &&
+	    !(a->flags & IFA_F_NOPREFIXROUTE)) {
 		apply_mask(&up->prefix);
 		up->src = XDPFWD_SRC_CONNECTED;
 		up->kind = XDPFWD_KIND_FORWARD;
@@ -741,6 +745,17 @@ static void addr_routes(const struct xnl_addr *a, bool add)
 		up->nh[0].ifindex = a->ifindex;
 		up->nh[0].family = AF_UNSPEC;
 		up->nh[0].weight = 1;
+		routes_apply(up);
+	}
+	/* an IPv4 subnet on lo is local as a whole: fib_add_ifaddr() makes
+	 * its prefix route a local one (`ip addr add 10.255.0.1/24 dev lo`)
+	 */
+	if (loopback && a->family == AF_INET && a->prefixlen < 32 &&
+	    !(a->flags & (IFA_F_NOPREFIXROUTE | IFA_F_SECONDARY))) {
+		apply_mask(&up->prefix);
+		up->src = XDPFWD_SRC_LOCAL;
+		up->kind = XDPFWD_KIND_FORWARD;
+		up->nh_count = 0;
 		routes_apply(up);
 	}
 

@@ -10,6 +10,7 @@
  */
 #include <arpa/inet.h>
 #include <linux/fib_rules.h>
+#include <linux/if_addr.h>
 #include <linux/neighbour.h>
 #include <linux/rtnetlink.h>
 #include <stdarg.h>
@@ -738,6 +739,39 @@ static bool neighbours_sent_to_are_reported_to_the_kernel(void)
 	return true;
 }
 
+static bool loopback_subnets_and_noprefixroute(void)
+{
+	struct xnl_addr a = { .ifindex = 1, .family = AF_INET,
+			      .prefixlen = 24 };
+	static const uint8_t MAC_LO[6];
+
+	two_links(true);
+	ev_link(1, "lo", MAC_LO);
+	ev_neigh(3, "10.0.2.2", MAC_B);
+	zroute("10.255.0.0/16", XDPFWD_KIND_FORWARD, 1, "10.0.2.2%3");
+	inet_pton(AF_INET, "10.255.0.1", a.addr);
+	if (mirror_addr_update(&a, false))
+		routes_addr_changed(&a, false);
+	CHECK(lookup4("10.255.0.7") == XDPFWD_NHG_ID_LOCAL,
+	      "a /24 on lo is local as a whole (%u)", lookup4("10.255.0.7"));
+	CHECK(lookup4("10.255.1.7") >= XDPFWD_NHG_ID_FIRST_DYNAMIC,
+	      "outside it the covering route");
+	if (mirror_addr_update(&a, true))
+		routes_addr_changed(&a, true);
+	CHECK(lookup4("10.255.0.7") >= XDPFWD_NHG_ID_FIRST_DYNAMIC,
+	      "gone with the address");
+	/* noprefixroute: the address, no subnet */
+	a.ifindex = 2;
+	a.flags = IFA_F_NOPREFIXROUTE;
+	inet_pton(AF_INET, "10.255.0.1", a.addr);
+	if (mirror_addr_update(&a, false))
+		routes_addr_changed(&a, false);
+	CHECK(lookup4("10.255.0.1") == XDPFWD_NHG_ID_LOCAL &&
+		      lookup4("10.255.0.7") >= XDPFWD_NHG_ID_FIRST_DYNAMIC,
+	      "noprefixroute: the address is local, the subnet follows routes");
+	return true;
+}
+
 static bool connected_wins_over_zebra(void)
 {
 	struct xdpfwd_route_state st;
@@ -804,6 +838,8 @@ static const struct {
 	  policy_rules_send_their_family_to_the_kernel },
 	{ "neighbours XDP sent to are reported to the kernel (NTF_USE) for re-verification",
 	  neighbours_sent_to_are_reported_to_the_kernel },
+	{ "an IPv4 subnet on lo is local as a whole; noprefixroute adds no subnet",
+	  loopback_subnets_and_noprefixroute },
 };
 
 static void setup(void)
