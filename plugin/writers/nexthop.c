@@ -10,6 +10,12 @@
  * one group.  A group keeps its nexthops in canonical order
  * (xdpfwd_nh_normalize), which is also the order of its slots.
  *
+ * Readers on other CPUs never see an adjacency half-written: a referenced
+ * adjacency that changes (a MAC, a flag, an MTU) is written whole under a
+ * new id and its groups are pointed at it (a reader sees either id, both
+ * whole); and a freed group or adjacency id is reused only after an RCU
+ * grace period, so that no reader of the old content sees the new.
+ *
  * Routing into a bridge leaves through the port the destination's MAC is
  * learned on: a gateway adjacency on a bridge takes that port as its
  * egress, and a neighbour on a bridge carries it in its map value.
@@ -26,6 +32,7 @@
 
 #include "plugin/xdpfwd.h"
 #include "plugin/dp/dp.h"
+#include "plugin/lib/grace.h"
 #include "plugin/lib/nhg_slots.h"
 #include "plugin/mirror/mirror.h"
 #include "plugin/writers/iface.h"
@@ -97,6 +104,47 @@ static struct nhgs_head nhgs_head;
 static struct id_alloc *adj_ids, *nhg_ids;
 static struct adj_item **adj_by_id;
 static struct nhg_item **nhg_by_id;
+
+/* ---- ids freed but perhaps still read by a datapath run ---- */
+#define QUARANTINE_MSEC 100
+
+struct quarantine {
+	uint32_t *ids;
+	unsigned int n, cap;
+};
+static struct quarantine adj_q, nhg_q;
+static struct thread *t_quarantine;
+
+static void quarantine_run(struct thread *t);
+
+static void quarantine_add(struct quarantine *q, uint32_t id)
+{
+	if (q->n == q->cap) {
+		q->cap = q->cap ? 2 * q->cap : 64;
+		q->ids = XREALLOC(MTYPE_XDPFWD_ADJ, q->ids,
+				  q->cap * sizeof(*q->ids));
+	}
+	q->ids[q->n++] = id;
+	thread_add_timer_msec(xdpfwd_master, quarantine_run, NULL,
+			      QUARANTINE_MSEC, &t_quarantine);
+}
+
+void nexthop_release_freed(void)
+{
+	if (!adj_q.n && !nhg_q.n)
+		return;
+	xdp_grace_period();
+	for (unsigned int i = 0; i < adj_q.n; i++)
+		idalloc_free(adj_ids, adj_q.ids[i]);
+	for (unsigned int i = 0; i < nhg_q.n; i++)
+		idalloc_free(nhg_ids, nhg_q.ids[i]);
+	adj_q.n = nhg_q.n = 0;
+}
+
+static void quarantine_run(struct thread *t)
+{
+	nexthop_release_freed();
+}
 
 /* how often the neighbours XDP sent to are reported to the kernel */
 #define NEIGH_USE_MSEC 1000
@@ -174,6 +222,10 @@ void nexthop_fini(void)
 	struct nhg_item *g;
 
 	THREAD_OFF(t_use);
+	THREAD_OFF(t_quarantine);
+	XFREE(MTYPE_XDPFWD_ADJ, adj_q.ids);
+	XFREE(MTYPE_XDPFWD_ADJ, nhg_q.ids);
+	adj_q.n = adj_q.cap = nhg_q.n = nhg_q.cap = 0;
 	frr_each_safe (nhgs, &nhgs_head, g) {
 		nhgs_del(&nhgs_head, g);
 		XFREE(MTYPE_XDPFWD_NHG, g);
@@ -246,6 +298,55 @@ static void adj_compute(const struct adj_item *a, struct xdpfwd_adj *v)
 	adj_bridge_fixup(v);
 }
 
+static int nhg_write(const struct nhg_item *g);
+
+/*
+ * A referenced adjacency changes: the new value whole under a new id,
+ * then every group using it switched to that id, then the old id to the
+ * quarantine.  Groups are rewritten in place, but a reader of a group
+ * being rewritten reads either id in a slot, both whole adjacencies.
+ * Returns false when no id is left (the caller writes in place).
+ */
+static bool adj_swap(struct adj_item *a, const struct xdpfwd_adj *v)
+{
+	uint32_t old = a->id, id = idalloc_allocate(adj_ids);
+	struct nhg_item *g, **users;
+	unsigned int n = 0;
+
+	if (id == IDALLOC_INVALID)
+		return false;
+	if (id >= XDPFWD_ADJ_MAX || dp_adj_write(id, v) != 0) {
+		idalloc_free(adj_ids, id);
+		return id >= XDPFWD_ADJ_MAX ? false : true; /* failure counted */
+	}
+	a->id = id;
+	a->val = *v;
+	adj_by_id[id] = a;
+	adj_by_id[old] = NULL;
+	/* the groups using it, collected first: their keys change, and a
+	 * hash must not grow under its own iteration
+	 */
+	users = XCALLOC(MTYPE_TMP, sizeof(*users) * (a->refcnt + 1));
+	frr_each (nhgs, &nhgs_head, g)
+		for (unsigned int i = 0; i < g->count && n < a->refcnt; i++)
+			if (g->adj[i] == old) {
+				users[n++] = g;
+				break;
+			}
+	for (unsigned int k = 0; k < n; k++) {
+		g = users[k];
+		nhgs_del(&nhgs_head, g);
+		for (unsigned int i = 0; i < g->count; i++)
+			if (g->adj[i] == old)
+				g->adj[i] = id;
+		nhgs_add(&nhgs_head, g);
+		nhg_write(g);
+	}
+	XFREE(MTYPE_TMP, users);
+	quarantine_add(&adj_q, old);
+	return true;
+}
+
 /* a failed write keeps the old value (and is counted by the BPF layer) */
 static void adj_sync(struct adj_item *a)
 {
@@ -253,6 +354,9 @@ static void adj_sync(struct adj_item *a)
 
 	adj_compute(a, &v);
 	if (!memcmp(&v, &a->val, sizeof(v)))
+		return;
+	/* no group reads it yet: in place */
+	if (a->refcnt && adj_swap(a, &v))
 		return;
 	if (dp_adj_write(a->id, &v) == 0)
 		a->val = v;
@@ -299,7 +403,7 @@ static void adj_release_if_unused(struct adj_item *a)
 	dp_adj_write(a->id, &zero);
 	adjs_del(&adjs_head, a);
 	adj_by_id[a->id] = NULL;
-	idalloc_free(adj_ids, a->id);
+	quarantine_add(&adj_q, a->id);
 	XFREE(MTYPE_XDPFWD_ADJ, a);
 }
 
@@ -466,7 +570,7 @@ void nhg_put(uint16_t id)
 	dp_nhg_write(id, &none);
 	nhgs_del(&nhgs_head, g);
 	nhg_by_id[id] = NULL;
-	idalloc_free(nhg_ids, id);
+	quarantine_add(&nhg_q, id);
 	for (unsigned int i = 0; i < g->count; i++) {
 		struct adj_item *a = adj_by_id[g->adj[i]];
 

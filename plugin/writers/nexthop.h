@@ -41,6 +41,10 @@ void nexthop_bridge_changed(int bridge, const uint8_t *mac);
  * Runs every second from a timer.
  */
 void nexthop_report_use(void);
+/* ids freed since: reusable after a grace period (a timer runs this
+ * 100 ms after a free; tests call it directly)
+ */
+void nexthop_release_freed(void);
 
 /* a group as the writer has it, for the audit: nexthops in canonical order
  * (xdpfwd_nh_normalize) with their adjacency ids

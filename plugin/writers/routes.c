@@ -34,8 +34,6 @@
 
 #include <linux/bpf.h>
 #include <linux/if_addr.h>
-#include <linux/membarrier.h>
-#include <sys/syscall.h>
 
 #include "lib/log.h"
 #include "lib/lib_errors.h"
@@ -49,6 +47,7 @@
 #include "plugin/xdpfwd.h"
 #include "plugin/dp/dp.h"
 #include "plugin/lib/fib4.h"
+#include "plugin/lib/grace.h"
 #include "plugin/lib/ratelimit.h"
 #include "plugin/mirror/mirror.h"
 #include "plugin/writers/nexthop.h"
@@ -147,17 +146,10 @@ static bool rlog_ok(struct ratelimit *rl, uint32_t *suppressed)
 static void fib4_notify(uint32_t idx24, bool degraded, void *arg);
 static bool route_offloaded(const struct route_item *r);
 
-/*
- * An RCU grace period, so that a freed tbl8 group is reused only after
- * every XDP program run that could still read it has ended: XDP runs in
- * RCU read-side sections and MEMBARRIER_CMD_GLOBAL waits for
- * synchronize_rcu().  Where membarrier is refused (nohz_full), sleep well
- * beyond any single packet's processing instead.
- */
+/* a freed tbl8 group is reused only after a grace period (lib/grace.h) */
 static void rcu_grace_period(void *arg)
 {
-	if (syscall(__NR_membarrier, MEMBARRIER_CMD_GLOBAL, 0, 0) < 0)
-		usleep(20000);
+	xdp_grace_period();
 }
 
 int routes_init(uint32_t fib6_routes)

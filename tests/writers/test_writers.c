@@ -220,6 +220,9 @@ static void two_links(bool attach)
 	}
 }
 
+/* the adjacency of a one-path group, as a reader finds it now */
+#define ADJ_OF(g) fake_adj(fake_nhg(g)->slot[0])
+
 /* slots of group @id pointing at adjacency @adj */
 static unsigned int slots_of(uint16_t id, uint16_t adj)
 {
@@ -261,11 +264,13 @@ static bool route_via_resolved_gateway(void)
 	      a->mtu6);
 	CHECK(mirror_link_set_mtu6(2, 1400), "eth1's IPv6 MTU read: 1400");
 	nexthop_link_changed(2);
+	a = ADJ_OF(g);
 	CHECK(a->mtu == 1500 && a->mtu6 == 1400,
 	      "a lower IPv6 MTU is the adjacency's IPv6 MTU only (%u, %u)",
 	      a->mtu, a->mtu6);
 	mirror_link_set_mtu6(2, 9000);
 	nexthop_link_changed(2);
+	a = ADJ_OF(g);
 	CHECK(a->mtu6 == 1500, "never above the link MTU (%u)", a->mtu6);
 	CHECK(marked("192.0.2.0/24") == 1, "zebra's entry: %d",
 	      marked("192.0.2.0/24"));
@@ -282,21 +287,54 @@ static bool neighbour_events_rewrite_the_adjacency(void)
 	zroute("192.0.2.0/24", XDPFWD_KIND_FORWARD, 1, "10.0.1.2%2");
 	g = lookup4("192.0.2.1");
 	adj = fake_nhg(g)->slot[0];
-	a = fake_adj(adj);
-	CHECK(!(a->flags & XDPFWD_ADJ_F_RESOLVED), "unresolved at first");
+	CHECK(!(ADJ_OF(g)->flags & XDPFWD_ADJ_F_RESOLVED),
+	      "unresolved at first");
 	ev_neigh(2, "10.0.1.2", MAC_A);
+	a = ADJ_OF(g);
 	CHECK((a->flags & XDPFWD_ADJ_F_RESOLVED) && !memcmp(a->dmac, MAC_A, 6),
 	      "resolved by the neighbour event");
+	CHECK(fake_nhg(g)->slot[0] != adj &&
+		      !(fake_adj(adj)->flags & XDPFWD_ADJ_F_RESOLVED),
+	      "written whole under a new id; the old one left as it was");
+	adj = fake_nhg(g)->slot[0];
 	ev_neigh(2, "10.0.1.2", MAC_B);
-	CHECK(!memcmp(a->dmac, MAC_B, 6), "a new MAC is written");
-	CHECK(lookup4("192.0.2.1") == g && fake_nhg(g)->slot[0] == adj,
-	      "same group and adjacency after the MAC change");
+	CHECK(!memcmp(ADJ_OF(g)->dmac, MAC_B, 6) &&
+		      !memcmp(fake_adj(adj)->dmac, MAC_A, 6),
+	      "a new MAC: a new id, the old id still whole (a reader may hold it)");
+	CHECK(lookup4("192.0.2.1") == g, "the same group");
 	ev_neigh(2, "10.0.1.2", NULL);
-	CHECK(!(a->flags & XDPFWD_ADJ_F_RESOLVED),
+	CHECK(!(ADJ_OF(g)->flags & XDPFWD_ADJ_F_RESOLVED),
 	      "the neighbour's going clears RESOLVED");
 	ev_neigh(3, "10.0.1.2", MAC_A);
-	CHECK(!(a->flags & XDPFWD_ADJ_F_RESOLVED),
+	CHECK(!(ADJ_OF(g)->flags & XDPFWD_ADJ_F_RESOLVED),
 	      "the same address on another interface is another neighbour");
+	CHECK(adj_count() == 1, "one adjacency (%u)", adj_count());
+	return true;
+}
+
+static bool freed_ids_wait_for_a_grace_period(void)
+{
+	uint16_t g1, g2, adj1;
+
+	two_links(true);
+	ev_neigh(2, "10.0.1.2", MAC_A);
+	ev_neigh(3, "10.0.2.2", MAC_B);
+	zroute("192.0.2.0/24", XDPFWD_KIND_FORWARD, 1, "10.0.1.2%2");
+	g1 = lookup4("192.0.2.1");
+	adj1 = fake_nhg(g1)->slot[0];
+	zdelete("192.0.2.0/24");
+	zroute("198.51.100.0/24", XDPFWD_KIND_FORWARD, 1, "10.0.2.2%3");
+	g2 = lookup4("198.51.100.1");
+	CHECK(g2 != g1 && fake_nhg(g2)->slot[0] != adj1,
+	      "ids freed a moment ago are not reused (group %u, adj %u)", g2,
+	      fake_nhg(g2)->slot[0]);
+	nexthop_release_freed();
+	zdelete("198.51.100.0/24");
+	nexthop_release_freed();
+	zroute("203.0.113.0/24", XDPFWD_KIND_FORWARD, 1, "10.0.1.2%2");
+	CHECK(lookup4("203.0.113.1") == g1,
+	      "after the grace period they are (group %u)",
+	      lookup4("203.0.113.1"));
 	return true;
 }
 
@@ -400,7 +438,8 @@ static bool offload_follows_the_interface(void)
 	CHECK(!fake_tx_port(2) && !(fake_iface(2)->flags & XDPFWD_IF_F_ENABLED),
 	      "eth1 not an ingress or egress yet");
 	CHECK(enable("eth1"), "enable eth1");
-	CHECK(a->flags & XDPFWD_ADJ_F_VALID, "adjacency valid once attached");
+	CHECK(ADJ_OF(g)->flags & XDPFWD_ADJ_F_VALID,
+	      "adjacency valid once attached");
 	CHECK(fake_tx_port(2) && (fake_iface(2)->flags & XDPFWD_IF_F_ENABLED) &&
 		      !memcmp(fake_iface(2)->mac, MAC_R1, 6),
 	      "eth1 in ifaces and tx_ports");
@@ -804,8 +843,10 @@ static const struct {
 } cases[] = {
 	{ "a route via a resolved gateway: FIB -> group -> adjacency with the gateway's MAC, offloaded",
 	  route_via_resolved_gateway },
-	{ "neighbour events resolve, rewrite and clear the route's adjacency in place",
+	{ "neighbour events resolve, rewrite and clear the route's adjacency, never half-written",
 	  neighbour_events_rewrite_the_adjacency },
+	{ "freed group and adjacency ids are reused only after a grace period",
+	  freed_ids_wait_for_a_grace_period },
 	{ "routes with the same nexthops share a group, released with the last",
 	  shared_group_released_with_the_last_route },
 	{ "replacing a route's nexthops moves it to a new group and releases the old",
