@@ -261,13 +261,19 @@ static void audit_route(struct audit *a, int fam, const struct prefix *p,
 		     zebra_route_string(re->type));
 		return;
 	}
-	if (st.src == XDPFWD_SRC_SRCDEST) {
-		/* source-specific routes for the prefix: the kernel's */
-		af->src_specific++;
+	if (st.src == XDPFWD_SRC_SRCDEST || st.src == XDPFWD_SRC_KTYPE) {
+		/* source-specific routes for the prefix, or a kernel route
+		 * type zebra does not import: the kernel's
+		 */
+		if (st.src == XDPFWD_SRC_SRCDEST)
+			af->src_specific++;
 		af->kernel_path++;
 		if (CHECK_FLAG(re->flags, ZEBRA_FLAG_OFFLOADED))
 			diff(a, fam, D_OFFLOAD, p,
-			     "zebra says offloaded, the prefix has source-specific routes (kernel path)");
+			     "zebra says offloaded, the prefix is on the kernel path (%s)",
+			     st.src == XDPFWD_SRC_SRCDEST
+				     ? "source-specific routes"
+				     : "a kernel route type");
 		return;
 	}
 	if (st.src != XDPFWD_SRC_ZEBRA) {

@@ -47,7 +47,7 @@ static unsigned int started;
 static bool running;
 static char why[256] = "not started";
 static struct xnl *xnl;
-static struct thread *t_read, *t_resync, *t_mtu6;
+static struct thread *t_read, *t_read_routes, *t_resync, *t_mtu6;
 static bool in_resync;
 
 /* ---- the IPv6 MTU of links, from /proc/sys ---- */
@@ -191,6 +191,12 @@ static void on_rule(void *arg, const struct xnl_rule *r, bool deleted)
 	}
 }
 
+static void on_route(void *arg, const struct xnl_route *r, bool deleted)
+{
+	if (mirror_kroute_update(r, deleted))
+		routes_kernel_route(r, !deleted);
+}
+
 static void on_resync_begin(void *arg)
 {
 	mirror_resync_begin();
@@ -219,6 +225,14 @@ static void on_resync_end(void *arg)
 	for (unsigned int i = 0; i < n; i++)
 		on_link(arg, &links[i], true);
 	XFREE(MTYPE_TMP, links);
+	{
+		struct xnl_route *krs;
+
+		n = mirror_stale_kroutes(&krs);
+		for (unsigned int i = 0; i < n; i++)
+			on_route(arg, &krs[i], true);
+		XFREE(MTYPE_TMP, krs);
+	}
 	n = mirror_stale_fdbs(&fdbs);
 	for (unsigned int i = 0; i < n; i++)
 		on_fdb(arg, &fdbs[i], true);
@@ -238,6 +252,7 @@ static const struct xnl_callbacks xnl_cbs = {
 	.fdb = on_fdb,
 	.netconf = on_netconf,
 	.rule = on_rule,
+	.route = on_route,
 	.resync_begin = on_resync_begin,
 	.resync_end = on_resync_end,
 };
@@ -259,6 +274,8 @@ static void xnl_read_event(struct thread *t)
 				      &t_resync);
 	thread_add_read(xdpfwd_master, xnl_read_event, NULL, xnl_fd(xnl),
 			&t_read);
+	thread_add_read(xdpfwd_master, xnl_read_event, NULL,
+			xnl_route_fd(xnl), &t_read_routes);
 }
 
 static int netlink_start(void)
@@ -277,6 +294,8 @@ static int netlink_start(void)
 	}
 	thread_add_read(xdpfwd_master, xnl_read_event, NULL, xnl_fd(xnl),
 			&t_read);
+	thread_add_read(xdpfwd_master, xnl_read_event, NULL,
+			xnl_route_fd(xnl), &t_read_routes);
 	thread_add_timer_msec(xdpfwd_master, mtu6_poll, NULL, MTU6_POLL_MSEC,
 			      &t_mtu6);
 	return 0;
@@ -285,6 +304,7 @@ static int netlink_start(void)
 static void netlink_stop(void)
 {
 	THREAD_OFF(t_read);
+	THREAD_OFF(t_read_routes);
 	THREAD_OFF(t_resync);
 	THREAD_OFF(t_mtu6);
 	if (xnl)

@@ -22,6 +22,7 @@
  */
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -33,6 +34,7 @@
 #endif
 
 #include <libmnl/libmnl.h>
+#include <linux/filter.h>
 #include <linux/fib_rules.h>
 #include <linux/if_addr.h>
 #include <linux/if_link.h>
@@ -79,6 +81,7 @@ struct xnl {
 	struct xnl_callbacks cb;
 	void *arg;
 	struct mnl_socket *mon;
+	struct mnl_socket *rmon; /* routes, filtered in the kernel */
 	struct mnl_socket *req;
 	uint32_t req_seq;
 	bool need_resync;
@@ -663,6 +666,48 @@ static int handle_rule(struct xnl *x, const struct nlmsghdr *nlh)
 	return 0;
 }
 
+/* the route types zebra's routes have: not reported */
+static bool zebra_route_type(uint8_t type)
+{
+	return type == RTN_UNICAST || type == RTN_BLACKHOLE ||
+	       type == RTN_UNREACHABLE || type == RTN_PROHIBIT;
+}
+
+static int handle_route(struct xnl *x, const struct nlmsghdr *nlh)
+{
+	const struct nlattr *tb[RTA_MAX + 1];
+	const struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
+	struct xnl_route r = {};
+	uint32_t table;
+	int err;
+
+	err = msg_attrs(nlh, sizeof(*rtm), tb, RTA_MAX);
+	if (err)
+		return err;
+	if (rtm->rtm_family != AF_INET && rtm->rtm_family != AF_INET6)
+		return 0;
+	table = rtm->rtm_table;
+	if (tb[RTA_TABLE] && mnl_attr_get_payload_len(tb[RTA_TABLE]) == 4)
+		table = mnl_attr_get_u32(tb[RTA_TABLE]);
+	/* what the socket filter let through, checked in full here */
+	if (table != RT_TABLE_MAIN || zebra_route_type(rtm->rtm_type) ||
+	    rtm->rtm_src_len)
+		return 0;
+	if (rtm->rtm_dst_len > (rtm->rtm_family == AF_INET ? 32 : 128))
+		return -EINVAL;
+	r.family = rtm->rtm_family;
+	r.prefixlen = rtm->rtm_dst_len;
+	r.type = rtm->rtm_type;
+	if (tb[RTA_DST]) {
+		err = attr_inaddr(tb[RTA_DST], r.family, r.addr);
+		if (err)
+			return err;
+	}
+	if (x->cb.route)
+		x->cb.route(x->arg, &r, nlh->nlmsg_type == RTM_DELROUTE);
+	return 0;
+}
+
 static void dispatch(struct xnl *x, const struct nlmsghdr *nlh)
 {
 	int err;
@@ -688,6 +733,10 @@ static void dispatch(struct xnl *x, const struct nlmsghdr *nlh)
 	case RTM_NEWRULE:
 	case RTM_DELRULE:
 		err = handle_rule(x, nlh);
+		break;
+	case RTM_NEWROUTE:
+	case RTM_DELROUTE:
+		err = handle_route(x, nlh);
 		break;
 	default:
 		err = 0;
@@ -799,6 +848,45 @@ void xnl_set_rcvbuf(struct xnl *x, int bytes)
 		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &bytes, sizeof(bytes));
 }
 
+/*
+ * The route notification socket: a classic BPF filter in the kernel
+ * keeps only main-table routes of the types zebra does not use, so that
+ * a BGP full table loading through zebra never reaches (or overruns) it.
+ * Route notifications carry one message per datagram: the rtmsg is at a
+ * fixed offset.
+ */
+static int rmon_open(struct xnl *x)
+{
+	const uint32_t rtm = NLMSG_HDRLEN;
+	struct sock_filter code[] = {
+		BPF_STMT(BPF_LD | BPF_B | BPF_ABS,
+			 rtm + offsetof(struct rtmsg, rtm_table)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, RT_TABLE_MAIN, 0, 6),
+		BPF_STMT(BPF_LD | BPF_B | BPF_ABS,
+			 rtm + offsetof(struct rtmsg, rtm_type)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, RTN_UNICAST, 4, 0),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, RTN_BLACKHOLE, 3, 0),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, RTN_UNREACHABLE, 2, 0),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, RTN_PROHIBIT, 1, 0),
+		BPF_STMT(BPF_RET | BPF_K, 0xffffffff),
+		BPF_STMT(BPF_RET | BPF_K, 0),
+	};
+	struct sock_fprog prog = {
+		.len = sizeof(code) / sizeof(code[0]),
+		.filter = code,
+	};
+
+	x->rmon = mnl_socket_open2(NETLINK_ROUTE, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	if (!x->rmon)
+		return -errno;
+	if (setsockopt(mnl_socket_get_fd(x->rmon), SOL_SOCKET, SO_ATTACH_FILTER,
+		       &prog, sizeof(prog)) < 0 ||
+	    mnl_socket_bind(x->rmon, RTMGRP_IPV4_ROUTE | RTMGRP_IPV6_ROUTE,
+			    MNL_SOCKET_AUTOPID) < 0)
+		return -errno;
+	return 0;
+}
+
 struct xnl *xnl_open(const struct xnl_callbacks *cb, void *arg, int *err)
 {
 	struct xnl *x;
@@ -841,6 +929,9 @@ struct xnl *xnl_open(const struct xnl_callbacks *cb, void *arg, int *err)
 		ret = -errno;
 		goto fail;
 	}
+	ret = rmon_open(x);
+	if (ret)
+		goto fail;
 	ret = req_open(x);
 	if (ret)
 		goto fail;
@@ -863,6 +954,11 @@ int xnl_fd(const struct xnl *x)
 	return mnl_socket_get_fd(x->mon);
 }
 
+int xnl_route_fd(const struct xnl *x)
+{
+	return mnl_socket_get_fd(x->rmon);
+}
+
 const struct xnl_stats *xnl_stats(const struct xnl *x)
 {
 	return &x->st;
@@ -882,6 +978,8 @@ void xnl_close(struct xnl *x)
 	}
 	if (x->mon)
 		mnl_socket_close(x->mon);
+	if (x->rmon)
+		mnl_socket_close(x->rmon);
 	if (x->req)
 		mnl_socket_close(x->req);
 	free(x->mbuf);
@@ -892,12 +990,14 @@ void xnl_close(struct xnl *x)
 /* ---------------------------------------------------------------------- */
 /* dumps */
 
-static int dump_once(struct xnl *x, uint16_t type, uint8_t family, bool *intr)
+static int dump_once(struct xnl *x, uint16_t type, uint8_t family,
+		     uint8_t rtype, bool *intr)
 {
 	char req[256] __attribute__((aligned(8))) = {};
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(req);
 	uint32_t seq = ++x->req_seq;
 	uint32_t portid = mnl_socket_get_portid(x->req);
+	int err;
 
 	nlh->nlmsg_type = type;
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
@@ -937,6 +1037,19 @@ static int dump_once(struct xnl *x, uint16_t type, uint8_t family, bool *intr)
 		frh->family = family;
 		break;
 	}
+	case RTM_GETROUTE: {
+		/* strict dump filtered by the kernel: the main table, one
+		 * route type (rtm_type) at a time, never zebra's full table
+		 */
+		struct rtmsg *rtm;
+
+		rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+		rtm->rtm_family = family;
+		rtm->rtm_table = RT_TABLE_MAIN;
+		rtm->rtm_type = rtype;
+		mnl_attr_put_u32(nlh, RTA_TABLE, RT_TABLE_MAIN);
+		break;
+	}
 	default: {
 		/* exactly an ndmsg: the FDB dump guesses the header by size */
 		struct ndmsg *ndm = mnl_nlmsg_put_extra_header(nlh,
@@ -947,8 +1060,23 @@ static int dump_once(struct xnl *x, uint16_t type, uint8_t family, bool *intr)
 	}
 	}
 
-	if (mnl_socket_sendto(x->req, nlh, nlh->nlmsg_len) < 0)
-		return -errno;
+	if (type == RTM_GETROUTE) {
+		/* the kernel filters a route dump only when asked strictly */
+		int on = 1;
+
+		if (setsockopt(mnl_socket_get_fd(x->req), SOL_NETLINK,
+			       NETLINK_GET_STRICT_CHK, &on, sizeof(on)) < 0)
+			return -errno;
+	}
+	err = mnl_socket_sendto(x->req, nlh, nlh->nlmsg_len) < 0 ? -errno : 0;
+	if (type == RTM_GETROUTE) {
+		int off = 0;
+
+		setsockopt(mnl_socket_get_fd(x->req), SOL_NETLINK,
+			   NETLINK_GET_STRICT_CHK, &off, sizeof(off));
+	}
+	if (err)
+		return err;
 
 	for (;;) {
 		ssize_t n = nl_recv(x->req, x->dbuf, XNL_BUF_SIZE, 0);
@@ -1001,7 +1129,8 @@ static int dump_once(struct xnl *x, uint16_t type, uint8_t family, bool *intr)
  * An interrupted dump may have skipped an object that did not change (hash
  * walks by position), and resync_end would then drop it: repeat it.
  */
-static int dump_part(struct xnl *x, uint16_t type, uint8_t family)
+static int dump_part(struct xnl *x, uint16_t type, uint8_t family,
+		     uint8_t rtype)
 {
 	for (int i = 0; i < XNL_DUMP_TRIES; i++) {
 		bool intr = false;
@@ -1012,7 +1141,7 @@ static int dump_part(struct xnl *x, uint16_t type, uint8_t family)
 			if (err)
 				return err;
 		}
-		err = dump_once(x, type, family, &intr);
+		err = dump_once(x, type, family, rtype, &intr);
 		if (err) {
 			req_reset(x);
 			return err;
@@ -1024,15 +1153,21 @@ static int dump_part(struct xnl *x, uint16_t type, uint8_t family)
 }
 
 /* queued notifications are older than the dump about to start */
-static void drain_mon(struct xnl *x)
+static void drain_sock(struct xnl *x, struct mnl_socket *sock)
 {
-	for (int i = 0; i < XNL_DRAIN_MAX; i++) {
-		ssize_t n = recv(mnl_socket_get_fd(x->mon), x->mbuf,
+	for (int i = 0; sock && i < XNL_DRAIN_MAX; i++) {
+		ssize_t n = recv(mnl_socket_get_fd(sock), x->mbuf,
 				 XNL_BUF_SIZE, MSG_DONTWAIT);
 
 		if (n < 0 && errno != EINTR && errno != ENOBUFS)
 			break;
 	}
+}
+
+static void drain_mon(struct xnl *x)
+{
+	drain_sock(x, x->mon);
+	drain_sock(x, x->rmon);
 }
 
 static int do_dump(struct xnl *x)
@@ -1055,6 +1190,9 @@ static int do_dump(struct xnl *x)
 		{ RTM_GETRULE, AF_INET, false },
 		{ RTM_GETRULE, AF_INET6, true },
 	};
+	/* the main table's routes of the types zebra does not use */
+	static const uint8_t rtypes[] = { RTN_THROW, RTN_LOCAL, RTN_BROADCAST,
+					  RTN_ANYCAST, RTN_MULTICAST, RTN_NAT };
 	int err = 0;
 
 	drain_mon(x);
@@ -1064,12 +1202,20 @@ static int do_dump(struct xnl *x)
 	links_mark_or_purge(x, true);
 
 	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
-		err = dump_part(x, parts[i].type, parts[i].family);
+		err = dump_part(x, parts[i].type, parts[i].family, 0);
 		if (err && parts[i].optional &&
 		    (err == -EOPNOTSUPP || err == -EAFNOSUPPORT))
 			err = 0;
 		if (err)
 			break;
+	}
+	for (size_t i = 0; !err && i < 2 * sizeof(rtypes); i++) {
+		uint8_t family = i % 2 ? AF_INET6 : AF_INET;
+
+		err = dump_part(x, RTM_GETROUTE, family, rtypes[i / 2]);
+		if (err && family == AF_INET6 &&
+		    (err == -EOPNOTSUPP || err == -EAFNOSUPPORT))
+			err = 0;
 	}
 	if (err) {
 		x->st.errors++;
@@ -1096,6 +1242,44 @@ int xnl_dump(struct xnl *x)
 	return err;
 }
 
+/*
+ * Read what @sock holds, a bounded number of datagrams; an overrun resyncs
+ * (once per xnl_read() call, so that a storm cannot hold the event loop:
+ * xnl_resync_pending() tells).  *ret as xnl_read() returns it.
+ */
+static int read_sock(struct xnl *x, struct mnl_socket *sock, int *ret)
+{
+	for (int i = 0; i < XNL_READ_BUDGET; i++) {
+		ssize_t n = nl_recv(sock, x->mbuf, XNL_BUF_SIZE, MSG_DONTWAIT);
+		int err;
+
+		if (n == -EAGAIN || n == -EWOULDBLOCK)
+			break;
+		if (n == -EPERM) {
+			x->st.errors++;
+			continue;
+		}
+		if (n == -ENOBUFS || n == -EMSGSIZE) {
+			x->st.overruns++;
+			if (*ret == 1) {
+				x->need_resync = true;
+				break;
+			}
+			err = do_dump(x);
+			if (err)
+				return err;
+			*ret = 1;
+			continue;
+		}
+		if (n < 0) {
+			x->st.errors++;
+			return (int)n;
+		}
+		notify_buf(x, x->mbuf, (size_t)n);
+	}
+	return 0;
+}
+
 int xnl_read(struct xnl *x)
 {
 	int ret = 0;
@@ -1112,41 +1296,11 @@ int xnl_read(struct xnl *x)
 		}
 		ret = 1;
 	}
-	for (int i = 0; i < XNL_READ_BUDGET; i++) {
-		ssize_t n = nl_recv(x->mon, x->mbuf, XNL_BUF_SIZE,
-				    MSG_DONTWAIT);
-
-		if (n == -EAGAIN || n == -EWOULDBLOCK)
-			break;
-		if (n == -EPERM) {
-			x->st.errors++;
-			continue;
-		}
-		if (n == -ENOBUFS || n == -EMSGSIZE) {
-			x->st.overruns++;
-			/*
-			 * One resync per call so that a storm cannot hold
-			 * the event loop; xnl_resync_pending() tells.
-			 */
-			if (ret == 1) {
-				x->need_resync = true;
-				break;
-			}
-			err = do_dump(x);
-			if (err) {
-				ret = err;
-				goto out;
-			}
-			ret = 1;
-			continue;
-		}
-		if (n < 0) {
-			x->st.errors++;
-			ret = (int)n;
-			goto out;
-		}
-		notify_buf(x, x->mbuf, (size_t)n);
-	}
+	err = read_sock(x, x->mon, &ret);
+	if (!err)
+		err = read_sock(x, x->rmon, &ret);
+	if (err)
+		ret = err;
 out:
 	x->busy = false;
 	return ret;

@@ -123,6 +123,20 @@ struct xnl_rule {
 	uint32_t sig;
 };
 
+/*
+ * A route of the main table that zebra does not import and the fast path
+ * must not cover with another: a type other than unicast, blackhole,
+ * unreachable or prohibit (throw, local, broadcast, anycast, multicast,
+ * nat).  Only those reach the consumer: a socket filter in the kernel
+ * keeps zebra's own routes (a full table) off this socket.
+ */
+struct xnl_route {
+	int family;		/* AF_INET or AF_INET6 */
+	uint8_t addr[16];	/* network order */
+	uint8_t prefixlen;
+	uint8_t type;		/* RTN_* */
+};
+
 struct xnl_callbacks {
 	void (*link)(void *arg, const struct xnl_link *l, bool deleted);
 	void (*addr)(void *arg, const struct xnl_addr *a, bool deleted);
@@ -133,6 +147,7 @@ struct xnl_callbacks {
 	/* deleted: the device (and its settings) went */
 	void (*netconf)(void *arg, const struct xnl_netconf *nc, bool deleted);
 	void (*rule)(void *arg, const struct xnl_rule *r, bool deleted);
+	void (*route)(void *arg, const struct xnl_route *r, bool deleted);
 	/* a full dump follows: the consumer marks its state stale */
 	void (*resync_begin)(void *arg);
 	/*
@@ -162,8 +177,11 @@ struct xnl;
  */
 struct xnl *xnl_open(const struct xnl_callbacks *cb, void *arg, int *err);
 
-/* the notification socket, to poll for POLLIN */
+/* the notification sockets, to poll for POLLIN (either calls for
+ * xnl_read())
+ */
 int xnl_fd(const struct xnl *x);
+int xnl_route_fd(const struct xnl *x);
 
 /*
  * Full synchronous dump of links (AF_UNSPEC, then AF_BRIDGE for port

@@ -73,6 +73,7 @@ void mirror_init(void)
 	mirror_fdb_init();
 	mirror_netconf_init();
 	mirror_rules_init();
+	mirror_kroutes_init();
 }
 
 void mirror_fini(void)
@@ -93,6 +94,7 @@ void mirror_fini(void)
 	mirror_fdb_fini();
 	mirror_netconf_fini();
 	mirror_rules_fini();
+	mirror_kroutes_fini();
 }
 
 static struct link_item *link_find(int ifindex)
@@ -232,6 +234,7 @@ void mirror_resync_begin(void)
 	mirror_fdb_resync_begin();
 	mirror_netconf_resync_begin();
 	mirror_rules_resync_begin();
+	mirror_kroutes_resync_begin();
 }
 
 unsigned int mirror_stale_addrs(struct xnl_addr **out)

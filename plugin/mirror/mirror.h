@@ -117,6 +117,11 @@ bool mirror_rule_update(const struct xnl_rule *r, bool deleted);
 uint32_t mirror_policy_rules(int family);
 bool mirror_rules_drop_stale(void);
 
+/* ---- main-table routes zebra does not import (throw, local, ...) ---- */
+/* true when the prefix appeared or went */
+bool mirror_kroute_update(const struct xnl_route *r, bool deleted);
+unsigned int mirror_stale_kroutes(struct xnl_route **out);
+
 /* ---- resync (start, and after an ENOBUFS overrun) ---- */
 /* everything is stale until the dump refreshes it */
 void mirror_resync_begin(void);

@@ -18,6 +18,10 @@ void mirror_rules_init(void);
 void mirror_rules_fini(void);
 void mirror_rules_resync_begin(void);
 
+void mirror_kroutes_init(void);
+void mirror_kroutes_fini(void);
+void mirror_kroutes_resync_begin(void);
+
 void mirror_fdb_init(void);
 void mirror_fdb_fini(void);
 void mirror_fdb_resync_begin(void);

@@ -30,6 +30,10 @@ enum xdpfwd_route_src {
 	 * only the kernel can choose among them (KERNEL group)
 	 */
 	XDPFWD_SRC_SRCDEST,
+	/* a main-table route of the kernel's that zebra does not import
+	 * (throw, local, broadcast, anycast, multicast, nat): KERNEL
+	 */
+	XDPFWD_SRC_KTYPE,
 	XDPFWD_SRC_LOCAL, /* the router's own / broadcast address */
 	XDPFWD_SRC__MAX,
 };

@@ -448,7 +448,7 @@ static int nhg_for_update(const struct xdpfwd_route_update *u)
 		return 0;
 	if (u->src == XDPFWD_SRC_LOCAL)
 		return XDPFWD_NHG_ID_LOCAL;
-	if (u->src == XDPFWD_SRC_SRCDEST)
+	if (u->src == XDPFWD_SRC_SRCDEST || u->src == XDPFWD_SRC_KTYPE)
 		return XDPFWD_NHG_ID_KERNEL;
 	reserved = xdpfwd_kind_group(u->kind);
 	return reserved ? reserved : nhg_get(u->nh, u->nh_count);
@@ -773,6 +773,30 @@ static void addr_subnet(const struct xnl_addr *a, struct prefix *p)
 	apply_mask(p);
 }
 
+void routes_kernel_route(const struct xnl_route *kr, bool present)
+{
+	struct xdpfwd_route_update u = {
+		.is_delete = !present,
+		.src = XDPFWD_SRC_KTYPE,
+		.kind = XDPFWD_KIND_UNSUPPORTED,
+	};
+	struct route_item *r;
+
+	u.prefix.family = kr->family;
+	u.prefix.prefixlen = kr->prefixlen;
+	memcpy(&u.prefix.u.prefix, kr->addr, kr->family == AF_INET ? 4 : 16);
+	apply_mask(&u.prefix);
+	routes_apply(&u);
+	/* zebra's route of the same prefix, if any, follows */
+	r = routes_table_find(&routes_head, &(struct route_item){ .p = u.prefix });
+	if (r && r->nhg[XDPFWD_SRC_ZEBRA])
+		rib_mark_selected(&r->p, route_offloaded(r));
+	if (IS_XDPFWD_DEBUG(ROUTES))
+		zlog_debug("xdpfwd: kernel route %pFX type %u %s: %s", &u.prefix,
+			   kr->type, present ? "added" : "gone",
+			   present ? "to the kernel" : "fast path as before");
+}
+
 void routes_link_changed(int ifindex)
 {
 	const struct xnl_addr *a = NULL;
@@ -954,6 +978,7 @@ static const char *const src_names[] = {
 	[XDPFWD_SRC_ZEBRA] = "zebra",
 	[XDPFWD_SRC_CONNECTED] = "connected",
 	[XDPFWD_SRC_SRCDEST] = "source-specific",
+	[XDPFWD_SRC_KTYPE] = "kernel route type",
 	[XDPFWD_SRC_LOCAL] = "local",
 };
 

@@ -28,6 +28,10 @@ void routes_fini(void);
 int routes_apply(const struct xdpfwd_route_update *u);
 /* an address appeared or went: its connected subnet and local routes */
 void routes_addr_changed(const struct xnl_addr *a, bool deleted);
+/* a main-table route type zebra does not import (throw, local, ...)
+ * appeared or went: its prefix is the kernel's meanwhile
+ */
+void routes_kernel_route(const struct xnl_route *kr, bool present);
 /* the link's master changed: its addresses' routes, again */
 void routes_link_changed(int ifindex);
 /* interfaces were enabled or disabled: offload flags of zebra's routes */

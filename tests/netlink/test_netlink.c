@@ -193,6 +193,10 @@ struct tstate {
 	/* rules: those present, by signature */
 	struct xnl_rule rules[64];
 	int n_rules;
+	/* routes reported (only non-zebra types pass the socket filter) */
+	struct xnl_route routes[64];
+	int n_routes;
+	int route_callbacks;
 	int begins, ends;
 	int deleted_links[64], n_deleted_links;
 	struct xnl_addr last_del_addr;
@@ -321,6 +325,47 @@ static void cb_rule(void *arg, const struct xnl_rule *r, bool deleted)
 		s->rules[s->n_rules++] = *r;
 }
 
+static void cb_route(void *arg, const struct xnl_route *r, bool deleted)
+{
+	struct tstate *s = arg;
+
+	s->callbacks++;
+	s->route_callbacks++;
+	for (int i = 0; i < s->n_routes; i++) {
+		if (s->routes[i].family != r->family ||
+		    s->routes[i].prefixlen != r->prefixlen ||
+		    memcmp(s->routes[i].addr, r->addr, 16))
+			continue;
+		if (deleted)
+			s->routes[i] = s->routes[--s->n_routes];
+		else
+			s->routes[i] = *r;
+		return;
+	}
+	if (!deleted && s->n_routes < 64)
+		s->routes[s->n_routes++] = *r;
+}
+
+static const struct xnl_route *ROUTE(const char *cidr)
+{
+	char buf[64], *slash;
+	uint8_t a[16] = {};
+	int family, plen;
+
+	snprintf(buf, sizeof(buf), "%s", cidr);
+	slash = strchr(buf, '/');
+	*slash = '\0';
+	plen = atoi(slash + 1);
+	family = strchr(buf, ':') ? AF_INET6 : AF_INET;
+	inet_pton(family, buf, a);
+	for (int i = 0; i < S.n_routes; i++)
+		if (S.routes[i].family == family &&
+		    S.routes[i].prefixlen == plen &&
+		    !memcmp(S.routes[i].addr, a, 16))
+			return &S.routes[i];
+	return NULL;
+}
+
 /* the rule of @family at @prio, NULL if none */
 static const struct xnl_rule *RULE(int family, uint32_t prio)
 {
@@ -367,6 +412,7 @@ static const struct xnl_callbacks CB = {
 	.fdb = cb_fdb,
 	.netconf = cb_netconf,
 	.rule = cb_rule,
+	.route = cb_route,
 	.resync_begin = cb_begin,
 	.resync_end = cb_end,
 };
@@ -608,6 +654,8 @@ static const char *const SETUP =
 	"ip neigh add 198.51.100.2 lladdr 02:00:00:00:02:02 dev pv1 "
 	"nud permanent\n"
 	"bridge fdb add 02:00:00:00:03:03 dev pv0 master static\n"
+	"ip route add throw 203.0.113.0/24\n"
+	"ip route add 198.51.100.0/24 dev pv1 metric 5\n"
 	/* carrier and port state settle asynchronously (linkwatch) */
 	"for i in $(seq 100); do\n"
 	"  bridge link show dev pv0 | grep -q 'state forwarding' &&\n"
@@ -769,6 +817,41 @@ static bool c_rules_gone(void)
 {
 	return !RULE(AF_INET, 100) && !RULE(AF_INET6, 200) &&
 	       !RULE(AF_INET, 300) && RULE(AF_INET, 32766);
+}
+
+static bool c_init_throw(void)
+{
+	const struct xnl_route *r = ROUTE("203.0.113.0/24");
+
+	return r && r->type == RTN_THROW && !ROUTE("198.51.100.0/24");
+}
+
+static int routes_before_unicast;
+
+static bool c_route_throw(void)
+{
+	const struct xnl_route *r = ROUTE("2001:db8:77::/48");
+
+	routes_before_unicast = S.route_callbacks;
+	return r && r->type == RTN_THROW;
+}
+
+static bool c_route_unicast_filtered(void)
+{
+	/* a unicast route and a blackhole: nothing reaches the consumer;
+	 * the local route after them proves the socket was read
+	 */
+	const struct xnl_route *r = ROUTE("192.0.2.128/25");
+
+	return r && r->type == RTN_LOCAL &&
+	       S.route_callbacks == routes_before_unicast + 1 &&
+	       !ROUTE("192.0.2.0/25") && !ROUTE("192.0.2.64/26");
+}
+
+static bool c_route_del(void)
+{
+	return !ROUTE("2001:db8:77::/48") && !ROUTE("192.0.2.128/25") &&
+	       !ROUTE("203.0.113.0/24");
 }
 
 static bool c_link_add(void)
@@ -1475,6 +1558,18 @@ static const struct tcase cases[] = {
 	INIT("netconf dump: IPv4 forwarding/rp_filter of a device and of all, IPv6 all",
 	     c_init_netconf),
 	INIT("rules dump: the default rules, no selectors", c_init_rules),
+	INIT("route dump: the main table's throw route, not its unicast ones",
+	     c_init_throw),
+	CASE("throw route added: notified",
+	     "ip -6 route add throw 2001:db8:77::/48", c_route_throw),
+	CASE("unicast and blackhole routes are filtered in the kernel; a local one in main is not",
+	     "ip route add 192.0.2.0/25 dev pv1; ip route add blackhole 192.0.2.64/26; "
+	     "ip route add local 192.0.2.128/25 dev lo table main",
+	     c_route_unicast_filtered),
+	CASE("route deletions notified",
+	     "ip -6 route del throw 2001:db8:77::/48; "
+	     "ip route del local 192.0.2.128/25 dev lo table main; "
+	     "ip route del throw 203.0.113.0/24", c_route_del),
 	CASE("rule add from a prefix: notified, with selectors",
 	     "ip rule add pref 100 from 10.0.1.0/24 table 100", c_rule_add),
 	CASE("IPv6 rule without selectors (all to a table)",

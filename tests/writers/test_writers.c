@@ -811,6 +811,29 @@ static bool loopback_subnets_and_noprefixroute(void)
 	return true;
 }
 
+static bool kernel_route_types_go_to_the_kernel(void)
+{
+	struct xnl_route kr = { .family = AF_INET, .prefixlen = 25,
+				.type = RTN_THROW };
+
+	two_links(true);
+	ev_neigh(3, "10.0.2.2", MAC_B);
+	zroute("10.100.0.0/24", XDPFWD_KIND_FORWARD, 1, "10.0.2.2%3");
+	inet_pton(AF_INET, "10.100.0.128", kr.addr);
+	if (mirror_kroute_update(&kr, false))
+		routes_kernel_route(&kr, true);
+	CHECK(lookup4("10.100.0.200") == XDPFWD_NHG_ID_KERNEL,
+	      "throw 10.100.0.128/25: the kernel's (%u)",
+	      lookup4("10.100.0.200"));
+	CHECK(lookup4("10.100.0.7") >= XDPFWD_NHG_ID_FIRST_DYNAMIC,
+	      "the rest of the /24 by its route");
+	if (mirror_kroute_update(&kr, true))
+		routes_kernel_route(&kr, false);
+	CHECK(lookup4("10.100.0.200") == lookup4("10.100.0.7"),
+	      "throw gone: the covering route again");
+	return true;
+}
+
 static bool connected_wins_over_zebra(void)
 {
 	struct xdpfwd_route_state st;
@@ -881,6 +904,8 @@ static const struct {
 	  neighbours_sent_to_are_reported_to_the_kernel },
 	{ "an IPv4 subnet on lo is local as a whole; noprefixroute adds no subnet",
 	  loopback_subnets_and_noprefixroute },
+	{ "main-table route types zebra does not import (throw, ...) are the kernel's",
+	  kernel_route_types_go_to_the_kernel },
 };
 
 static void setup(void)
