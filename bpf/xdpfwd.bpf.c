@@ -97,7 +97,8 @@ static __always_inline __u32 forward_ipv4(struct cursor *c, struct ethhdr *eth,
 	if (in->iface->flags & XDPFWD_IF_F_RPF4)
 		return XDPFWD_R_PASS_RPFILTER;
 	/* rules may select another table than the main one, the only one
-	 * the fast path has
+	 * the fast path has (custom local-table routes count as rules: the
+	 * local table comes first)
 	 */
 	if (in->iface->flags & XDPFWD_IF_F_RULES4)
 		return XDPFWD_R_PASS_POLICY;

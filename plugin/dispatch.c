@@ -193,8 +193,22 @@ static void on_rule(void *arg, const struct xnl_rule *r, bool deleted)
 
 static void on_route(void *arg, const struct xnl_route *r, bool deleted)
 {
-	if (mirror_kroute_update(r, deleted))
+	uint32_t custom = mirror_custom_local_routes(r->family);
+
+	if (!mirror_kroute_update(r, deleted))
+		return;
+	if (!r->custom_local) {
 		routes_kernel_route(r, !deleted);
+		return;
+	}
+	/* the family's traffic goes to the kernel while there are any */
+	if (!custom != !mirror_custom_local_routes(r->family)) {
+		zlog_info("xdpfwd: custom local routes (AnyIP) for IPv%d: its routed traffic %s",
+			  r->family == AF_INET ? 4 : 6,
+			  custom ? "takes the fast path"
+				 : "goes to the kernel");
+		iface_refresh_all();
+	}
 }
 
 static void on_resync_begin(void *arg)

@@ -690,8 +690,12 @@ static int handle_route(struct xnl *x, const struct nlmsghdr *nlh)
 	if (tb[RTA_TABLE] && mnl_attr_get_payload_len(tb[RTA_TABLE]) == 4)
 		table = mnl_attr_get_u32(tb[RTA_TABLE]);
 	/* what the socket filter let through, checked in full here */
-	if (table != RT_TABLE_MAIN || zebra_route_type(rtm->rtm_type) ||
-	    rtm->rtm_src_len)
+	if (table == RT_TABLE_LOCAL) {
+		if (rtm->rtm_protocol == RTPROT_KERNEL)
+			return 0;
+		r.custom_local = true;
+	} else if (table != RT_TABLE_MAIN || zebra_route_type(rtm->rtm_type) ||
+		   rtm->rtm_src_len)
 		return 0;
 	if (rtm->rtm_dst_len > (rtm->rtm_family == AF_INET ? 32 : 128))
 		return -EINVAL;
@@ -861,6 +865,11 @@ static int rmon_open(struct xnl *x)
 	struct sock_filter code[] = {
 		BPF_STMT(BPF_LD | BPF_B | BPF_ABS,
 			 rtm + offsetof(struct rtmsg, rtm_table)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, RT_TABLE_LOCAL, 0, 2),
+		/* local table: what the kernel made for addresses is not */
+		BPF_STMT(BPF_LD | BPF_B | BPF_ABS,
+			 rtm + offsetof(struct rtmsg, rtm_protocol)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, RTPROT_KERNEL, 7, 6),
 		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, RT_TABLE_MAIN, 0, 6),
 		BPF_STMT(BPF_LD | BPF_B | BPF_ABS,
 			 rtm + offsetof(struct rtmsg, rtm_type)),
@@ -1045,9 +1054,10 @@ static int dump_once(struct xnl *x, uint16_t type, uint8_t family,
 
 		rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
 		rtm->rtm_family = family;
-		rtm->rtm_table = RT_TABLE_MAIN;
+		/* rtype 0: the whole local table (small: addresses) */
+		rtm->rtm_table = rtype ? RT_TABLE_MAIN : RT_TABLE_LOCAL;
 		rtm->rtm_type = rtype;
-		mnl_attr_put_u32(nlh, RTA_TABLE, RT_TABLE_MAIN);
+		mnl_attr_put_u32(nlh, RTA_TABLE, rtm->rtm_table);
 		break;
 	}
 	default: {
@@ -1192,7 +1202,8 @@ static int do_dump(struct xnl *x)
 	};
 	/* the main table's routes of the types zebra does not use */
 	static const uint8_t rtypes[] = { RTN_THROW, RTN_LOCAL, RTN_BROADCAST,
-					  RTN_ANYCAST, RTN_MULTICAST, RTN_NAT };
+					  RTN_ANYCAST, RTN_MULTICAST, RTN_NAT,
+					  0 /* the local table */ };
 	int err = 0;
 
 	drain_mon(x);

@@ -127,14 +127,19 @@ struct xnl_rule {
  * A route of the main table that zebra does not import and the fast path
  * must not cover with another: a type other than unicast, blackhole,
  * unreachable or prohibit (throw, local, broadcast, anycast, multicast,
- * nat).  Only those reach the consumer: a socket filter in the kernel
- * keeps zebra's own routes (a full table) off this socket.
+ * nat); or a route of the local table that the kernel did not make for
+ * an address.  Only those reach the consumer: a socket filter in the
+ * kernel keeps zebra's own routes (a full table) off this socket.
  */
 struct xnl_route {
 	int family;		/* AF_INET or AF_INET6 */
 	uint8_t addr[16];	/* network order */
 	uint8_t prefixlen;
 	uint8_t type;		/* RTN_* */
+	/* a route of the local table that the kernel did not derive from an
+	 * address (not RTPROT_KERNEL): AnyIP, `ip route add local ...`
+	 */
+	bool custom_local;
 };
 
 struct xnl_callbacks {

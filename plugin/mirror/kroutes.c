@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * xdpfwd kernel mirror: the main table's routes that zebra does not
- * import (throw, local, broadcast, anycast, multicast, nat), by prefix.
+ * import (throw, local, broadcast, anycast, multicast, nat), and the local
+ * table's routes that the kernel did not derive from an address (AnyIP),
+ * by prefix.
  */
 #include "config.h"
 #include <zebra.h>
@@ -25,6 +27,8 @@ struct kroute_item {
 
 static int kroute_cmp(const struct kroute_item *a, const struct kroute_item *b)
 {
+	if (a->r.custom_local != b->r.custom_local)
+		return numcmp(a->r.custom_local, b->r.custom_local);
 	if (a->r.family != b->r.family)
 		return numcmp(a->r.family, b->r.family);
 	if (a->r.prefixlen != b->r.prefixlen)
@@ -40,6 +44,17 @@ static uint32_t kroute_hash(const struct kroute_item *a)
 DECLARE_HASH(kroutes, struct kroute_item, hitem, kroute_cmp, kroute_hash);
 
 static struct kroutes_head kroutes_head;
+static uint32_t custom_local[2]; /* IPv4, IPv6 */
+
+static int fam_idx(int family)
+{
+	return family == AF_INET6;
+}
+
+uint32_t mirror_custom_local_routes(int family)
+{
+	return custom_local[fam_idx(family)];
+}
 
 void mirror_kroutes_init(void)
 {
@@ -50,6 +65,7 @@ void mirror_kroutes_fini(void)
 {
 	struct kroute_item *k;
 
+	custom_local[0] = custom_local[1] = 0;
 	frr_each_safe (kroutes, &kroutes_head, k) {
 		kroutes_del(&kroutes_head, k);
 		XFREE(MTYPE_XDPFWD_KROUTE, k);
@@ -62,11 +78,14 @@ bool mirror_kroute_update(const struct xnl_route *r, bool deleted)
 
 	key.r.family = r->family;
 	key.r.prefixlen = r->prefixlen;
+	key.r.custom_local = r->custom_local;
 	memcpy(key.r.addr, r->addr, sizeof(key.r.addr));
 	k = kroutes_find(&kroutes_head, &key);
 	if (deleted) {
 		if (!k)
 			return false;
+		if (k->r.custom_local)
+			custom_local[fam_idx(k->r.family)]--;
 		kroutes_del(&kroutes_head, k);
 		XFREE(MTYPE_XDPFWD_KROUTE, k);
 		return true;
@@ -80,6 +99,8 @@ bool mirror_kroute_update(const struct xnl_route *r, bool deleted)
 	k->r = key.r;
 	k->r.type = r->type;
 	kroutes_add(&kroutes_head, k);
+	if (k->r.custom_local)
+		custom_local[fam_idx(k->r.family)]++;
 	return true;
 }
 

@@ -120,6 +120,8 @@ bool mirror_rules_drop_stale(void);
 /* ---- main-table routes zebra does not import (throw, local, ...) ---- */
 /* true when the prefix appeared or went */
 bool mirror_kroute_update(const struct xnl_route *r, bool deleted);
+/* local-table routes of the family not made for an address (AnyIP) */
+uint32_t mirror_custom_local_routes(int family);
 unsigned int mirror_stale_kroutes(struct xnl_route **out);
 
 /* ---- resync (start, and after an ENOBUFS overrun) ---- */

@@ -200,10 +200,17 @@ static void iface_value(const struct xdpfwd_link *l, bool attached,
 		v->flags |= XDPFWD_IF_F_RPF4;
 	if (mirror_ipv6_forwarding() <= 0)
 		v->flags |= XDPFWD_IF_F_NO_FWD6;
-	/* the fast path looks up the main table only */
-	if (mirror_policy_rules(AF_INET))
+	/*
+	 * The fast path looks up the main table only.  The local table comes
+	 * first in the kernel: a custom local route there (AnyIP, `ip route
+	 * add local 10.9.0.0/16 dev lo`) takes its prefix whatever main has
+	 * inside it, and makes the kernel validate every IPv4 source
+	 * (fib_has_custom_local_routes): its family goes to the kernel too.
+	 */
+	if (mirror_policy_rules(AF_INET) || mirror_custom_local_routes(AF_INET))
 		v->flags |= XDPFWD_IF_F_RULES4;
-	if (mirror_policy_rules(AF_INET6))
+	if (mirror_policy_rules(AF_INET6) ||
+	    mirror_custom_local_routes(AF_INET6))
 		v->flags |= XDPFWD_IF_F_RULES6;
 	memcpy(v->mac, l->mac, sizeof(v->mac));
 	*tx = attached && l->oper_up;

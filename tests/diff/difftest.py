@@ -161,6 +161,18 @@ def sc_lo_subnet(t):
     t.r.ip("-6", "addr", "add", "2001:db8:255::1/64", "dev", "lo", "nodad")
 
 
+def sc_anyip(t):
+    # AnyIP: the local table takes 10.100.0.128/25 inside the static route
+    # to S1, whatever the main table has there (IPv4 only: IPv6 keeps the
+    # fast path busy)
+    t.r.ip("route", "add", "local", "10.100.0.128/25", "dev", "lo")
+
+
+def sc_anyip_v6(t):
+    t.r.ip("-6", "route", "add", "local", "2001:db8:100:8000::/49",
+           "dev", "lo")
+
+
 def sc_directed_broadcast(t):
     for conf in ("all", "to-c", "to-s1", "to-s2"):
         t.r.sysctl(f"net.ipv4.conf.{conf}.bc_forwarding", 1)
@@ -219,6 +231,11 @@ SCENARIOS = [
              "the static route to S1", sc_unreachable_prohibit),
     Scenario("lo-subnet", "10.255.0.1/24 and 2001:db8:255::1/64 on R's lo; "
              "frames to 10.255.0.7 / 2001:db8:255::7", sc_lo_subnet),
+    Scenario("anyip", "AnyIP: `ip route add local 10.100.0.128/25 dev lo` "
+             "in the local table, inside the static route to S1", sc_anyip),
+    Scenario("anyip-v6", "AnyIP: `ip -6 route add local "
+             "2001:db8:100:8000::/49 dev lo`, inside the static route to S1",
+             sc_anyip_v6),
     Scenario("directed-broadcast", "net.ipv4.conf.{all,to-*}.bc_forwarding"
              "=1; frames to 10.0.2.255 and 10.0.3.255",
              sc_directed_broadcast),

@@ -848,6 +848,20 @@ static bool c_route_unicast_filtered(void)
 	       !ROUTE("192.0.2.0/25") && !ROUTE("192.0.2.64/26");
 }
 
+static bool c_route_anyip(void)
+{
+	const struct xnl_route *r = ROUTE("10.9.0.0/16");
+
+	/* the local routes the kernel made for pv1's addresses are not */
+	return r && r->custom_local && r->type == RTN_LOCAL &&
+	       !ROUTE("198.51.100.1/32");
+}
+
+static bool c_route_anyip_gone(void)
+{
+	return !ROUTE("10.9.0.0/16");
+}
+
 static bool c_route_del(void)
 {
 	return !ROUTE("2001:db8:77::/48") && !ROUTE("192.0.2.128/25") &&
@@ -1566,6 +1580,10 @@ static const struct tcase cases[] = {
 	     "ip route add 192.0.2.0/25 dev pv1; ip route add blackhole 192.0.2.64/26; "
 	     "ip route add local 192.0.2.128/25 dev lo table main",
 	     c_route_unicast_filtered),
+	CASE("AnyIP local-table route: reported, the kernel's own local routes not",
+	     "ip route add local 10.9.0.0/16 dev lo", c_route_anyip),
+	CASE("AnyIP route deleted",
+	     "ip route del local 10.9.0.0/16 dev lo", c_route_anyip_gone),
 	CASE("route deletions notified",
 	     "ip -6 route del throw 2001:db8:77::/48; "
 	     "ip route del local 192.0.2.128/25 dev lo table main; "
