@@ -6,8 +6,12 @@ another FRR version.
 
 from __future__ import annotations
 
+import json
 import os
 import re
+import signal
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -204,6 +208,66 @@ def test_silent_mac_change_of_a_gateway_is_followed(lab):
         lab.frr.xdpfwd_json("show xdpfwd nexthops json")["adjacencies"]),
         10, what="the new MAC in the fast path")
     assert_pings_forwarded_in_xdp(lab)
+
+
+# In S1: every UDP frame to port 9999 seen on eth0 (promiscuous, so
+# frames to another MAC are seen too), counted by destination MAC.
+CAPTURE_BY_DMAC = r"""
+import json, signal, socket, struct, sys
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x0800))
+s.bind(("eth0", 0))
+mreq = struct.pack("iHH8s", socket.if_nametoindex("eth0"), 1, 0, b"")
+s.setsockopt(263, 1, mreq)          # SOL_PACKET, ADD_MEMBERSHIP, PROMISC
+s.settimeout(0.2)
+counts, done = {}, []
+signal.signal(signal.SIGTERM, lambda *a: done.append(1))
+print("ready", flush=True)
+while not done:
+    try:
+        f = s.recv(2048)
+    except socket.timeout:
+        continue
+    if len(f) >= 38 and f[23] == 17 and f[36:38] == b"\x27\x0f":
+        mac = f[0:6].hex(":")
+        counts[mac] = counts.get(mac, 0) + 1
+print(json.dumps(counts), flush=True)
+"""
+
+
+def test_gateway_mac_flapping_never_shows_a_mixed_mac(lab):
+    """While the gateway's MAC flaps between two values hundreds of times
+    under traffic forwarded by XDP, every frame leaving towards S1 carries
+    one of the MACs the neighbour had: never a zero or half-written one
+    (a changed adjacency is written whole under a new id, then switched)."""
+    macs = ("02:00:00:00:5e:01", "02:00:00:00:5e:02")
+    cap = lab.lab.popen(lab.s1, sys.executable, "-c", CAPTURE_BY_DMAC,
+                        stdout=subprocess.PIPE, text=True)
+    assert cap.stdout.readline().strip() == "ready"
+    before = lablib.xdpfwd_counters(lab.frr)
+    sender = lab.lab.popen(lab.c, sys.executable, str(lablib.TRAFFIC_SCRIPT),
+                           "send", "--src", "10.0.1.2", "--dst",
+                           lablib.TARGET_V4, "--port", "9999", "--flows",
+                           "20", "--packets", "2000")
+    flaps = 0
+    while sender.poll() is None and flaps < 600:
+        lab.r.ip("neigh", "replace", "10.0.2.2", "lladdr", macs[flaps % 2],
+                 "nud", "permanent", "dev", "to-s1")
+        flaps += 1
+    sender.wait(timeout=120)
+    time.sleep(0.3)
+    cap.send_signal(signal.SIGTERM)
+    out, _ = cap.communicate(timeout=10)
+    seen = json.loads(out.strip().splitlines()[-1])
+    after = lablib.xdpfwd_counters(lab.frr)
+    lab.r.ip("neigh", "del", "10.0.2.2", "dev", "to-s1", check=False)
+    fwd = (lablib.reason_packets(after, "fwdV4")
+           - lablib.reason_packets(before, "fwdV4"))
+    print(f"\n{flaps} MAC flaps, {fwd} packets forwarded by XDP, "
+          f"seen at S1 by destination MAC: {seen}")
+    s1_mac = lab.s1.link("eth0")["address"]
+    assert flaps >= 20 and fwd >= 10000
+    assert set(seen) <= {s1_mac, *macs}, seen
+    assert all(seen.get(m, 0) > 0 for m in macs), seen
 
 
 def test_zebra_restart(lab, xdpfwd_module):
