@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * xdpfwd: zebra module entry.  `zebra -M xdpfwd[:ARGS]` loads it; ARGS is
- * a comma-separated list of map sizes:
- *   tbl8=N      IPv4 tbl8 groups (routes longer than /24), at most 32768
- *   fib6=N      IPv6 FIB capacity
- *   neigh=N     neighbours per address family
+ * a comma-separated list of map sizes (plain decimals, ranges enforced):
+ *   tbl8=N      IPv4 tbl8 groups (routes longer than /24), 1..32768
+ *   fib6=N      IPv6 FIB capacity, 1..16777216
+ *   neigh=N     neighbours per address family, 1..2147483647
  *   frrconf=PATH  integrated configuration to take interface lines from
  *                 when zebra reads no file of its own (default frr.conf)
  */
@@ -14,6 +14,7 @@
 #include "lib/libfrr.h"
 #include "lib/module.h"
 #include "lib/log.h"
+#include "lib/lib_errors.h"
 #include "lib/version.h"
 
 #include "plugin/xdpfwd.h"
@@ -32,45 +33,99 @@ static const char *running_frr_version(void)
 	return "unknown";
 }
 
+/* the numeric module arguments and what each accepts */
+static const struct {
+	const char *key;
+	uint32_t min, max;
+	size_t off; /* in struct xdpfwd_config */
+} num_args[] = {
+	{ "tbl8", 1, XDPFWD_FIB4_VAL_MASK + 1,
+	  offsetof(struct xdpfwd_config, tbl8_groups) },
+	{ "fib6", 1, 16 * 1024 * 1024,
+	  offsetof(struct xdpfwd_config, fib6_routes) },
+	/* the kernel's own limit on a hash map */
+	{ "neigh", 1, INT32_MAX, offsetof(struct xdpfwd_config, neigh_max) },
+};
+
+/* a plain decimal: no sign, no blanks, no overflow */
+static bool parse_u64(const char *s, uint64_t *v)
+{
+	char *end;
+
+	if (!isdigit((unsigned char)*s))
+		return false;
+	errno = 0;
+	*v = strtoull(s, &end, 10);
+	return !*end && errno != ERANGE;
+}
+
+/* one KEY=VALUE: 0, or -EINVAL with why in @why */
+static int parse_arg(char *tok, char *why, size_t len)
+{
+	char *eq = strchr(tok, '=');
+	uint64_t v;
+
+	if (!eq) {
+		snprintf(why, len, "'%s' is not KEY=VALUE", tok);
+		return -EINVAL;
+	}
+	*eq = '\0';
+	if (!strcmp(tok, "frrconf")) {
+		if (strlcpy(xdpfwd_cfg.frr_conf, eq + 1,
+			    sizeof(xdpfwd_cfg.frr_conf)) >=
+		    sizeof(xdpfwd_cfg.frr_conf)) {
+			snprintf(why, len, "frrconf is longer than %zu bytes",
+				 sizeof(xdpfwd_cfg.frr_conf) - 1);
+			return -EINVAL;
+		}
+		return 0;
+	}
+	for (size_t i = 0; i < array_size(num_args); i++) {
+		if (strcmp(tok, num_args[i].key))
+			continue;
+		if (!parse_u64(eq + 1, &v) || v < num_args[i].min ||
+		    v > num_args[i].max) {
+			snprintf(why, len, "%s=%s: %s takes %u..%u", tok, eq + 1,
+				 tok, num_args[i].min, num_args[i].max);
+			return -EINVAL;
+		}
+		*(uint32_t *)((char *)&xdpfwd_cfg + num_args[i].off) = v;
+		return 0;
+	}
+	snprintf(why, len, "unknown key '%s' (known: tbl8, fib6, neigh, frrconf)",
+		 tok);
+	return -EINVAL;
+}
+
+/*
+ * `-M xdpfwd:tbl8=N,fib6=N,neigh=N,frrconf=PATH`.  A bad argument is
+ * named with what it accepts, and every argument keeps its default.
+ */
 static int parse_args(const char *args)
 {
-	char buf[256], *save = NULL, *tok;
+	char buf[512], why[256], *save = NULL, *tok;
 
 	if (!args || !*args)
 		return 0;
-	strlcpy(buf, args, sizeof(buf));
-	for (tok = strtok_r(buf, ",", &save); tok;
-	     tok = strtok_r(NULL, ",", &save)) {
-		char *eq = strchr(tok, '='), *end;
-		unsigned long v;
-
-		if (!eq)
-			goto bad;
-		*eq = '\0';
-		if (!strcmp(tok, "frrconf")) {
-			strlcpy(xdpfwd_cfg.frr_conf, eq + 1,
-				sizeof(xdpfwd_cfg.frr_conf));
-			continue;
-		}
-		v = strtoul(eq + 1, &end, 10);
-		if (*end || !v)
-			goto bad;
-		if (!strcmp(tok, "tbl8") && v <= XDPFWD_FIB4_VAL_MASK + 1)
-			xdpfwd_cfg.tbl8_groups = v;
-		else if (!strcmp(tok, "fib6"))
-			xdpfwd_cfg.fib6_routes = v;
-		else if (!strcmp(tok, "neigh"))
-			xdpfwd_cfg.neigh_max = v;
-		else
-			goto bad;
+	if (strlcpy(buf, args, sizeof(buf)) >= sizeof(buf)) {
+		snprintf(why, sizeof(why), "longer than %zu bytes",
+			 sizeof(buf) - 1);
+		goto bad;
 	}
+	for (tok = strtok_r(buf, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save))
+		if (parse_arg(tok, why, sizeof(why)))
+			goto bad;
 	return 0;
 bad:
-	zlog_err("xdpfwd: bad module argument '%s' (expected tbl8=N,fib6=N,neigh=N,frrconf=PATH); using defaults",
-		 args);
+	flog_err(EC_LIB_DEVELOPMENT,
+		 "xdpfwd: bad module argument: %s; all module arguments left at their defaults",
+		 why);
 	xdpfwd_cfg.tbl8_groups = XDPFWD_TBL8_GROUPS;
 	xdpfwd_cfg.fib6_routes = XDPFWD_FIB6_MAX;
 	xdpfwd_cfg.neigh_max = XDPFWD_NEIGH_MAX;
+	strlcpy(xdpfwd_cfg.frr_conf, XDPFWD_FRR_SYSCONFDIR "frr.conf",
+		sizeof(xdpfwd_cfg.frr_conf));
 	return -EINVAL;
 }
 

@@ -335,6 +335,39 @@ def test_module_for_another_frr_version_is_refused(xdpfwd_vtysh):
         assert res.returncode != 0
 
 
+BAD_MODULE_ARGS = [
+    # (module arguments, what the log line must say)
+    ("fib6=-1", "fib6=-1: fib6 takes 1..16777216"),
+    ("fib6=4294967296", "fib6=4294967296: fib6 takes 1..16777216"),
+    ("neigh=99999999999", "neigh=99999999999: neigh takes 1..2147483647"),
+    ("tbl8=0", "tbl8=0: tbl8 takes 1..32768"),
+    ("tbl8=40000", "tbl8=40000: tbl8 takes 1..32768"),
+    ("fib6= 5", "fib6= 5: fib6 takes"),
+    ("fib6=0x10", "fib6=0x10: fib6 takes"),
+    ("tbl8=8,foo=1", "unknown key 'foo'"),
+    ("tbl8", "'tbl8' is not KEY=VALUE"),
+]
+
+
+@pytest.mark.parametrize("args,expected", BAD_MODULE_ARGS,
+                         ids=[a for a, _ in BAD_MODULE_ARGS])
+def test_bad_module_argument_is_named(xdpfwd_module, xdpfwd_vtysh, args,
+                                      expected):
+    """A negative, overflowing, out-of-range, non-decimal or unknown module
+    argument gets one 'bad module argument' line naming it and what it
+    accepts; every argument keeps its default and the module starts."""
+    with lablib.Lab("args") as lab:
+        r = lab.add_netns("r")
+        frr = lab.add_frr(r, xdpfwd_vtysh)
+        frr.start("zebra", module=f"{xdpfwd_module}:{args}")
+        log = frr.daemons["zebra"].log.read_text()
+        bad = [l for l in log.splitlines() if "bad module argument" in l]
+        assert len(bad) == 1 and expected in bad[0], log
+        assert "left at their defaults" in bad[0]
+        maps = frr.xdpfwd_json("show xdpfwd json")["maps"]
+        assert maps["fib6Max"] == 262144 and maps["fib4Tbl8Groups"] == 16384
+
+
 def test_failed_start_is_loud_and_passive(xdpfwd_module, xdpfwd_vtysh):
     """A part that cannot start (here the BPF load: a neighbour map of 2e9
     entries is refused by the kernel) leaves the module passive: one log
