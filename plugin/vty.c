@@ -143,7 +143,7 @@ DEFPY(show_xdpfwd, show_xdpfwd_cmd, "show xdpfwd [json$json]",
 
 		for (int m = 0; m < DP_MAP__MAX; m++)
 			map_errors += dp_map_errors(m);
-		vty_out(vty, "xdpfwd: running, built for FRR %s, maps in %s\n",
+		vty_out(vty, "xdpfwd: running, built for FRR %s, pins in %s\n",
 			XDPFWD_FRR_VERSION, dp_pin_dir());
 		vty_out(vty,
 			"IPv4 routes %u (tbl8 groups %u), IPv6 routes %u (max %u)\n",

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * xdpfwd BPF layer: load the embedded skeleton, pin maps and links on bpffs
- * in a directory of this zebra's network namespace, mmap the IPv4 FIB
- * arrays, write the reserved groups, attach the XDP program to interfaces.
+ * xdpfwd BPF layer: load the embedded skeleton, mmap the IPv4 FIB arrays,
+ * write the reserved groups, attach the XDP program to interfaces and pin
+ * the links on bpffs in a directory of this zebra's network namespace.
  */
 #include "config.h"
 #include <zebra.h>
@@ -301,10 +301,16 @@ int dp_load(const struct xdpfwd_config *cfg)
 		bpf_map__set_max_entries(skel->maps.neigh6,
 					 cfg->neigh_max);
 		skel->rodata->xdpfwd_hash_seed = hash_seed();
+		/*
+		 * Only the links are pinned (they keep the program forwarding
+		 * across a zebra crash; a restart builds new maps anyway).  A
+		 * map pin could be opened and written by any process of the
+		 * pin's owner: every FRR daemon runs as frr, and the kernel
+		 * checks only the file mode.  A link pin gives no map: getting
+		 * one by id needs CAP_SYS_ADMIN, and replacing the program
+		 * needs a program fd, which such a process cannot get either.
+		 */
 		err = xdpfwd_bpf__load(skel);
-		if (err)
-			goto out;
-		err = bpf_object__pin_maps(skel->obj, dp.pin_dir);
 		if (err)
 			goto out;
 	}
@@ -326,7 +332,7 @@ int dp_load(const struct xdpfwd_config *cfg)
 		goto out;
 	}
 	dp.loaded = true;
-	zlog_info("xdpfwd: XDP program loaded, maps pinned in %s",
+	zlog_info("xdpfwd: XDP program loaded, links pinned in %s/links",
 		  dp.pin_dir);
 	return 0;
 
@@ -351,8 +357,6 @@ void dp_unload(void)
 	dp.tbl24 = dp.tbl8 = NULL;
 	if (dp.skel) {
 		frr_with_privs (&zserv_privs) {
-			bpf_object__unpin_maps(dp.skel->obj,
-					       dp.pin_dir);
 			unlink_dir_entries(dp.pin_dir);
 			rmdir(dp.pin_dir);
 		}

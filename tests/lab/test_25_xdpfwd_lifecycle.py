@@ -335,6 +335,26 @@ def test_module_for_another_frr_version_is_refused(xdpfwd_vtysh):
         assert res.returncode != 0
 
 
+def test_only_links_are_pinned(lab):
+    """What an unprivileged process of zebra's user could open: the pins
+    (the kernel checks only the file mode, and every FRR daemon runs as
+    frr).  Only the XDP links are pinned, one per enabled interface; no
+    map is, so no other process can rewrite a neighbour or a route."""
+    pid = lab.frr.daemons["zebra"].pid()
+    status = lab.frr.xdpfwd_json("show xdpfwd json")
+    pin_dir = status["pinDir"]
+    found = lablib.run(["nsenter", "-t", str(pid), "-m", "find", pin_dir,
+                        "-mindepth", "1"]).stdout.split()
+    links = sorted(p for p in found if p.startswith(pin_dir + "/links/"))
+    others = sorted(set(found) - set(links) - {pin_dir + "/links"})
+    assert not others, others
+    assert [p.rsplit("/", 1)[1] for p in links] == sorted(ENABLED)
+    for path in links:
+        out = lablib.run(["nsenter", "-t", str(pid), "-m", "-n", "bpftool",
+                          "-j", "link", "show", "pinned", path]).stdout
+        assert json.loads(out)["type"] == "xdp", out
+
+
 BAD_MODULE_ARGS = [
     # (module arguments, what the log line must say)
     ("fib6=-1", "fib6=-1: fib6 takes 1..16777216"),
