@@ -86,8 +86,10 @@ static __always_inline __u32 bridge_forward(const struct ethhdr *eth,
 					    __u32 ingress, __u32 len,
 					    __u32 *egress)
 {
+	/* a native-mode ingress redirects only to a native-mode port */
 	const __u32 need = XDPFWD_IF_F_ENABLED | XDPFWD_IF_F_BRIDGE_PORT |
-			   XDPFWD_IF_F_FORWARDING;
+			   XDPFWD_IF_F_FORWARDING |
+			   (iface->flags & XDPFWD_IF_F_NATIVE);
 	__u32 bridge = iface->bridge_ifindex, port;
 	struct xdpfwd_iface *out;
 	struct xdpfwd_fdb *dst;
@@ -112,10 +114,6 @@ static __always_inline __u32 bridge_forward(const struct ethhdr *eth,
 	out = bpf_map_lookup_elem(&ifaces, &port);
 	if (!out || (READ_ONCE(out->flags) & need) != need ||
 	    READ_ONCE(out->bridge_ifindex) != bridge)
-		return XDPFWD_R_PASS_BRIDGE_EGRESS;
-	/* a native-mode ingress redirects only to a native-mode port */
-	if ((iface->flags & XDPFWD_IF_F_NATIVE) &&
-	    !(READ_ONCE(out->flags) & XDPFWD_IF_F_NATIVE))
 		return XDPFWD_R_PASS_BRIDGE_EGRESS;
 	/* as is_skb_forwardable() and the devmap: MTU + header + one tag */
 	if (len > (__u32)READ_ONCE(out->mtu) + ETH_HLEN + VLAN_HLEN)

@@ -471,6 +471,14 @@ static void adj_gw_moves_to_p2(void)
 	set_adj(skel, ADJ_BR_GW3, p2, 1500, XDPFWD_ADJ_F_VALID |
 		XDPFWD_ADJ_F_BRIDGE | XDPFWD_ADJ_F_RESOLVED, BR_A_MAC, H3);
 }
+static void h1_native(void)
+{
+	set_iface(skel, p1, BR_A_MAC, F_FWD | XDPFWD_IF_F_NATIVE, br_a, 1500);
+}
+static void p2_native(void)
+{
+	set_iface(skel, p2, BR_A_MAC, F_FWD | XDPFWD_IF_F_NATIVE, br_a, 1500);
+}
 static void h1_not_port(void) { set_iface(skel, p1, BR_A_MAC, F_EN, 0, 0); }
 static void h1_port(void)
 {
@@ -619,6 +627,14 @@ static const struct bcase cases[] = {
 	{ "egress port now in another bridge: kernel", p2_other_bridge,
 	  &p1, H2, H1, U4(), PASS(BRIDGE_EGRESS) },
 	{ "egress port back in its bridge: bridged", p2_forwarding,
+	  &p1, H2, H1, U4(), BRIDGED(p2) },
+	{ "native-mode ingress, generic-mode egress port: kernel", h1_native,
+	  &p1, H2, H1, U4(), PASS(BRIDGE_EGRESS) },
+	{ "native-mode ingress and egress port: bridged", p2_native,
+	  &p1, H2, H1, U4(), BRIDGED(p2) },
+	{ "generic-mode ingress, native-mode egress port: bridged", h1_port,
+	  &p1, H2, H1, U4(), BRIDGED(p2) },
+	{ "egress port generic again: bridged", p2_forwarding,
 	  &p1, H2, H1, U4(), BRIDGED(p2) },
 	{ "ingress no longer a bridge port: routed rules (not ours)",
 	  h1_not_port, &p1, H2, H1, U4(), PASS(NOT_OURS) },
