@@ -18,7 +18,7 @@
 #include "plugin/lib/ratelimit.h"
 
 static struct dp_map_fds fds = {
-	.fd = { -1, -1, -1, -1, -1, -1, -1, -1, -1 },
+	.fd = { [0 ... DP_MAP__MAX - 1] = -1 },
 	.counters = -1,
 	.if_counters = -1,
 };
@@ -131,51 +131,50 @@ int dp_adj_read(uint32_t id, struct xdpfwd_adj *v)
 	return map_lookup(DP_MAP_ADJS, &id, v);
 }
 
+/* a neighbour's key, and the map of its family */
+union neigh_key {
+	struct xdpfwd_neigh4_key v4;
+	struct xdpfwd_neigh6_key v6;
+};
+
+static enum dp_map neigh_key(int family, int ifindex, const void *addr,
+			     union neigh_key *k)
+{
+	memset(k, 0, sizeof(*k));
+	if (family == AF_INET) {
+		k->v4.ifindex = ifindex;
+		memcpy(&k->v4.addr, addr, sizeof(k->v4.addr));
+		return DP_MAP_NEIGH4;
+	}
+	k->v6.ifindex = ifindex;
+	memcpy(k->v6.addr, addr, sizeof(k->v6.addr));
+	return DP_MAP_NEIGH6;
+}
+
 int dp_neigh_write(int family, int ifindex, const void *addr,
 		   const struct xdpfwd_neigh *v)
 {
-	if (family == AF_INET) {
-		struct xdpfwd_neigh4_key k = { .ifindex = ifindex };
+	union neigh_key k;
+	enum dp_map m = neigh_key(family, ifindex, addr, &k);
 
-		memcpy(&k.addr, addr, 4);
-		return map_update(DP_MAP_NEIGH4, &k, v, BPF_ANY, ifindex);
-	} else {
-		struct xdpfwd_neigh6_key k = { .ifindex = ifindex };
-
-		memcpy(k.addr, addr, 16);
-		return map_update(DP_MAP_NEIGH6, &k, v, BPF_ANY, ifindex);
-	}
+	return map_update(m, &k, v, BPF_ANY, ifindex);
 }
 
 int dp_neigh_delete(int family, int ifindex, const void *addr)
 {
-	if (family == AF_INET) {
-		struct xdpfwd_neigh4_key k = { .ifindex = ifindex };
+	union neigh_key k;
+	enum dp_map m = neigh_key(family, ifindex, addr, &k);
 
-		memcpy(&k.addr, addr, 4);
-		return map_delete(DP_MAP_NEIGH4, &k, ifindex);
-	} else {
-		struct xdpfwd_neigh6_key k = { .ifindex = ifindex };
-
-		memcpy(k.addr, addr, 16);
-		return map_delete(DP_MAP_NEIGH6, &k, ifindex);
-	}
+	return map_delete(m, &k, ifindex);
 }
 
 int dp_neigh_read(int family, int ifindex, const void *addr,
 		  struct xdpfwd_neigh *v)
 {
-	if (family == AF_INET) {
-		struct xdpfwd_neigh4_key k = { .ifindex = ifindex };
+	union neigh_key k;
+	enum dp_map m = neigh_key(family, ifindex, addr, &k);
 
-		memcpy(&k.addr, addr, 4);
-		return map_lookup(DP_MAP_NEIGH4, &k, v);
-	} else {
-		struct xdpfwd_neigh6_key k = { .ifindex = ifindex };
-
-		memcpy(k.addr, addr, 16);
-		return map_lookup(DP_MAP_NEIGH6, &k, v);
-	}
+	return map_lookup(m, &k, v);
 }
 
 int dp_iface_write(int ifindex, const struct xdpfwd_iface *v)
