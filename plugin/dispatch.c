@@ -222,6 +222,7 @@ static void on_resync_begin(void *arg)
 static void on_resync_end(void *arg)
 {
 	struct xnl_neigh *neighs;
+	struct xnl_route *krs;
 	struct xnl_addr *addrs;
 	struct xnl_link *links;
 	struct xnl_fdb *fdbs;
@@ -239,14 +240,10 @@ static void on_resync_end(void *arg)
 	for (unsigned int i = 0; i < n; i++)
 		on_link(arg, &links[i], true);
 	XFREE(MTYPE_TMP, links);
-	{
-		struct xnl_route *krs;
-
-		n = mirror_stale_kroutes(&krs);
-		for (unsigned int i = 0; i < n; i++)
-			on_route(arg, &krs[i], true);
-		XFREE(MTYPE_TMP, krs);
-	}
+	n = mirror_stale_kroutes(&krs);
+	for (unsigned int i = 0; i < n; i++)
+		on_route(arg, &krs[i], true);
+	XFREE(MTYPE_TMP, krs);
 	n = mirror_stale_fdbs(&fdbs);
 	for (unsigned int i = 0; i < n; i++)
 		on_fdb(arg, &fdbs[i], true);
@@ -413,65 +410,70 @@ void dispatch_stop(void)
 	iface_init(); /* the configuration may be typed again */
 }
 
-void dispatch_fail(const char *part, int err)
+/* stops everything started and says why, for `show xdpfwd` and the log */
+static void stop_because(const char *reason)
 {
 	dispatch_stop();
-	snprintf(why, sizeof(why), "%s: %s", part, strerror(-err));
+	strlcpy(why, reason, sizeof(why));
 	flog_err(EC_LIB_SYSTEM_CALL,
 		 "xdpfwd: not started: %s; the kernel forwards everything, as without xdpfwd",
 		 why);
 }
 
+void dispatch_fail(const char *part, int err)
+{
+	char reason[sizeof(why)];
+
+	snprintf(reason, sizeof(reason), "%s: %s", part, strerror(-err));
+	stop_because(reason);
+}
+
 int dispatch_start(void)
 {
+	const char *part;
 	int err;
 
 	iface_init();
 	err = dp_load(&xdpfwd_cfg);
 	if (err) {
 		/* the BPF layer's own words say more than strerror */
-		dispatch_stop();
-		snprintf(why, sizeof(why), "%s", dp_error());
-		flog_err(EC_LIB_SYSTEM_CALL,
-			 "xdpfwd: not started: %s; the kernel forwards everything, as without xdpfwd",
-			 why);
+		stop_because(dp_error());
 		return err;
 	}
 	started |= PART_DP;
 	mirror_init();
 	started |= PART_MIRROR;
+	part = "netlink socket for NTF_USE";
 	err = kernel_use_open();
-	if (err) {
-		dispatch_fail("netlink socket for NTF_USE", err);
-		return err;
-	}
+	if (err)
+		goto fail;
 	started |= PART_KERNEL_USE;
+	part = "nexthop groups";
 	err = nexthop_init();
-	if (err) {
-		dispatch_fail("nexthop groups", err);
-		return err;
-	}
+	if (err)
+		goto fail;
 	started |= PART_NEXTHOP;
+	part = "FIB builder";
 	err = routes_init(xdpfwd_cfg.fib6_routes);
-	if (err) {
-		dispatch_fail("FIB builder", err);
-		return err;
-	}
+	if (err)
+		goto fail;
 	started |= PART_ROUTES;
+	part = "bridge FDB";
 	err = bridge_init();
-	if (err) {
-		dispatch_fail("bridge FDB", err);
-		return err;
-	}
+	if (err)
+		goto fail;
 	started |= PART_BRIDGE;
 	/* last: the dump feeds every writer */
 	running = true;
+	part = "rtnetlink subscription";
 	err = netlink_start();
-	if (err) {
-		dispatch_fail("rtnetlink subscription", err);
-		return err;
-	}
+	if (err)
+		goto fail;
 	started |= PART_NETLINK;
 	why[0] = '\0';
 	return 0;
+
+fail:
+	dispatch_fail(part, err);
+	return err;
 }
