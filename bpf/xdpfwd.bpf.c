@@ -8,7 +8,7 @@
  * blackhole route.  docs/design.md has the overview.
  *
  * Order of the checks (the first that applies is the counted reason):
- * ingress enabled, Ethernet header, destination MAC, ethertype (VLAN,
+ * ingress enabled, the plugin alive (liveness.h), Ethernet header, destination MAC, ethertype (VLAN,
  * other); the kernel settings of the ingress (forwarding, rp_filter,
  * policy rules); IP header (malformed, options / hop-by-hop), TTL,
  * special addresses, a source that is the router's own (IPv4), FIB,
@@ -29,6 +29,7 @@
 #include "nexthop.h"
 #include "l3.h"
 #include "bridge.h"
+#include "liveness.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -259,6 +260,8 @@ static __always_inline __u32 xdpfwd_process(struct xdp_md *ctx, __u32 len,
 	in.iface = bpf_map_lookup_elem(&ifaces, &in.ifindex);
 	if (!in.iface || !(in.iface->flags & XDPFWD_IF_F_ENABLED))
 		return XDPFWD_R_PASS_DISABLED;
+	if (!plugin_alive())
+		return XDPFWD_R_PASS_STALE;
 
 	cursor_init(&c, ctx, len);
 	if (!cursor_pull(&c, eth))

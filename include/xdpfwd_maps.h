@@ -311,6 +311,10 @@ enum xdpfwd_reason {
 	XDPFWD_R_PASS_RPFILTER,	  /* rp_filter on the ingress */
 	XDPFWD_R_PASS_POLICY,	  /* policy routing rules of the family */
 	XDPFWD_R_PASS_MARTIAN,	  /* source is one of the router's addresses */
+	/* the plugin has not vouched for the maps lately (zebra hung or
+	 * stopped, or still loading its routes after a start)
+	 */
+	XDPFWD_R_PASS_STALE,
 	XDPFWD_R__MAX
 };
 

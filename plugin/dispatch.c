@@ -15,10 +15,12 @@
 #include "config.h"
 #include <zebra.h>
 
+#include "lib/json.h"
 #include "lib/lib_errors.h"
 #include "lib/log.h"
 #include "lib/memory.h"
 #include "lib/thread.h"
+#include "lib/vty.h"
 
 #include "plugin/xdpfwd.h"
 #include "plugin/dispatch.h"
@@ -43,12 +45,24 @@
 /* how often the IPv6 MTUs are read (a sysctl write sends no notice) */
 #define MTU6_POLL_MSEC 1000
 
+/*
+ * Liveness (bpf/liveness.h): every LIVE_RENEW_MSEC zebra's main thread
+ * drains rtnetlink and then vouches for the maps for LIVE_VALID_MSEC.  A
+ * zebra that hangs or is stopped loses the fast path within
+ * LIVE_VALID_MSEC; one that dies loses its XDP links with its fds.
+ */
+#define LIVE_RENEW_MSEC 250
+#define LIVE_VALID_MSEC 1000
+
 static unsigned int started;
 static bool running;
 static char why[256] = "not started";
 static struct xnl *xnl;
 static struct thread *t_read, *t_read_routes, *t_resync, *t_mtu6;
+static struct thread *t_live;
 static bool in_resync;
+static bool gate_open;
+static uint64_t live_renewals, live_until_ns;
 
 /* ---- the IPv6 MTU of links, from /proc/sys ---- */
 
@@ -268,15 +282,22 @@ static const struct xnl_callbacks xnl_cbs = {
 	.resync_end = on_resync_end,
 };
 
-static void xnl_read_event(struct thread *t)
+/* everything rtnetlink has said so far, applied; 0 or -errno */
+static int netlink_drain(void)
 {
 	int ret = xnl_read(xnl);
 
-	if (ret < 0)
+	if (ret < 0 && ret != -EBUSY)
 		flog_err(EC_LIB_SOCKET, "xdpfwd: rtnetlink read: %s",
 			 strerror(-ret));
 	else if (ret > 0)
 		zlog_warn("xdpfwd: rtnetlink overrun (ENOBUFS): full resync done");
+	return ret < 0 ? ret : 0;
+}
+
+static void xnl_read_event(struct thread *t)
+{
+	netlink_drain();
 	/* a resync that could not complete is retried without waiting for
 	 * the socket to become readable
 	 */
@@ -326,6 +347,64 @@ static void netlink_stop(void)
 uint64_t dispatch_netlink_resyncs(void)
 {
 	return xnl ? xnl_stats(xnl)->resyncs : 0;
+}
+
+/* ---- liveness ---- */
+
+static uint64_t coarse_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+/* Vouch for the maps only once they hold what the kernel said up to now;
+ * a failed drain or a pending resync lets the deadline lapse.
+ */
+static void heartbeat(struct thread *t)
+{
+	thread_add_timer_msec(xdpfwd_master, heartbeat, NULL, LIVE_RENEW_MSEC,
+			      &t_live);
+	if (netlink_drain() || xnl_resync_pending(xnl))
+		return;
+	live_until_ns = coarse_now_ns() + LIVE_VALID_MSEC * 1000000ull;
+	dp_set_live_until(live_until_ns);
+	live_renewals++;
+}
+
+void dispatch_open_gate(void)
+{
+	if (!running || gate_open)
+		return;
+	gate_open = true;
+	zlog_notice("xdpfwd: zebra's queues are drained: the fast path forwards");
+	heartbeat(NULL);
+}
+
+void dispatch_liveness_show(struct vty *vty, json_object *json)
+{
+	uint64_t now = coarse_now_ns();
+	int64_t left_ms = live_until_ns > now
+				  ? (int64_t)((live_until_ns - now) / 1000000)
+				  : 0;
+
+	if (json) {
+		json_object *o = json_object_new_object();
+
+		json_object_boolean_add(o, "gateOpen", gate_open);
+		json_object_int_add(o, "renewals", live_renewals);
+		json_object_int_add(o, "validForMs", left_ms);
+		json_object_int_add(o, "renewMs", LIVE_RENEW_MSEC);
+		json_object_int_add(o, "validityMs", LIVE_VALID_MSEC);
+		json_object_object_add(json, "liveness", o);
+		return;
+	}
+	vty_out(vty,
+		"Liveness: %s, valid for %" PRId64 " ms more (renewed every %d ms for %d ms)\n",
+		gate_open ? "forwarding"
+			  : "start gate closed (zebra still loading)",
+		left_ms, LIVE_RENEW_MSEC, LIVE_VALID_MSEC);
 }
 
 /* ---- zebra and the CLI ---- */
@@ -391,6 +470,11 @@ const char *dispatch_why(void)
 void dispatch_stop(void)
 {
 	running = false;
+	THREAD_OFF(t_live);
+	gate_open = false;
+	live_until_ns = 0;
+	if (started & PART_DP)
+		dp_set_live_until(0);
 	if (started & PART_NETLINK)
 		netlink_stop();
 	iface_fini(); /* detaches while the program is still loaded */

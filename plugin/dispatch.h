@@ -34,6 +34,14 @@ uint64_t dispatch_netlink_resyncs(void);
 
 void dispatch_route(const struct xdpfwd_route_update *u);
 
+/* zebra's queues are drained after the start: the fast path may forward,
+ * and from now on its deadline is renewed while zebra keeps up
+ */
+void dispatch_open_gate(void);
+struct json_object;
+struct vty;
+void dispatch_liveness_show(struct vty *vty, struct json_object *json);
+
 /* `interface X` / ` [no] xdpfwd [mode generic]`: 0 or -errno with the
  * reason in errbuf
  */

@@ -6,7 +6,9 @@
  *   fib6=N      IPv6 FIB capacity, 1..16777216
  *   neigh=N     neighbours per address family, 1..2147483647
  *   frrconf=PATH  integrated configuration to take interface lines from
- *                 when zebra reads no file of its own (default frr.conf)
+ *                 when zebra reads no file of its own (default: frr.conf
+ *                 beside the zebra.conf zebra looks for, which is
+ *                 /etc/frr/NAME/ under `-N NAME`)
  */
 #include "config.h"
 #include <zebra.h>
@@ -124,8 +126,7 @@ bad:
 	xdpfwd_cfg.tbl8_groups = XDPFWD_TBL8_GROUPS;
 	xdpfwd_cfg.fib6_routes = XDPFWD_FIB6_MAX;
 	xdpfwd_cfg.neigh_max = XDPFWD_NEIGH_MAX;
-	strlcpy(xdpfwd_cfg.frr_conf, XDPFWD_FRR_SYSCONFDIR "frr.conf",
-		sizeof(xdpfwd_cfg.frr_conf));
+	xdpfwd_cfg.frr_conf[0] = '\0';
 	return -EINVAL;
 }
 

@@ -18,6 +18,7 @@
 #include "lib/json.h"
 #include "lib/vty.h"
 
+#include "zebra/rib.h"
 #include "zebra/zebra_dplane.h"
 #include "zebra/zebra_router.h"
 
@@ -53,6 +54,36 @@ static _Atomic uint64_t st_max_depth, st_depth;
 static uint64_t st_apply_us, st_event_max_us;
 
 static void work_run(struct thread *t);
+
+/*
+ * The start gate.  After a start the maps fill from zebra's RIB (and,
+ * with zebra -K, from the routes it retained in the kernel); until then a
+ * longer route may be missing and XDP would forward by a covering one.
+ * The fast path opens once zebra's meta queue, the dplane's queue and
+ * ours were empty at two checks GATE_MSEC apart.
+ */
+#define GATE_MSEC 100
+static struct thread *t_gate;
+static bool gate_idle_once;
+
+static bool zebra_idle(void)
+{
+	return (!zrouter.mq || zrouter.mq->size == 0) &&
+	       dplane_get_in_queue_len() == 0 && st_depth == 0;
+}
+
+static void gate_check(struct thread *t)
+{
+	bool idle = zebra_idle();
+
+	if (idle && gate_idle_once) {
+		dispatch_open_gate();
+		return;
+	}
+	gate_idle_once = idle;
+	thread_add_timer_msec(xdpfwd_master, gate_check, NULL, GATE_MSEC,
+			      &t_gate);
+}
 
 static enum xdpfwd_route_kind ctx_copy_nexthops(struct zebra_dplane_ctx *ctx,
 					    struct xdpfwd_nh *out,
@@ -245,6 +276,9 @@ int provider_register(void)
 	ret = dplane_provider_register("xdpfwd", DPLANE_PRIO_POSTPROCESS,
 				       DPLANE_PROV_FLAGS_DEFAULT, NULL,
 				       xdpfwd_process, xdpfwd_fini, NULL, &prov);
+	if (ret == 0)
+		thread_add_timer_msec(xdpfwd_master, gate_check, NULL,
+				      GATE_MSEC, &t_gate);
 	return ret;
 }
 

@@ -105,6 +105,7 @@ static const char *const reason_names[XDPFWD_R__MAX] = {
 	[XDPFWD_R_PASS_RPFILTER] = "passRpFilter",
 	[XDPFWD_R_PASS_POLICY] = "passPolicy",
 	[XDPFWD_R_PASS_MARTIAN] = "passMartian",
+	[XDPFWD_R_PASS_STALE] = "passStale",
 };
 
 /* The answer of every show command while the fast path is not running. */
@@ -143,8 +144,9 @@ DEFPY(show_xdpfwd, show_xdpfwd_cmd, "show xdpfwd [json$json]",
 
 		for (int m = 0; m < DP_MAP__MAX; m++)
 			map_errors += dp_map_errors(m);
-		vty_out(vty, "xdpfwd: running, built for FRR %s, pins in %s\n",
-			XDPFWD_FRR_VERSION, dp_pin_dir());
+		vty_out(vty, "xdpfwd: running, built for FRR %s\n",
+			XDPFWD_FRR_VERSION);
+		dispatch_liveness_show(vty, NULL);
 		vty_out(vty,
 			"IPv4 routes %u (tbl8 groups %u), IPv6 routes %u (max %u)\n",
 			routes_count(AF_INET), dp_tbl8_groups(),
@@ -163,7 +165,7 @@ DEFPY(show_xdpfwd, show_xdpfwd_cmd, "show xdpfwd [json$json]",
 	}
 	json_object_string_add(j, "status", "running");
 	json_object_string_add(j, "frrVersion", XDPFWD_FRR_VERSION);
-	json_object_string_add(j, "pinDir", dp_pin_dir());
+	dispatch_liveness_show(vty, j);
 	iface_show(vty, j);
 	maps = json_object_new_object();
 	json_object_int_add(maps, "fib4Routes", routes_count(AF_INET));
@@ -405,15 +407,25 @@ static int xdpfwd_show_debugging(struct vty *vty)
  */
 static int xdpfwd_config_post(struct thread_master *tm)
 {
-	char own[512], line[512], ifname[64] = "";
-	const char *cur = host_config_get();
+	char conf[512], line[512], ifname[64] = "";
+	const char *own = host_config_get(), *slash;
 	struct stat st;
 	FILE *f;
 
-	snprintf(own, sizeof(own), "%szebra.conf", XDPFWD_FRR_SYSCONFDIR);
-	if ((cur && strcmp(cur, own)) || stat(own, &st) == 0)
-		return 0; /* zebra read its own file, xdpfwd lines included */
-	f = fopen(xdpfwd_cfg.frr_conf, "r");
+	/* the file zebra reads (/etc/frr/zebra.conf, or /etc/frr/NAME/
+	 * under `-N NAME`): if it exists, zebra read it, xdpfwd lines
+	 * included
+	 */
+	if (!own || stat(own, &st) == 0)
+		return 0;
+	if (xdpfwd_cfg.frr_conf[0])
+		strlcpy(conf, xdpfwd_cfg.frr_conf, sizeof(conf));
+	else if ((slash = strrchr(own, '/')))
+		snprintf(conf, sizeof(conf), "%.*sfrr.conf",
+			 (int)(slash - own + 1), own);
+	else
+		return 0;
+	f = fopen(conf, "r");
 	if (!f)
 		return 0;
 	while (fgets(line, sizeof(line), f)) {
@@ -433,11 +445,11 @@ static int xdpfwd_config_post(struct thread_master *tm)
 			continue;
 		generic = strstr(line + 7, "mode generic") != NULL;
 		if (dispatch_if_enable(ifname, generic, err, sizeof(err)))
-			zlog_warn("xdpfwd: %s: interface %s: %s",
-				  xdpfwd_cfg.frr_conf, ifname, err);
+			zlog_warn("xdpfwd: %s: interface %s: %s", conf,
+				  ifname, err);
 		else
 			zlog_info("xdpfwd: interface %s enabled from %s",
-				  ifname, xdpfwd_cfg.frr_conf);
+				  ifname, conf);
 	}
 	fclose(f);
 	return 0;

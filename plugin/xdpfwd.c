@@ -15,7 +15,8 @@ struct xdpfwd_config xdpfwd_cfg = {
 	.tbl8_groups = XDPFWD_TBL8_GROUPS,
 	.fib6_routes = XDPFWD_FIB6_MAX,
 	.neigh_max = XDPFWD_NEIGH_MAX,
-	.frr_conf = XDPFWD_FRR_SYSCONFDIR "frr.conf",
+	/* empty: the frr.conf beside zebra's own config (vty.c) */
+	.frr_conf = "",
 };
 struct thread_master *xdpfwd_master;
 unsigned long xdpfwd_debug;

@@ -23,13 +23,14 @@
 
 struct xdpfwd_config;
 
-/* ---- load, pins, attach (load.c) ---- */
+/* ---- load, attach, liveness (load.c) ---- */
 int dp_load(const struct xdpfwd_config *cfg);
 void dp_unload(void);
 bool dp_loaded(void);
 /* why the program is not loaded ("" while it is) */
 const char *dp_error(void);
-const char *dp_pin_dir(void);
+/* liveness deadline, CLOCK_MONOTONIC_COARSE ns (bpf/liveness.h) */
+void dp_set_live_until(uint64_t until_ns);
 uint32_t dp_tbl8_groups(void);
 /* the mmapped IPv4 FIB arrays, for the FIB builder */
 void dp_fib4_memory(struct xdpfwd_fib4_block **tbl24,

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * xdpfwd BPF layer: load the embedded skeleton, mmap the IPv4 FIB arrays,
- * write the reserved groups, attach the XDP program to interfaces and pin
- * the links on bpffs in a directory of this zebra's network namespace.
+ * write the reserved groups, attach the XDP program to interfaces (links
+ * held by zebra's fds only), renew the liveness deadline, and remove the
+ * pins of earlier builds.
  */
 #include "config.h"
 #include <zebra.h>
@@ -10,11 +11,8 @@
 #include <dirent.h>
 #include <sys/mman.h>
 #include <sys/random.h>
-#include <sys/mount.h>
 #include <sys/stat.h>
-#include <sys/vfs.h>
 #include <linux/if_link.h>
-#include <linux/magic.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
@@ -36,14 +34,11 @@ static struct {
 	size_t tbl24_len, tbl8_len;
 	uint32_t tbl8_groups;
 	int prog_fd;
-	char pin_dir[256];
 	bool loaded;
 	char error[256]; /* why loading failed */
 } dp = {
 	.prog_fd = -1,
 };
-
-#define BPFFS "/sys/fs/bpf"
 
 static int libbpf_log(enum libbpf_print_level level, const char *fmt,
 		      va_list ap)
@@ -61,39 +56,21 @@ static int libbpf_log(enum libbpf_print_level level, const char *fmt,
 	return 0;
 }
 
-/* bpffs is not mounted by default on Debian; mount it if absent. */
-static int bpffs_ensure(void)
-{
-	struct statfs st = {};
-
-	if (statfs(BPFFS, &st) == 0 && st.f_type == BPF_FS_MAGIC)
-		return 0;
-	if (mount("bpf", BPFFS, "bpf", 0, "mode=0700") < 0) {
-		int err = -errno;
-
-		flog_err(EC_LIB_SYSTEM_CALL, "xdpfwd: mount bpffs on %s: %s",
-			 BPFFS, strerror(errno));
-		return err;
-	}
-	return 0;
-}
-
-/* One directory per network namespace: zebras in different namespaces
- * never share pins.
+/*
+ * Nothing is pinned: the XDP links are held by zebra's own fds and die
+ * with its process, so a crashed zebra leaves the kernel forwarding alone
+ * at once, and no process of zebra's user (every FRR daemon runs as frr)
+ * finds an object to open.  Builds before this one pinned their links in
+ * BPFFS/xdpfwd/netns-<inode>/links: those are cleaned up at start.
  */
-static void pin_dir_name(char *buf, size_t len)
-{
-	struct stat st = {};
-
-	if (stat("/proc/self/ns/net", &st) < 0)
-		st.st_ino = 0;
-	snprintf(buf, len, BPFFS "/xdpfwd/netns-%lu",
-		 (unsigned long)st.st_ino);
-}
+#define BPFFS "/sys/fs/bpf"
+#define OLD_PIN_ROOT BPFFS "/xdpfwd"
 
 /* Call fn for each entry of dir (but . and ..) with its full path. */
 static void for_each_dir_entry(const char *dir,
-			       void (*fn)(const char *path, const char *name))
+			       void (*fn)(const char *path, const char *name,
+					  void *arg),
+			       void *arg)
 {
 	char path[512];
 	struct dirent *de;
@@ -107,56 +84,103 @@ static void for_each_dir_entry(const char *dir,
 		if (snprintf(path, sizeof(path), "%s/%s", dir, de->d_name) >=
 		    (int)sizeof(path))
 			continue;
-		fn(path, de->d_name);
+		fn(path, de->d_name, arg);
 	}
 	closedir(d);
 }
 
-static void unlink_dir_entries(const char *dir);
+/* what an old pin directory held, for the cleanup's decision */
+struct old_links {
+	bool ours;	 /* the directory of this zebra's namespace */
+	unsigned int n;	 /* links */
+	unsigned int live; /* links still attached to an interface */
+};
 
-static void unlink_entry(const char *path, const char *name)
+static void old_link_count(const char *path, const char *name, void *arg)
 {
-	if (unlink(path) < 0 && errno == EISDIR) {
-		unlink_dir_entries(path);
-		rmdir(path);
-	}
-}
-
-static void unlink_dir_entries(const char *dir)
-{
-	for_each_dir_entry(dir, unlink_entry);
-}
-
-/* A crashed zebra's links stay attached through their pins: detach them
- * synchronously, so that attaching again right away does not find them.
- */
-static void detach_pinned_link(const char *path, const char *name)
-{
+	struct old_links *ol = arg;
+	struct bpf_link_info info = {};
+	__u32 len = sizeof(info);
 	int fd = bpf_obj_get(path);
 
 	if (fd < 0)
 		return;
-	if (bpf_link_detach(fd) == 0)
-		zlog_info("xdpfwd: detached %s left by a previous zebra", name);
+	ol->n++;
+	if (bpf_obj_get_info_by_fd(fd, &info, &len) == 0 &&
+	    info.type == BPF_LINK_TYPE_XDP && info.xdp.ifindex) {
+		/* ours: detach now, so that attaching again does not find
+		 * the old program (a link's release is deferred)
+		 */
+		if (ol->ours && bpf_link_detach(fd) == 0)
+			zlog_info("xdpfwd: detached %s, left by an earlier zebra",
+				  path);
+		else
+			ol->live++;
+	}
 	close(fd);
 }
 
-static int mkdir_p(const char *dir)
+static void unlink_entry(const char *path, const char *name, void *arg)
 {
-	char tmp[256];
+	unlink(path);
+}
 
-	strlcpy(tmp, dir, sizeof(tmp));
-	for (char *p = tmp + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(tmp, 0700) < 0 && errno != EEXIST)
-			return -errno;
-		*p = '/';
+/*
+ * One earlier build's pin directory (netns-<inode>): removed when it is
+ * this namespace's or when none of its links holds an interface any more
+ * (their namespace was deleted); a live zebra's of another namespace is
+ * left alone.
+ */
+static void old_pins_cleanup(const char *path, const char *name, void *arg)
+{
+	const struct stat *own_ns = arg;
+	unsigned long ino;
+	char links[600];
+	struct old_links ol = {};
+
+	if (sscanf(name, "netns-%lu", &ino) != 1)
+		return;
+	ol.ours = ino == own_ns->st_ino;
+	snprintf(links, sizeof(links), "%s/links", path);
+	for_each_dir_entry(links, old_link_count, &ol);
+	if (ol.live) {
+		zlog_info("xdpfwd: %s holds %u XDP links still attached (another namespace's zebra): left alone",
+			  path, ol.live);
+		return;
 	}
-	if (mkdir(tmp, 0700) < 0 && errno != EEXIST)
-		return -errno;
-	return 0;
+	for_each_dir_entry(links, unlink_entry, NULL);
+	rmdir(links);
+	for_each_dir_entry(path, unlink_entry, NULL);
+	if (rmdir(path) == 0)
+		zlog_info("xdpfwd: removed %s (%u XDP links), left by an earlier xdpfwd build%s",
+			  path, ol.n, ol.ours ? "" : " for a namespace that is gone");
+}
+
+/*
+ * Earlier builds' pins, if bpffs is mounted and they are there.  Only a
+ * directory that root or zebra's own user owns and nobody else can write
+ * is touched: anything else may have been planted and is reported.
+ */
+static void old_pins_remove(void)
+{
+	struct stat root = {}, own_ns = {};
+	struct zprivs_ids_t ids = {};
+
+	if (lstat(OLD_PIN_ROOT, &root) < 0)
+		return;
+	zprivs_get_ids(&ids);
+	if (!S_ISDIR(root.st_mode) ||
+	    (root.st_uid != 0 && root.st_uid != ids.uid_normal) ||
+	    (root.st_mode & (S_IWGRP | S_IWOTH))) {
+		zlog_warn("xdpfwd: %s is not a directory of root or zebra's user closed to others (owner %u, mode %04o): left alone; remove it if no earlier xdpfwd uses it",
+			  OLD_PIN_ROOT, (unsigned int)root.st_uid,
+			  (unsigned int)(root.st_mode & 07777));
+		return;
+	}
+	if (stat("/proc/self/ns/net", &own_ns) < 0)
+		return;
+	for_each_dir_entry(OLD_PIN_ROOT, old_pins_cleanup, &own_ns);
+	rmdir(OLD_PIN_ROOT); /* only if empty */
 }
 
 static void *map_mmap(struct bpf_map *map, size_t *len)
@@ -242,9 +266,13 @@ const char *dp_error(void)
 	return dp.loaded ? "" : dp.error;
 }
 
-const char *dp_pin_dir(void)
+/* the plugin vouches for the maps until @until_ns (liveness.h) */
+void dp_set_live_until(uint64_t until_ns)
 {
-	return dp.pin_dir;
+	if (dp.skel)
+		/* one aligned 64-bit store: a reader sees old or new */
+		__atomic_store_n(&dp.skel->bss->xdpfwd_live_until_ns,
+				 until_ns, __ATOMIC_RELAXED);
 }
 
 uint32_t dp_tbl8_groups(void)
@@ -263,30 +291,11 @@ void dp_fib4_memory(struct xdpfwd_fib4_block **tbl24,
 int dp_load(const struct xdpfwd_config *cfg)
 {
 	struct xdpfwd_bpf *skel = NULL;
-	char links[300];
 	int err;
 
 	libbpf_set_print(libbpf_log);
 	frr_with_privs (&zserv_privs) {
-		err = bpffs_ensure();
-		if (err)
-			goto out;
-		pin_dir_name(dp.pin_dir, sizeof(dp.pin_dir));
-		/* A previous zebra's pins: the kernel forwards until our own
-		 * program is attached again.
-		 */
-		snprintf(links, sizeof(links), "%s/links", dp.pin_dir);
-		for_each_dir_entry(links, detach_pinned_link);
-		unlink_dir_entries(dp.pin_dir);
-		err = mkdir_p(dp.pin_dir);
-		if (err) {
-			flog_err(EC_LIB_SYSTEM_CALL, "xdpfwd: mkdir %s: %s",
-				 dp.pin_dir, strerror(-err));
-			goto out;
-		}
-		snprintf(links, sizeof(links), "%s/links", dp.pin_dir);
-		mkdir_p(links);
-
+		old_pins_remove();
 		skel = xdpfwd_bpf__open();
 		if (!skel) {
 			err = -errno;
@@ -301,14 +310,8 @@ int dp_load(const struct xdpfwd_config *cfg)
 		bpf_map__set_max_entries(skel->maps.neigh6,
 					 cfg->neigh_max);
 		skel->rodata->xdpfwd_hash_seed = hash_seed();
-		/*
-		 * Only the links are pinned (they keep the program forwarding
-		 * across a zebra crash; a restart builds new maps anyway).  A
-		 * map pin could be opened and written by any process of the
-		 * pin's owner: every FRR daemon runs as frr, and the kernel
-		 * checks only the file mode.  A link pin gives no map: getting
-		 * one by id needs CAP_SYS_ADMIN, and replacing the program
-		 * needs a program fd, which such a process cannot get either.
+		/* .bss starts at 0: every frame to the kernel until the
+		 * start gate opens (dp_set_live_until())
 		 */
 		err = xdpfwd_bpf__load(skel);
 		if (err)
@@ -332,8 +335,7 @@ int dp_load(const struct xdpfwd_config *cfg)
 		goto out;
 	}
 	dp.loaded = true;
-	zlog_info("xdpfwd: XDP program loaded, links pinned in %s/links",
-		  dp.pin_dir);
+	zlog_info("xdpfwd: XDP program loaded (nothing pinned: the links live as long as zebra)");
 	return 0;
 
 out:
@@ -355,20 +357,10 @@ void dp_unload(void)
 	if (dp.tbl8)
 		munmap(dp.tbl8, dp.tbl8_len);
 	dp.tbl24 = dp.tbl8 = NULL;
-	if (dp.skel) {
-		frr_with_privs (&zserv_privs) {
-			unlink_dir_entries(dp.pin_dir);
-			rmdir(dp.pin_dir);
-		}
+	if (dp.skel)
 		xdpfwd_bpf__destroy(dp.skel);
-	}
 	dp.skel = NULL;
 	dp.loaded = false;
-}
-
-static void link_pin_path(char *buf, size_t len, const char *ifname)
-{
-	snprintf(buf, len, "%s/links/%s", dp.pin_dir, ifname);
 }
 
 /* Returns the bpf_link fd (kept by the caller for a synchronous detach)
@@ -378,7 +370,6 @@ int dp_attach(int ifindex, const char *ifname, bool generic,
 		      char *errbuf, size_t errlen)
 {
 	LIBBPF_OPTS(bpf_link_create_opts, opts);
-	char path[512];
 	int link_fd = -1, err = 0;
 
 	if (!dp.loaded) {
@@ -387,22 +378,12 @@ int dp_attach(int ifindex, const char *ifname, bool generic,
 		return -ENOENT;
 	}
 	opts.flags = generic ? XDP_FLAGS_SKB_MODE : XDP_FLAGS_DRV_MODE;
-	link_pin_path(path, sizeof(path), ifname);
 	frr_with_privs (&zserv_privs) {
-		unlink(path);
+		/* held by this fd only: the link dies with zebra */
 		link_fd = bpf_link_create(dp.prog_fd, ifindex, BPF_XDP,
 					  &opts);
-		if (link_fd < 0) {
+		if (link_fd < 0)
 			err = -errno;
-			break;
-		}
-		/* The pin keeps the program attached across a zebra crash;
-		 * a clean stop or the next start removes it.
-		 */
-		if (bpf_obj_pin(link_fd, path) < 0) {
-			err = -errno;
-			close(link_fd);
-		}
 	}
 	if (err) {
 		if (err == -EOPNOTSUPP || err == -EINVAL)
@@ -425,19 +406,15 @@ int dp_attach(int ifindex, const char *ifname, bool generic,
 
 int dp_detach(int link_fd, const char *ifname)
 {
-	char path[512];
 	int err = 0;
 
-	link_pin_path(path, sizeof(path), ifname);
 	frr_with_privs (&zserv_privs) {
-		/* Detach now: dropping the last reference (unpin, close)
-		 * detaches only from a deferred work item, and a re-attach
-		 * right after would find the old program still there.
+		/* Detach now: dropping the last reference (close) detaches
+		 * only from a deferred work item, and a re-attach right
+		 * after would find the old program still there.
 		 */
 		if (link_fd >= 0 && bpf_link_detach(link_fd) < 0 &&
 		    errno != ENOLINK && errno != EINVAL)
-			err = -errno;
-		if (unlink(path) < 0 && errno != ENOENT && !err)
 			err = -errno;
 	}
 	if (link_fd >= 0)

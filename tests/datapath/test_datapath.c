@@ -1507,6 +1507,7 @@ static void seeded_hash(void)
 		report(false, "seeded hash: load");
 		return;
 	}
+	s->bss->xdpfwd_live_until_ns = UINT64_MAX;
 	set_iface(s, if_in, MAC_IN, XDPFWD_IF_F_ENABLED, 0, 0);
 	set_tx(s, if_gwa);
 	set_tx(s, if_gwb);
@@ -1573,6 +1574,7 @@ static void resized_maps(void)
 		xdpfwd_bpf__destroy(s);
 		return;
 	}
+	s->bss->xdpfwd_live_until_ns = UINT64_MAX;
 
 	build(&ps, MAC_IN, MAC_PEER, 0, &in);
 	read_counters(s, &a, 0, 0);
@@ -1733,6 +1735,58 @@ static void attach_and_live(void)
 
 /* ------------------------------------------------------------------ */
 
+/*
+ * Liveness: the plugin's deadline (CLOCK_MONOTONIC_COARSE ns in .bss) is
+ * checked first on an enabled ingress; past it, or 0 (the start gate
+ * still closed), every frame goes to the kernel unmodified.
+ */
+static __u64 coarse_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+	return (__u64)ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+static void liveness(void)
+{
+	static const struct {
+		__s64 until_ms; /* deadline relative to now; 0: gate closed */
+		struct tcase tc;
+	} t[] = {
+		{ 10000, { "liveness: deadline 10 s ahead, v4 forwarded", NULL,
+			   V4(.dst = "198.51.100.7", .payload = 10),
+			   FWD4(if_gwa, MAC_GWA, MAC_S1) } },
+		{ -20, { "liveness: deadline lapsed 20 ms ago, v4 to the kernel",
+			 NULL, V4(.dst = "198.51.100.7", .payload = 10),
+			 PASS(STALE) } },
+		{ -20, { "liveness: deadline lapsed, v6 to the kernel", NULL,
+			 V6(.dst = "2001:db8:100::7", .payload = 10),
+			 PASS(STALE) } },
+		{ -20, { "liveness: deadline lapsed, checked before the MAC",
+			 NULL,
+			 V4(.dst = "198.51.100.7", .payload = 10,
+			    .dmac = MAC_PEER),
+			 PASS(STALE) } },
+		{ 0, { "liveness: start gate closed (deadline 0), v4 to the kernel",
+		       NULL, V4(.dst = "198.51.100.7", .payload = 10),
+		       PASS(STALE) } },
+		{ 10000, { "liveness: renewed after lapsing, v6 forwarded again",
+			   NULL, V6(.dst = "2001:db8:100::7", .payload = 10),
+			   FWD6(if_gwa, MAC_GWA, MAC_S1) } },
+	};
+
+	for (unsigned int i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		skel->bss->xdpfwd_live_until_ns =
+			t[i].until_ms ? coarse_now_ns() + t[i].until_ms * 1000000
+				      : 0;
+		run_case(&t[i].tc);
+	}
+	skel->bss->xdpfwd_live_until_ns = UINT64_MAX;
+}
+
+/* ------------------------------------------------------------------ */
+
 static void prog_stats(void)
 {
 	struct bpf_prog_info info = {};
@@ -1760,6 +1814,7 @@ int main(void)
 		run_case(&cases1[i]);
 	use_stamps();
 	checksum_edges();
+	liveness();
 
 	fib4_add("0.0.0.0", 0, NHG_DEF);
 	fib6_add("::", 0, NHG_DEF);

@@ -562,6 +562,7 @@ def build(lab: DynLab, *, vtysh_client: Path | None, module: str,
     topo = DynTopo(lab, c, r, p, o, frr, speakers, bird)
     wait_until(lambda: ENABLED_IFS <= attached(topo), 20,
                what="xdpfwd on R's interfaces")
+    wait_until(frr.xdpfwd_settled, 20, what="xdpfwd's start gate to open")
     return topo
 
 

@@ -409,9 +409,24 @@ class Frr:
             wait_until(lambda: vty_probe(sock), timeout,
                        what=f"{daemon} to answer on {sock}")
             wait_until(d.running, 5, what=f"{daemon}'s pid file")
+            if module and daemon == "zebra" and self.client:
+                wait_until(self.xdpfwd_settled, timeout,
+                           what="xdpfwd's start gate to open")
         except LabError as exc:
             raise LabError(f"{exc}\n{self.logs(daemon)}") from None
         return d
+
+    def xdpfwd_settled(self) -> bool:
+        """The module has decided: its start gate is open (the fast path
+        forwards), or it is not running (passive, or not loaded)."""
+        res = self.xdpfwd("show xdpfwd json", check=False)
+        try:
+            status = json.loads(res.stdout)
+        except json.JSONDecodeError:
+            return True  # no such command: the module did not load
+        if status.get("status") != "running":
+            return True
+        return status["liveness"]["gateOpen"]
 
     def logs(self, daemon: str) -> str:
         """stdout and log file of a daemon, for failure messages."""

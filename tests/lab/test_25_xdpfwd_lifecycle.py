@@ -335,24 +335,58 @@ def test_module_for_another_frr_version_is_refused(xdpfwd_vtysh):
         assert res.returncode != 0
 
 
-def test_only_links_are_pinned(lab):
-    """What an unprivileged process of zebra's user could open: the pins
-    (the kernel checks only the file mode, and every FRR daemon runs as
-    frr).  Only the XDP links are pinned, one per enabled interface; no
-    map is, so no other process can rewrite a neighbour or a route."""
+def zebra_bpf_fds(pid: int) -> dict[str, int]:
+    """zebra's open BPF objects by kind (bpf-map, bpf-prog, bpf-link; the
+    kernel names a link's inode bpf_link)."""
+    kinds: dict[str, int] = {}
+    fd_dir = Path(f"/proc/{pid}/fd")
+    for fd in fd_dir.iterdir():
+        try:
+            target = os.readlink(fd)
+        except OSError:
+            continue
+        m = re.fullmatch(r"anon_inode:bpf[-_](\w+)", target)
+        if m:
+            kind = "bpf-" + m.group(1)
+            kinds[kind] = kinds.get(kind, 0) + 1
+    return kinds
+
+
+def test_nothing_is_pinned(lab):
+    """Nothing of xdpfwd is on bpffs (no pin another process of zebra's
+    user could open: the kernel checks only a pin's file mode): the XDP
+    links, one per enabled interface, are held by zebra's own fds and so
+    die with its process."""
     pid = lab.frr.daemons["zebra"].pid()
-    status = lab.frr.xdpfwd_json("show xdpfwd json")
-    pin_dir = status["pinDir"]
-    found = lablib.run(["nsenter", "-t", str(pid), "-m", "find", pin_dir,
-                        "-mindepth", "1"]).stdout.split()
-    links = sorted(p for p in found if p.startswith(pin_dir + "/links/"))
-    others = sorted(set(found) - set(links) - {pin_dir + "/links"})
-    assert not others, others
-    assert [p.rsplit("/", 1)[1] for p in links] == sorted(ENABLED)
-    for path in links:
-        out = lablib.run(["nsenter", "-t", str(pid), "-m", "-n", "bpftool",
-                          "-j", "link", "show", "pinned", path]).stdout
-        assert json.loads(out)["type"] == "xdp", out
+    mounted = lablib.run(["nsenter", "-t", str(pid), "-m", "findmnt", "-n",
+                          "-t", "bpf", "-o", "TARGET"], check=False).stdout
+    for mnt in mounted.split():
+        found = lablib.run(["nsenter", "-t", str(pid), "-m", "find", mnt,
+                            "-mindepth", "1", "-path", "*xdpfwd*"]
+                           ).stdout.split()
+        assert not found, found
+    kinds = zebra_bpf_fds(pid)
+    assert kinds.get("bpf-link") == len(ENABLED), kinds
+    assert kinds.get("bpf-map", 0) > 0 and kinds.get("bpf-prog", 0) > 0
+
+
+def test_liveness_is_shown_and_renewed(lab):
+    """The start gate opened once zebra's queues drained, and the
+    deadline is renewed (bpf/liveness.h): `show xdpfwd json` says so, and
+    XDP forwards (no frame counted passStale while zebra runs)."""
+    first = lab.frr.xdpfwd_json("show xdpfwd json")["liveness"]
+    time.sleep(0.6)
+    live = lab.frr.xdpfwd_json("show xdpfwd json")["liveness"]
+    assert live["gateOpen"] is True
+    assert live["renewals"] >= first["renewals"] + 2, (first, live)
+    assert 0 < live["validForMs"] <= live["validityMs"] == 1000
+    before = lablib.xdpfwd_counters(lab.frr)
+    assert_pings_forwarded_in_xdp(lab, count=5)
+    after = lablib.xdpfwd_counters(lab.frr)
+    assert (lablib.reason_packets(after, "passStale")
+            == lablib.reason_packets(before, "passStale"))
+    text = lab.frr.xdpfwd("show xdpfwd").stdout
+    assert "Liveness: forwarding" in text, text
 
 
 BAD_MODULE_ARGS = [
