@@ -166,8 +166,15 @@ static void old_pins_remove(void)
 	struct stat root = {}, own_ns = {};
 	struct zprivs_ids_t ids = {};
 
-	if (lstat(OLD_PIN_ROOT, &root) < 0)
+	if (lstat(OLD_PIN_ROOT, &root) < 0) {
+		/* EACCES: a bpffs closed to zebra's user (systemd's is root
+		 * 0700), where no earlier build could pin anything either
+		 */
+		if (errno != ENOENT && IS_XDPFWD_DEBUG(EVENTS))
+			zlog_debug("xdpfwd: no look for earlier pins: %s: %s",
+				   OLD_PIN_ROOT, strerror(errno));
 		return;
+	}
 	zprivs_get_ids(&ids);
 	if (!S_ISDIR(root.st_mode) ||
 	    (root.st_uid != 0 && root.st_uid != ids.uid_normal) ||

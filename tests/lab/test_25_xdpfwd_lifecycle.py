@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import json
 import os
+import pwd
 import re
 import signal
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -454,3 +457,130 @@ def test_failed_start_is_loud_and_passive(xdpfwd_module, xdpfwd_vtysh):
         config = frr.xdpfwd("show running-config").stdout
         assert "interface to-p\n xdpfwd\n" in config, config
         assert frr.daemons["zebra"].running()
+
+
+# --------------------------------------------------------------------------
+# Pins left by earlier builds (which pinned their XDP links on bpffs)
+
+PINLINK = Path(__file__).resolve().parent / "pinlink.py"
+OLD_ROOT = "/sys/fs/bpf/xdpfwd"
+
+
+@dataclass
+class HeldNetns(lablib.Netns):
+    """A lab namespace entered with setns() only (as watchfrr --netns does),
+    in a mount namespace held open by another process: its bpffs outlives
+    zebra, as systemd's does on a router."""
+    holder: int = 0
+
+    def exec_args(self, *args: str) -> list[str]:
+        return ["nsenter", "-t", str(self.holder), "-m",
+                f"--net=/run/netns/{self.name}", *args]
+
+
+@contextmanager
+def bpffs_holder():
+    """A private mount namespace, held by a sleeping process, with a bpffs
+    that outlives zebra, mounted as earlier builds' zebra mounted it when
+    there was none (as frr, 0700: systemd's root 0700 one let them create
+    nothing).  Gone (with every pin in it) when the holder is killed."""
+    own = os.stat("/proc/self/ns/mnt").st_ino
+    proc = subprocess.Popen(["unshare", "--mount", "--propagation", "private",
+                             "sleep", "infinity"])
+    try:
+        lablib.wait_until(
+            lambda: os.stat(f"/proc/{proc.pid}/ns/mnt").st_ino != own, 5,
+            what="the holder's mount namespace")
+        frr = pwd.getpwnam("frr")
+        lablib.run(["nsenter", "-t", str(proc.pid), "-m", "mount", "-t",
+                    "bpf", "bpf", "/sys/fs/bpf", "-o",
+                    f"mode=0700,uid={frr.pw_uid},gid={frr.pw_gid}"])
+        yield proc.pid
+    finally:
+        proc.kill()
+        proc.wait()
+
+
+def netns_inode(ns) -> int:
+    return os.stat(f"/run/netns/{ns.name}").st_ino
+
+
+def pin_old_link(holder: int, ns, ifname: str) -> str:
+    """An earlier build's pin of an XDP link on ns's ifname, owned by frr
+    as that build's zebra made it; its directory."""
+    d = f"{OLD_ROOT}/netns-{netns_inode(ns)}"
+    lablib.run(["nsenter", "-t", str(holder), "-m",
+                f"--net=/run/netns/{ns.name}", sys.executable, str(PINLINK),
+                ifname, f"{d}/links/{ifname}"])
+    lablib.run(["nsenter", "-t", str(holder), "-m", "chown", "-R",
+                "frr:frr", OLD_ROOT])
+    return d
+
+
+def held_entries(holder: int, path: str) -> list[str]:
+    res = lablib.run(["nsenter", "-t", str(holder), "-m", "find", path,
+                      "-maxdepth", "1", "-mindepth", "1"], check=False)
+    return sorted(res.stdout.split())
+
+
+def test_earlier_builds_pins_are_cleaned_up(xdpfwd_module, xdpfwd_vtysh):
+    """On a bpffs that outlived earlier zebras: this namespace's old pinned
+    link is detached and its directory removed (our own program attaches
+    in its place), a deleted namespace's directory (its link holds no
+    interface any more) is removed, a live namespace's is left alone;
+    each with a log line."""
+    with lablib.Lab("pins") as lab, bpffs_holder() as holder:
+        r, p = lab.add_netns("r"), lab.add_netns("p")
+        gone, live = lab.add_netns("g"), lab.add_netns("l")
+        lab.add_veth(r, "to-p", p, "eth0")
+        r.ip("link", "set", "to-p", "up")
+        for ns in (gone, live):
+            ns.ip("link", "add", "vx0", "type", "veth", "peer", "name", "vx1")
+        r_dir = pin_old_link(holder, r, "to-p")
+        gone_dir = pin_old_link(holder, gone, "vx0")
+        live_dir = pin_old_link(holder, live, "vx0")
+        assert "xdpgeneric" in r.ip("-d", "link", "show", "to-p").stdout
+        lablib.run(["ip", "netns", "del", gone.name])
+
+        frr = lab.add_frr(HeldNetns(r.name, holder=holder), xdpfwd_vtysh)
+        frr.start("zebra", config=lablib.zebra_xdpfwd_config(["to-p"]),
+                  module=xdpfwd_module)
+        log = frr.daemons["zebra"].log.read_text()
+        assert (f"detached {r_dir}/links/to-p, left by an earlier zebra"
+                in log), log
+        assert re.search(re.escape(f"removed {r_dir} (1 XDP links), left "
+                                   "by an earlier xdpfwd build") + "$",
+                         log, re.M), log
+        assert (f"removed {gone_dir} (1 XDP links), left by an earlier "
+                "xdpfwd build for a namespace that is gone" in log), log
+        assert (f"{live_dir} holds 1 XDP links still attached (another "
+                "namespace's zebra): left alone" in log), log
+        assert held_entries(holder, OLD_ROOT) == [live_dir]
+        status = frr.xdpfwd_json("show xdpfwd json")
+        to_p = [i for i in status["interfaces"] if i["name"] == "to-p"][0]
+        assert to_p["attached"] is True, to_p
+        # the earlier program is gone from to-p: ours is the only one
+        assert "oldxdpfwd" not in r.ip("-d", "link", "show", "to-p").stdout
+
+
+def test_planted_pin_directory_is_left_alone(xdpfwd_module, xdpfwd_vtysh):
+    """A /sys/fs/bpf/xdpfwd that another user owns, or that others may
+    write, may have been planted: zebra touches nothing in it, says so in
+    one line, and runs (it needs no pin itself)."""
+    with lablib.Lab("plant") as lab, bpffs_holder() as holder:
+        r, p = lab.add_netns("r"), lab.add_netns("p")
+        lab.add_veth(r, "to-p", p, "eth0")
+        r.ip("link", "set", "to-p", "up")
+        planted = f"{OLD_ROOT}/netns-{netns_inode(r)}"
+        lablib.run(["nsenter", "-t", str(holder), "-m", "sh", "-c",
+                    f"mkdir -p {planted} && chown -R nobody {OLD_ROOT} && "
+                    f"chmod 0777 {OLD_ROOT}"])
+        frr = lab.add_frr(HeldNetns(r.name, holder=holder), xdpfwd_vtysh)
+        frr.start("zebra", config=lablib.zebra_xdpfwd_config(["to-p"]),
+                  module=xdpfwd_module)
+        log = frr.daemons["zebra"].log.read_text()
+        lines = [l for l in log.splitlines() if OLD_ROOT in l]
+        assert len(lines) == 1, log
+        assert "left alone" in lines[0] and "mode 0777" in lines[0], lines
+        assert held_entries(holder, OLD_ROOT) == [planted]
+        assert frr.xdpfwd_json("show xdpfwd json")["status"] == "running"
