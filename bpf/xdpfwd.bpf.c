@@ -30,6 +30,7 @@
 #include "l3.h"
 #include "bridge.h"
 #include "liveness.h"
+#include "trace.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -283,6 +284,7 @@ int xdpfwd_main(struct xdp_md *ctx)
 	__u32 bytes = bpf_xdp_get_buff_len(ctx);
 	__u32 egress = 0, trim = 0;
 	__u32 reason;
+	int action;
 
 	reason = xdpfwd_process(ctx, bytes, &egress, &trim);
 	/* last: it invalidates every packet pointer.  It cannot fail here
@@ -291,5 +293,7 @@ int xdpfwd_main(struct xdp_md *ctx)
 	 */
 	if (trim && reason_action(reason) == XDP_REDIRECT)
 		bpf_xdp_adjust_tail(ctx, -(int)trim);
-	return count_verdict(reason, ctx->ingress_ifindex, egress, bytes);
+	action = count_verdict(reason, ctx->ingress_ifindex, egress, bytes);
+	trace_frame(ctx, reason, action, ctx->ingress_ifindex, egress, bytes);
+	return action;
 }

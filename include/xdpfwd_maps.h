@@ -323,6 +323,25 @@ struct xdpfwd_counter {
 	__u64 bytes;
 };
 
+/* ---- packet trace (debug xdpfwd packet): a ring buffer of records ---- */
+#ifndef XDPFWD_TRACE_CAPLEN
+#define XDPFWD_TRACE_CAPLEN 128 /* bytes of the frame as it leaves; 2^n */
+#endif
+#ifndef XDPFWD_TRACE_RING_BYTES
+#define XDPFWD_TRACE_RING_BYTES (64 * 1024) /* a power of 2, >= a page */
+#endif
+
+struct xdpfwd_trace_rec {
+	__u64 ts_ns;	/* bpf_ktime_get_ns() */
+	__u32 ingress;	/* ifindex */
+	__u32 egress;	/* ifindex when redirected, else 0 */
+	__u32 reason;	/* enum xdpfwd_reason */
+	__u32 action;	/* XDP_PASS, XDP_DROP, XDP_REDIRECT */
+	__u32 len;	/* frame length as it came in */
+	__u32 caplen;	/* bytes in data[] */
+	__u8 data[XDPFWD_TRACE_CAPLEN];
+};
+
 /* per-interface counters, indexed by ifindex (PERCPU_ARRAY) */
 struct xdpfwd_if_counters {
 	__u64 rx_fwd_packets; /* received and forwarded in XDP */

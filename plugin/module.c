@@ -21,6 +21,7 @@
 
 #include "plugin/xdpfwd.h"
 #include "plugin/audit.h"
+#include "plugin/trace.h"
 #include "plugin/dispatch.h"
 #include "plugin/provider.h"
 #include "plugin/vty.h"
@@ -132,6 +133,7 @@ bad:
 
 static int xdpfwd_fini(void)
 {
+	xdpfwd_trace_fini();
 	dispatch_stop();
 	return 0;
 }
@@ -147,6 +149,7 @@ static int xdpfwd_late_init(struct thread_master *tm)
 	 */
 	xdpfwd_vty_init();
 	xdpfwd_audit_init();
+	xdpfwd_trace_init();
 	hook_register(frr_fini, xdpfwd_fini);
 
 	/* Anything that fails leaves the module passive: zebra and the

@@ -108,6 +108,14 @@ static const char *const reason_names[XDPFWD_R__MAX] = {
 	[XDPFWD_R_PASS_STALE] = "passStale",
 };
 
+const char *xdpfwd_reason_name(uint32_t reason)
+{
+	/* a reason added to the map header without a name here */
+	if (reason >= XDPFWD_R__MAX || !reason_names[reason])
+		return "unnamed";
+	return reason_names[reason];
+}
+
 /* The answer of every show command while the fast path is not running. */
 int xdpfwd_vty_not_running(struct vty *vty, json_object *json)
 {
@@ -253,8 +261,7 @@ DEFPY(show_xdpfwd_counters, show_xdpfwd_counters_cmd,
 		vty_out(vty, "%-16s %14s %16s\n", "Verdict", "Packets",
 			"Bytes");
 	for (uint32_t r = 0; r < XDPFWD_R__MAX; r++) {
-		/* a reason added to the map header without a name here */
-		const char *name = reason_names[r] ? reason_names[r] : "unnamed";
+		const char *name = xdpfwd_reason_name(r);
 		struct xdpfwd_counter c;
 
 		dp_counters(r, &c);
@@ -371,7 +378,8 @@ DEFPY(debug_xdpfwd, debug_xdpfwd_cmd,
 	else if (nb)
 		flags = XDPFWD_DEBUG_NEIGH;
 	else
-		flags = ~0UL;
+		/* a packet trace is armed by its own command */
+		flags = ~(unsigned long)XDPFWD_DEBUG_PACKET;
 	if (no)
 		xdpfwd_debug &= ~flags;
 	else
@@ -388,6 +396,7 @@ static int xdpfwd_show_debugging(struct vty *vty)
 		{ XDPFWD_DEBUG_EVENTS, "events" },
 		{ XDPFWD_DEBUG_ROUTES, "routes" },
 		{ XDPFWD_DEBUG_NEIGH, "neighbors" },
+		{ XDPFWD_DEBUG_PACKET, "packet" },
 	};
 
 	for (size_t i = 0; i < array_size(names); i++)

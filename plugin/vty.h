@@ -8,7 +8,11 @@
 struct vty;
 struct json_object;
 
+#include <stdint.h>
+
 void xdpfwd_vty_init(void);
+/* the JSON name of a verdict reason (fwdV4, passTtl, ...) */
+const char *xdpfwd_reason_name(uint32_t reason);
 /* the answer of every show command while the fast path is not running */
 int xdpfwd_vty_not_running(struct vty *vty, struct json_object *json);
 

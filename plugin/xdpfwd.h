@@ -39,6 +39,7 @@ extern unsigned long xdpfwd_debug;
 #define XDPFWD_DEBUG_EVENTS 0x01
 #define XDPFWD_DEBUG_ROUTES 0x02
 #define XDPFWD_DEBUG_NEIGH 0x04
+#define XDPFWD_DEBUG_PACKET 0x08 /* while a packet trace is armed */
 #define IS_XDPFWD_DEBUG(flag) (xdpfwd_debug & XDPFWD_DEBUG_##flag)
 
 /* ---- module arguments (parsed by module.c; xdpfwd.c) ---- */

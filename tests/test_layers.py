@@ -33,7 +33,7 @@ LAYERS = [
     ("writers", lambda p: p.startswith("writers/")),
     ("dispatch", lambda p: p == "dispatch.c"),
     ("provider", lambda p: p == "provider.c"),
-    ("commands", lambda p: p in ("vty.c", "audit.c")),
+    ("commands", lambda p: p in ("vty.c", "audit.c", "trace.c")),
     ("module", lambda p: p == "module.c"),
 ]
 

@@ -42,6 +42,18 @@ int dp_attach(int ifindex, const char *ifname, bool generic, char *errbuf,
 	      size_t errlen);
 int dp_detach(int link_fd, const char *ifname);
 
+/* ---- packet trace (trace.c) ---- */
+/* the ring buffer and the .bss budget/filter, bound by load.c */
+int dp_trace_bind(int ring_fd, int32_t *budget, uint32_t *ifindex);
+void dp_trace_unbind(void);
+/* @count records (0: off) of frames from @ifindex (0: any) */
+void dp_trace_arm(int32_t count, uint32_t ifindex);
+/* readable when records wait; -1 when not loaded */
+int dp_trace_fd(void);
+typedef void (*dp_trace_cb)(const struct xdpfwd_trace_rec *rec, void *arg);
+/* every waiting record to @cb; the number consumed or -errno */
+int dp_trace_consume(dp_trace_cb cb, void *arg);
+
 /* ---- typed map access (maps.c) ---- */
 enum dp_map {
 	DP_MAP_FIB6 = 0,

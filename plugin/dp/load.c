@@ -341,6 +341,13 @@ int dp_load(const struct xdpfwd_config *cfg)
 		skel = NULL;
 		goto out;
 	}
+	err = dp_trace_bind(bpf_map__fd(skel->maps.trace_ring),
+			    &skel->bss->xdpfwd_trace_budget,
+			    &skel->bss->xdpfwd_trace_ifindex);
+	if (err) {
+		skel = NULL;
+		goto out;
+	}
 	dp.loaded = true;
 	zlog_info("xdpfwd: XDP program loaded (nothing pinned: the links live as long as zebra)");
 	return 0;
@@ -358,6 +365,7 @@ out:
 
 void dp_unload(void)
 {
+	dp_trace_unbind();
 	unbind_maps();
 	if (dp.tbl24)
 		munmap(dp.tbl24, dp.tbl24_len);

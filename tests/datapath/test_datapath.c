@@ -1785,6 +1785,85 @@ static void liveness(void)
 	skel->bss->xdpfwd_live_until_ns = UINT64_MAX;
 }
 
+/*
+ * Packet trace (bpf/trace.h): an armed budget gives exactly that many
+ * records, from the filtered ingress only, each with the verdict, the
+ * egress and the frame as it left (rewritten); disarmed, none.
+ */
+struct trace_seen {
+	int n;
+	struct xdpfwd_trace_rec rec[8];
+};
+
+static int trace_sample(void *ctx, void *data, size_t size)
+{
+	struct trace_seen *ts = ctx;
+
+	if (ts->n < 8 && size >= sizeof(struct xdpfwd_trace_rec))
+		memcpy(&ts->rec[ts->n], data, sizeof(ts->rec[0]));
+	ts->n++;
+	return 0;
+}
+
+static void trace_records(void)
+{
+	struct pspec fwd = { .af = 4, .dst = "198.51.100.7", .payload = 10 };
+	struct pspec ttl1 = { .af = 4, .dst = "198.51.100.7", .payload = 10,
+			      .ttl = 1 };
+	struct trace_seen ts = {};
+	struct ring_buffer *rb;
+	struct frame in, exp, out;
+
+	rb = ring_buffer__new(bpf_map__fd(skel->maps.trace_ring),
+			      trace_sample, &ts, NULL);
+	if (!rb) {
+		report(false, "trace: ring buffer: %s", strerror(errno));
+		return;
+	}
+	ring_buffer__consume(rb);
+	ts.n = 0;
+
+	skel->bss->xdpfwd_trace_ifindex = if_in;
+	skel->bss->xdpfwd_trace_budget = 2;
+	build(&fwd, MAC_IN, MAC_PEER, 0, &in);
+	run(skel, if_in, &in, &out);
+	build(&ttl1, MAC_IN, MAC_PEER, 0, &in);
+	run(skel, if_in, &in, &out);
+	build(&fwd, MAC_IN, MAC_PEER, 0, &in);
+	run(skel, if_in, &in, &out);
+	ring_buffer__consume(rb);
+	report(ts.n == 2 && skel->bss->xdpfwd_trace_budget == 0,
+	       "trace: a budget of 2 gives 2 records of 3 frames (%d)", ts.n);
+	build(&fwd, MAC_GWA, MAC_S1, 1, &exp);
+	report(ts.n >= 1 && ts.rec[0].reason == XDPFWD_R_FWD_V4 &&
+		       ts.rec[0].action == XDP_REDIRECT &&
+		       ts.rec[0].ingress == (__u32)if_in &&
+		       ts.rec[0].egress == (__u32)if_gwa &&
+		       ts.rec[0].caplen == (__u32)(exp.len < XDPFWD_TRACE_CAPLEN
+							? exp.len
+							: XDPFWD_TRACE_CAPLEN) &&
+		       !memcmp(ts.rec[0].data, exp.d, ts.rec[0].caplen),
+	       "trace: a forwarded frame's record: verdict, egress, bytes as it left");
+	report(ts.n >= 2 && ts.rec[1].reason == XDPFWD_R_PASS_TTL &&
+		       ts.rec[1].action == XDP_PASS && ts.rec[1].egress == 0,
+	       "trace: a passed frame's record: its reason, no egress");
+
+	ts.n = 0;
+	skel->bss->xdpfwd_trace_ifindex = if_in2;
+	skel->bss->xdpfwd_trace_budget = 5;
+	build(&fwd, MAC_IN, MAC_PEER, 0, &in);
+	run(skel, if_in, &in, &out);
+	ring_buffer__consume(rb);
+	report(ts.n == 0 && skel->bss->xdpfwd_trace_budget == 5,
+	       "trace: frames of another ingress than the filter's: no record");
+	skel->bss->xdpfwd_trace_budget = 0;
+	skel->bss->xdpfwd_trace_ifindex = 0;
+	run(skel, if_in, &in, &out);
+	ring_buffer__consume(rb);
+	report(ts.n == 0, "trace: disarmed: no record");
+	ring_buffer__free(rb);
+}
+
 /* ------------------------------------------------------------------ */
 
 static void prog_stats(void)
@@ -1815,6 +1894,7 @@ int main(void)
 	use_stamps();
 	checksum_edges();
 	liveness();
+	trace_records();
 
 	fib4_add("0.0.0.0", 0, NHG_DEF);
 	fib6_add("::", 0, NHG_DEF);

@@ -465,3 +465,36 @@ def test_lower_ipv6_interface_mtu_gets_too_big_from_router(xdp_lab):
         time.sleep(0.5)
     assert res.returncode == 0, res.stdout
     assert delta.fwd(6) >= 2
+
+
+def test_packet_trace(xdp_lab):
+    """`debug xdpfwd packet interface to-c count 5` traces exactly the next
+    5 frames received on to-c: C's pings, forwarded in XDP (fwdV4) out of
+    to-s1 with TTL 63, S1's MAC as destination and R's as source, as they
+    left; logged through zlog and listed by `show xdpfwd trace json`.  The
+    replies (received on to-s1) are not traced."""
+    topo = xdp_lab
+    s1_mac = topo.s1.link(lablib.HOST_IF)["address"]
+    r_mac = topo.r.link(R_IF["s1"])["address"]
+    log = topo.frr.daemons["zebra"].log
+    logged_before = log.read_text().count(f"xdpfwd: packet in {R_IF['c']} ")
+    topo.frr.xdpfwd(f"debug xdpfwd packet interface {R_IF['c']} count 5")
+    assert "xdpfwd packet debugging is on" in topo.frr.xdpfwd(
+        "show debugging").stdout
+    res = topo.c.ping(lablib.TARGET_V4, count=8, interval=0.05)
+    assert res.returncode == 0, res.stdout
+    lablib.wait_until(
+        lambda: topo.frr.xdpfwd_json("show xdpfwd trace json")["armed"] == 0,
+        5, what="the trace to complete")
+    trace = topo.frr.xdpfwd_json("show xdpfwd trace json")
+    assert trace["traced"] >= 5
+    last = trace["packets"][-5:]
+    for p in last:
+        assert p["ingress"] == R_IF["c"] and p["egress"] == R_IF["s1"], p
+        assert p["verdict"] == "fwdV4" and p["action"] == "redirect", p
+        assert p["dst"] == lablib.TARGET_V4 and p["ttl"] == 63, p
+        assert p["dstMac"] == s1_mac and p["srcMac"] == r_mac, p
+    logged = log.read_text().count(f"xdpfwd: packet in {R_IF['c']} ")
+    assert logged - logged_before == 5
+    assert "packet debugging" not in topo.frr.xdpfwd(
+        "show debugging").stdout
