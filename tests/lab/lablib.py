@@ -644,6 +644,26 @@ def build_topology(lab: Lab, *, vtysh_client: Path | None,
                    static_routes: bool = True) -> Topology:
     """Create namespaces, links, addresses, sysctls; start zebra (with
     -M module if given) and staticd in R; type the static routes."""
+    c, r, s1, s2 = build_network(lab)
+    hosts = {"c": c, "s1": s1, "s2": s2}
+
+    frr = lab.add_frr(r, vtysh_client)
+    zebra_conf = zebra_xdpfwd_config(R_IF.values()) if xdpfwd_in_config else ""
+    frr.start("zebra", config=zebra_conf, module=module)
+    frr.start("staticd")
+    wait_until(lambda: "static" in frr.vtysh("show zebra client summary",
+                                             daemon="zebra").stdout,
+               15, what="staticd to connect to zebra")
+    topo = Topology(lab, c, r, s1, s2, frr, module, hosts)
+    if static_routes:
+        frr.configure(*STATIC_ROUTES)
+        wait_kernel_routes(topo)
+    return topo
+
+
+def build_network(lab: Lab) -> tuple[Netns, Netns, Netns, Netns]:
+    """Namespaces C, R, S1, S2, their links, addresses and sysctls, no
+    daemons; returns (c, r, s1, s2)."""
     c, r, s1, s2 = (lab.add_netns(role) for role in ("c", "r", "s1", "s2"))
     hosts = {"c": c, "s1": s1, "s2": s2}
 
@@ -677,19 +697,7 @@ def build_topology(lab: Lab, *, vtysh_client: Path | None,
         gw4, gw6 = GATEWAY[role]
         host.ip("route", "add", "default", "via", gw4)
         host.ip("-6", "route", "add", "default", "via", gw6)
-
-    frr = lab.add_frr(r, vtysh_client)
-    zebra_conf = zebra_xdpfwd_config(R_IF.values()) if xdpfwd_in_config else ""
-    frr.start("zebra", config=zebra_conf, module=module)
-    frr.start("staticd")
-    wait_until(lambda: "static" in frr.vtysh("show zebra client summary",
-                                             daemon="zebra").stdout,
-               15, what="staticd to connect to zebra")
-    topo = Topology(lab, c, r, s1, s2, frr, module, hosts)
-    if static_routes:
-        frr.configure(*STATIC_ROUTES)
-        wait_kernel_routes(topo)
-    return topo
+    return c, r, s1, s2
 
 
 @contextmanager

@@ -12,12 +12,22 @@
       Send N bytes, half-close, wait for the sink's count: the transfer
       is complete (every byte delivered) when this returns; prints
       {"bytes": N, "seconds": T}.
+  seq-send --src S --dst D --port P --rate R [--seconds T]
+      One flow at a fixed rate: datagram k carries k and its send time
+      (CLOCK_MONOTONIC, the same clock in every network namespace), sent
+      at start + k/R; until T seconds or SIGTERM.  Prints {"sent": N,
+      "start": t0, "end": t1}.
+  seq-sink --addr A --port P
+      Like sink, for seq-send's flow: on SIGTERM prints {"seq": [...],
+      "sent": [...], "recv": [...]} in arrival order (sequence number,
+      send and arrival time of each datagram).
 """
 
 import argparse
 import json
 import signal
 import socket
+import struct
 import sys
 import time
 from collections import Counter
@@ -64,6 +74,63 @@ def send(args) -> int:
                 sock.sendto(payload, (args.dst, args.port))
         # Keep the rate modest: nothing here measures throughput.
         time.sleep(0.001)
+    return 0
+
+
+SEQ_FORMAT = "!Qd"
+
+
+def on_sigterm() -> list:
+    stop: list = []
+    signal.signal(signal.SIGTERM, lambda *a: stop.append(1))
+    return stop
+
+
+def seq_send(args) -> int:
+    stop = on_sigterm()
+    pad = b"s" * 48
+    with socket.socket(family(args.dst), socket.SOCK_DGRAM) as sock:
+        sock.bind((args.src, 0))
+        start = time.monotonic()
+        k = 0
+        while not stop and (args.seconds <= 0
+                            or k < args.seconds * args.rate):
+            due = start + k / args.rate
+            now = time.monotonic()
+            if due > now:
+                time.sleep(due - now)
+            try:
+                sock.sendto(struct.pack(SEQ_FORMAT, k, time.monotonic())
+                            + pad, (args.dst, args.port))
+            except OSError:
+                pass    # e.g. an ICMP error reported back: keep the rate
+            k += 1
+    print(json.dumps({"sent": k, "start": start, "end": time.monotonic()}),
+          flush=True)
+    return 0
+
+
+def seq_sink(args) -> int:
+    stop = on_sigterm()
+    sock = socket.socket(family(args.addr), socket.SOCK_DGRAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4 << 20)
+    sock.bind((args.addr, args.port))
+    sock.settimeout(0.1)
+    seqs, sent, recv = [], [], []
+    size = struct.calcsize(SEQ_FORMAT)
+    print("ready", flush=True)
+    while not stop:
+        try:
+            data = sock.recv(2048)
+        except (socket.timeout, InterruptedError):
+            continue
+        now = time.monotonic()
+        if len(data) >= size:
+            k, t = struct.unpack_from(SEQ_FORMAT, data)
+            seqs.append(k)
+            sent.append(t)
+            recv.append(now)
+    print(json.dumps({"seq": seqs, "sent": sent, "recv": recv}), flush=True)
     return 0
 
 
@@ -128,9 +195,19 @@ def main() -> int:
     p.add_argument("--dst", required=True)
     p.add_argument("--port", type=int, required=True)
     p.add_argument("--bytes", type=int, required=True)
+    p = sub.add_parser("seq-send")
+    p.add_argument("--src", required=True)
+    p.add_argument("--dst", required=True)
+    p.add_argument("--port", type=int, required=True)
+    p.add_argument("--rate", type=float, default=1000)
+    p.add_argument("--seconds", type=float, default=0)
+    p = sub.add_parser("seq-sink")
+    p.add_argument("--addr", required=True)
+    p.add_argument("--port", type=int, required=True)
     args = parser.parse_args()
     commands = {"sink": sink, "send": send, "tcp-sink": tcp_sink,
-                "tcp-send": tcp_send}
+                "tcp-send": tcp_send, "seq-send": seq_send,
+                "seq-sink": seq_sink}
     return commands[args.cmd](args)
 
 
