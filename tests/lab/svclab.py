@@ -354,6 +354,13 @@ class SeqFlow:
                                 str(port), "--rate", str(rate),
                                 stdout=subprocess.PIPE, text=True)
 
+    def close(self) -> None:
+        """Stop both ends if still running (after a failure)."""
+        for proc in (self.sender, self.sink):
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+
     def finish(self, drain: float = 0.3) -> FlowResult:
         """Stop the sender, let the last datagrams arrive, stop the sink."""
         self.sender.send_signal(signal.SIGTERM)

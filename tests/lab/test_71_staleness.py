@@ -88,9 +88,22 @@ def svc(request, xdpfwd_module, xdpfwd_vtysh):
         lab.close()
 
 
+FLOWS: list[svclab.SeqFlow] = []
+
+
+@pytest.fixture(autouse=True)
+def no_flow_left():
+    """A test that fails mid-flow leaves no sender or sink behind (the
+    next test binds the same port)."""
+    yield
+    while FLOWS:
+        FLOWS.pop().close()
+
+
 def flow(topo, dst: str = lablib.TARGET_V4) -> svclab.SeqFlow:
     f = svclab.SeqFlow(topo.lab, topo.c, "10.0.1.2", topo.s1, dst,
                        port=FLOW_PORT, rate=RATE)
+    FLOWS.append(f)
     time.sleep(0.5)
     return f
 
@@ -100,8 +113,8 @@ def test_pause_without_change(svc):
     takes the flow after the deadline and XDP takes it back, 0 lost, 0
     reordered; passStale counts the kernel's part."""
     topo, mode = svc
-    xdp_forwards_again(topo, mode)
     f = flow(topo)
+    xdp_forwards_again(topo, mode)
     before = counters(topo, mode)
     pid = topo.svc.signal("zebra", signal.SIGSTOP)
     try:
@@ -128,11 +141,11 @@ def test_mac_change_while_stopped(svc):
     R's kernel learns it: at most ~1 s of the flow is lost (what XDP
     still sent to the old MAC until the deadline)."""
     topo, mode = svc
-    xdp_forwards_again(topo, mode)
     old_mac = topo.s1.link("eth0")["address"]
     new_mac = "02:00:00:00:71:02" if old_mac != "02:00:00:00:71:02" \
         else "02:00:00:00:71:03"
     f = flow(topo)
+    xdp_forwards_again(topo, mode)
     t_stop = time.monotonic()
     topo.svc.signal("zebra", signal.SIGSTOP)
     try:
@@ -160,8 +173,8 @@ def test_route_deleted_while_stopped(svc):
     datagram that still reaches S1 was sent no later than 1 s after zebra
     stopped (and after the delete)."""
     topo, mode = svc
-    xdp_forwards_again(topo, mode)
     f = flow(topo)
+    xdp_forwards_again(topo, mode)
     t_stop = time.monotonic()
     topo.svc.signal("zebra", signal.SIGSTOP)
     try:
@@ -206,8 +219,8 @@ def test_kill_connected_flow(svc):
     with it, the kernel forwards at once (0 lost, 0 reordered), and once
     watchfrr has restarted zebra the fast path forwards again."""
     topo, mode = svc
-    xdp_forwards_again(topo, mode)
     f = flow(topo, dst="10.0.2.2")
+    xdp_forwards_again(topo, mode)
     t_kill = time.monotonic()
     old = topo.svc.signal("zebra", signal.SIGKILL)
     topo.svc.wait_restarted("zebra", old)
