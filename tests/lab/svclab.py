@@ -163,9 +163,9 @@ class FrrService:
                            f"{res.stdout}\n{res.stderr}")
         self.wait_up(timeout)
 
-    def wait_up(self, timeout: float = 30) -> None:
-        """Every daemon answers on its vty socket and statics are in."""
-        for daemon in self.daemon_names:
+    def wait_up(self, timeout: float = 30, daemons=None) -> None:
+        """Every daemon (or those named) answers on its vty socket."""
+        for daemon in daemons or self.daemon_names:
             sock = self.run_dir / f"{daemon}.vty"
             wait_until(lambda: lablib.vty_probe(sock), timeout,
                        what=f"{daemon} to answer on {sock}")
@@ -203,7 +203,7 @@ class FrrService:
             pid = self.pid(daemon)
             return pid if pid not in (None, old_pid) else None
         pid = wait_until(new, timeout, what=f"watchfrr to restart {daemon}")
-        self.wait_up(timeout)
+        self.wait_up(timeout, [daemon])
         return pid
 
     def log(self, daemon: str = "zebra") -> str:
@@ -413,6 +413,12 @@ class FlowResult:
         last = min(self.sent, int((t1 - self.start) * self.rate))
         got = set(self.seq)
         return sum(1 for k in range(first, last) if k not in got)
+
+    def last_lost_sent_at(self) -> float | None:
+        """When (by the send schedule) the last lost datagram was sent."""
+        got = set(self.seq)
+        lost = [k for k in range(self.sent) if k not in got]
+        return self.start + lost[-1] / self.rate if lost else None
 
     def last_arrival_before(self, t: float) -> float | None:
         times = [r for r in self.recv_at if r < t]

@@ -159,9 +159,10 @@ def zebra_bpf_objects(pid: int) -> dict[str, tuple[str, int]]:
             target = os.readlink(f"/proc/{pid}/fd/{fd}")
         except OSError:
             continue
-        if not target.startswith("anon_inode:bpf-"):
+        # anon_inode:bpf-map, anon_inode:bpf-prog, anon_inode:bpf_link
+        if not target.startswith(("anon_inode:bpf-", "anon_inode:bpf_")):
             continue
-        kind = target.split("-", 1)[1]
+        kind = target[len("anon_inode:bpf-"):]
         info = Path(f"/proc/{pid}/fdinfo/{fd}").read_text()
         oid = next(int(line.split()[1]) for line in info.splitlines()
                    if line.startswith(f"{kind}_id:"))
@@ -187,6 +188,11 @@ def test_nobody_else_writes_the_fast_path(svc):
                       "--bounding-set=-all", sys.executable, "-c", PROBE,
                       str(pid), json.dumps(objs)])
     out = json.loads(res.stdout)
+    seen = {"open": sorted({e for v in out["open"].values() for e in v}),
+            "pidfd_getfd": sorted(set(out["getfd"].values())),
+            "GET_FD_BY_ID": sorted(set(out["byId"].values()))}
+    print(f"as uid {out['uid']}, CapEff {out['capEff']}: listdir "
+          f"{out['listdir']}, pidfd_open {out['pidfd']}, {seen}")
     assert int(out["capEff"], 16) == 0 and out["uid"] != 0, out
     assert out["listdir"] in ("EACCES", "EPERM"), out
     for fd in objs:

@@ -160,11 +160,16 @@ def test_mac_change_while_stopped(svc):
     xdp_forwards_again(topo, mode)
     res = f.finish()
     lost_after_change = res.lost_between(t_change, res.end)
+    last_lost = res.last_lost_sent_at()
+    until = (f", the last lost one sent {last_lost - t_stop:.3f} s after "
+             "SIGSTOP" if last_lost else "")
     print(f"\n[{mode}] MAC change {t_change - t_stop:.2f} s after SIGSTOP: "
           f"{res.summary()}; lost after the change {lost_after_change} "
-          f"({lost_after_change / RATE:.3f} s of the flow)")
+          f"({lost_after_change / RATE:.3f} s of the flow){until}")
     assert res.lost == lost_after_change
     assert lost_after_change <= (STALE_BOUND + MARGIN) * RATE
+    if last_lost:
+        assert last_lost - t_stop <= STALE_BOUND + MARGIN
     assert res.reordered == 0
 
 
