@@ -86,6 +86,11 @@ def test_service_shape(svc):
     assert os.stat(f"/proc/{wpid}/ns/net").st_ino == r_net
     owner, mode = svc.mnt.bpffs_mode().split()
     assert owner == "root" and int(mode, 8) & 0o777 == 0o700
+    # the interface lines came from the pathspace's integrated frr.conf
+    log = svc.svc.log()
+    for ifname in ENABLED:
+        assert (f"xdpfwd: interface {ifname} enabled from "
+                f"/etc/frr/{svc.r.name}/frr.conf") in log, log[-3000:]
 
 
 def test_fast_path_runs(svc):
