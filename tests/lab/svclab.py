@@ -420,10 +420,6 @@ class FlowResult:
         lost = [k for k in range(self.sent) if k not in got]
         return self.start + lost[-1] / self.rate if lost else None
 
-    def last_arrival_before(self, t: float) -> float | None:
-        times = [r for r in self.recv_at if r < t]
-        return max(times) if times else None
-
     def longest_gap(self) -> tuple[float, float]:
         """The longest time between consecutive arrivals (and its start)."""
         best = (0.0, self.start)

@@ -182,10 +182,16 @@ def test_kill_with_graceful_restart(gr):
     time.sleep(1.0)
     res = f.finish()
     at_s2 = sum(other.finish().values())
+    extra = ""
+    if mode == "xdpfwd":
+        c = lablib.xdpfwd_counters(topo.frr)
+        extra = (f"; new zebra's counters: fwdV4 "
+                 f"{lablib.reason_packets(c, 'fwdV4')}, passStale "
+                 f"{lablib.reason_packets(c, 'passStale')} (gate closed)")
     print(f"\n[{mode}] kill -9 zebra (-K 60, BGP graceful restart): zebra "
           f"back {t_zebra - t_kill:.1f} s, fast path "
           f"{t_fast - t_kill:.1f} s, BGP session {t_bgp - t_kill:.1f} s "
           f"after the kill; {res.summary()}; at S2 (covering static "
-          f"route): {at_s2}")
+          f"route): {at_s2}{extra}")
     assert at_s2 == 0
     assert res.lost == 0 and res.reordered == 0
