@@ -62,7 +62,7 @@ static struct thread *t_read, *t_read_routes, *t_resync, *t_mtu6;
 static struct thread *t_live;
 static bool in_resync;
 static bool gate_open;
-static uint64_t live_renewals, live_until_ns;
+static uint64_t live_renewals, live_until_ns, live_lapses;
 
 /* ---- the IPv6 MTU of links, from /proc/sys ---- */
 
@@ -364,11 +364,21 @@ static uint64_t coarse_now_ns(void)
  */
 static void heartbeat(struct thread *t)
 {
+	uint64_t now;
+
 	thread_add_timer_msec(xdpfwd_master, heartbeat, NULL, LIVE_RENEW_MSEC,
 			      &t_live);
 	if (netlink_drain() || xnl_resync_pending(xnl))
 		return;
-	live_until_ns = coarse_now_ns() + LIVE_VALID_MSEC * 1000000ull;
+	now = coarse_now_ns();
+	if (live_until_ns && now > live_until_ns) {
+		/* the datapath sent everything to the kernel meanwhile */
+		live_lapses++;
+		zlog_warn("xdpfwd: the fast path was off for %" PRIu64
+			  " ms: zebra's main thread did not renew its deadline in time (busy, stopped, or a netlink resync)",
+			  (now - live_until_ns) / 1000000);
+	}
+	live_until_ns = now + LIVE_VALID_MSEC * 1000000ull;
 	dp_set_live_until(live_until_ns);
 	live_renewals++;
 }
@@ -394,6 +404,7 @@ void dispatch_liveness_show(struct vty *vty, json_object *json)
 
 		json_object_boolean_add(o, "gateOpen", gate_open);
 		json_object_int_add(o, "renewals", live_renewals);
+		json_object_int_add(o, "lapses", live_lapses);
 		json_object_int_add(o, "validForMs", left_ms);
 		json_object_int_add(o, "renewMs", LIVE_RENEW_MSEC);
 		json_object_int_add(o, "validityMs", LIVE_VALID_MSEC);
@@ -401,10 +412,10 @@ void dispatch_liveness_show(struct vty *vty, json_object *json)
 		return;
 	}
 	vty_out(vty,
-		"Liveness: %s, valid for %" PRId64 " ms more (renewed every %d ms for %d ms)\n",
+		"Liveness: %s, valid for %" PRId64 " ms more (renewed every %d ms for %d ms), %" PRIu64 " lapses\n",
 		gate_open ? "forwarding"
 			  : "start gate closed (zebra still loading)",
-		left_ms, LIVE_RENEW_MSEC, LIVE_VALID_MSEC);
+		left_ms, LIVE_RENEW_MSEC, LIVE_VALID_MSEC, live_lapses);
 }
 
 /* ---- zebra and the CLI ---- */
