@@ -10,7 +10,9 @@
  * group (broadcast/multicast) destination, source MAC not learned on this
  * port; then the router's MAC goes to the routed path, and for the rest:
  * VLAN tag, destination not in the FDB, local entry, hairpin, egress port
- * (enabled, forwarding, same bridge, MTU, in tx_ports).
+ * (enabled, forwarding, same bridge, its qdisc or egress chain, MTU, in
+ * tx_ports).  (The port's own tc and the bridge's netfilter are checked
+ * before all of these, in xdpfwd.bpf.c.)
  */
 #ifndef XDPFWD_BPF_BRIDGE_H
 #define XDPFWD_BPF_BRIDGE_H
@@ -115,6 +117,11 @@ static __always_inline __u32 bridge_forward(const struct ethhdr *eth,
 	if (!out || (READ_ONCE(out->flags) & need) != need ||
 	    READ_ONCE(out->bridge_ifindex) != bridge)
 		return XDPFWD_R_PASS_BRIDGE_EGRESS;
+	/* its qdisc or netdev egress chain would see the frame */
+	if (READ_ONCE(out->flags) & (XDPFWD_IF_F_TX_TC | XDPFWD_IF_F_TX_FW))
+		return READ_ONCE(out->flags) & XDPFWD_IF_F_TX_TC
+			       ? XDPFWD_R_PASS_TC
+			       : XDPFWD_R_PASS_FIREWALL;
 	/* as is_skb_forwardable() and the devmap: MTU + header + one tag */
 	if (len > (__u32)READ_ONCE(out->mtu) + ETH_HLEN + VLAN_HLEN)
 		return XDPFWD_R_PASS_MTU;

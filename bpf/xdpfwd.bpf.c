@@ -10,10 +10,11 @@
  * Order of the checks (the first that applies is the counted reason):
  * ingress enabled, the plugin alive (liveness.h), Ethernet header, destination MAC, ethertype (VLAN,
  * other); the kernel settings of the ingress (forwarding, rp_filter,
- * policy rules); IP header (malformed, options / hop-by-hop), TTL,
+ * policy rules, tc, firewall); IP header (malformed, options / hop-by-hop), TTL,
  * special addresses, a source that is the router's own (IPv4), FIB,
  * nexthop group, adjacency valid, destination MAC (neighbour), bridge
- * port of the neighbour, hairpin, MTU, egress in tx_ports; then the
+ * port of the neighbour, hairpin, egress mode, the egress's qdisc or
+ * netdev egress chain, MTU, egress in tx_ports; then the
  * rewrite, and the bytes after the IP packet (Ethernet padding, trailers)
  * are cut off as the kernel's ip_rcv()/ipv6_rcv() do.  On a bridge port
  * (bridge.h) the bridge's checks come first; frames to the bridge's MAC
@@ -80,6 +81,37 @@ static __always_inline bool egress_takes_it(const struct ingress *in,
 	       (adj->flags & XDPFWD_ADJ_F_NATIVE_TX);
 }
 
+/*
+ * What the kernel reads or runs for a packet routed from this ingress,
+ * in the order it does: forwarding and rp_filter of the ingress device
+ * (ip_route_input_slow()), policy rules (they may select another table
+ * than main, the only one the fast path has; custom local-table routes
+ * count as rules, the local table comes first), tc on the ingress
+ * (before any netfilter hook), then netfilter and xfrm.
+ */
+static __always_inline __u32 ingress_gate(__u16 flags, __u16 no_fwd,
+					  __u16 rpf, __u16 rules, __u16 fw)
+{
+	if (flags & no_fwd)
+		return XDPFWD_R_PASS_FORWARDING;
+	if (flags & rpf)
+		return XDPFWD_R_PASS_RPFILTER;
+	if (flags & rules)
+		return XDPFWD_R_PASS_POLICY;
+	if (flags & XDPFWD_IF_F_TC)
+		return XDPFWD_R_PASS_TC;
+	return XDPFWD_R_PASS_FIREWALL;
+}
+
+/* the egress's qdisc or netdev egress chain would see the packet, which
+ * an XDP redirect skips
+ */
+static __always_inline __u32 egress_hooks(const struct xdpfwd_adj *adj)
+{
+	return adj->flags & XDPFWD_ADJ_F_TC ? XDPFWD_R_PASS_TC
+					    : XDPFWD_R_PASS_FIREWALL;
+}
+
 static __always_inline __u32 forward_ipv4(struct cursor *c, struct ethhdr *eth,
 					  const struct ingress *in,
 					  __u32 *egress, __u32 *trim)
@@ -91,19 +123,13 @@ static __always_inline __u32 forward_ipv4(struct cursor *c, struct ethhdr *eth,
 	__u32 r, ports = 0, ifindex, room = c->left; /* L3 bytes in frame */
 	__u16 nhg, tot;
 
-	/* ip_route_input_slow() reads forwarding and rp_filter of the
-	 * ingress device: off, or sources to validate, the kernel's
-	 */
-	if (in->iface->flags & XDPFWD_IF_F_NO_FWD4)
-		return XDPFWD_R_PASS_FORWARDING;
-	if (in->iface->flags & XDPFWD_IF_F_RPF4)
-		return XDPFWD_R_PASS_RPFILTER;
-	/* rules may select another table than the main one, the only one
-	 * the fast path has (custom local-table routes count as rules: the
-	 * local table comes first)
-	 */
-	if (in->iface->flags & XDPFWD_IF_F_RULES4)
-		return XDPFWD_R_PASS_POLICY;
+	/* one test for the common case, where none applies */
+	if (in->iface->flags & (XDPFWD_IF_F_NO_FWD4 | XDPFWD_IF_F_RPF4 |
+				XDPFWD_IF_F_RULES4 | XDPFWD_IF_F_FW4 |
+				XDPFWD_IF_F_TC))
+		return ingress_gate(in->iface->flags, XDPFWD_IF_F_NO_FWD4,
+				    XDPFWD_IF_F_RPF4, XDPFWD_IF_F_RULES4,
+				    XDPFWD_IF_F_FW4);
 	r = parse_ipv4(c, &iph);
 	if (r != XDPFWD_R_CONTINUE)
 		return r;
@@ -132,6 +158,8 @@ static __always_inline __u32 forward_ipv4(struct cursor *c, struct ethhdr *eth,
 		return XDPFWD_R_PASS_HAIRPIN;
 	if (!egress_takes_it(in, adj))
 		return XDPFWD_R_PASS_EGRESS;
+	if (adj->flags & (XDPFWD_ADJ_F_TC | XDPFWD_ADJ_F_FW))
+		return egress_hooks(adj);
 
 	/* the kernel fragments or sends frag-needed */
 	if (tot > adj->mtu)
@@ -158,11 +186,11 @@ static __always_inline __u32 forward_ipv6(struct cursor *c, struct ethhdr *eth,
 	__u32 *seen = NULL;
 	__u32 r, ports = 0, ifindex, nhg, len, room = c->left;
 
-	/* ip6_forward() reads all.forwarding */
-	if (in->iface->flags & XDPFWD_IF_F_NO_FWD6)
-		return XDPFWD_R_PASS_FORWARDING;
-	if (in->iface->flags & XDPFWD_IF_F_RULES6)
-		return XDPFWD_R_PASS_POLICY;
+	if (in->iface->flags & (XDPFWD_IF_F_NO_FWD6 | XDPFWD_IF_F_RULES6 |
+				XDPFWD_IF_F_FW6 | XDPFWD_IF_F_TC))
+		/* (ip6_forward() reads all.forwarding; no rp_filter) */
+		return ingress_gate(in->iface->flags, XDPFWD_IF_F_NO_FWD6, 0,
+				    XDPFWD_IF_F_RULES6, XDPFWD_IF_F_FW6);
 	r = parse_ipv6(c, &ip6h);
 	if (r != XDPFWD_R_CONTINUE)
 		return r;
@@ -192,6 +220,8 @@ static __always_inline __u32 forward_ipv6(struct cursor *c, struct ethhdr *eth,
 		return XDPFWD_R_PASS_HAIRPIN;
 	if (!egress_takes_it(in, adj))
 		return XDPFWD_R_PASS_EGRESS;
+	if (adj->flags & (XDPFWD_ADJ_F_TC | XDPFWD_ADJ_F_FW))
+		return egress_hooks(adj);
 
 	/* the kernel sends packet-too-big */
 	len += sizeof(*ip6h);
@@ -239,6 +269,13 @@ static __always_inline __u32 bridge_port_frame(struct cursor *c,
 	struct xdpfwd_fdb *src = NULL;
 	__u32 r;
 
+	/* the port's tc and the bridge's netfilter see every frame, routed
+	 * or bridged, before the bridge decides
+	 */
+	if (in->iface->flags & (XDPFWD_IF_F_TC | XDPFWD_IF_F_FW_BRIDGE))
+		return in->iface->flags & XDPFWD_IF_F_TC
+			       ? XDPFWD_R_PASS_TC
+			       : XDPFWD_R_PASS_FIREWALL;
 	r = bridge_ingress(eth, in->iface, in->ifindex, &src);
 	if (r != XDPFWD_R_CONTINUE || !src)
 		return r;

@@ -144,6 +144,11 @@ struct xdpfwd_nhg {
  * transmit, and the frame would be dropped after the redirect)
  */
 #define XDPFWD_ADJ_F_NATIVE_TX 0x10
+/* the egress (a bridge: it or one of its ports) has a non-default qdisc
+ * (passTc) or a netdev egress chain that is not bypassed (passFirewall)
+ */
+#define XDPFWD_ADJ_F_TC 0x20
+#define XDPFWD_ADJ_F_FW 0x40
 
 struct xdpfwd_adj {
 	__u32 ifindex; /* egress interface */
@@ -219,6 +224,25 @@ struct xdpfwd_neigh {
  * native-mode egresses
  */
 #define XDPFWD_IF_F_NATIVE 0x200
+/* the kernel's firewall, NAT or IPsec may act on the family's packets
+ * routed from this ingress (nftables, x_tables, xfrm; a netdev ingress
+ * chain here): they go to the kernel (passFirewall)
+ */
+#define XDPFWD_IF_F_FW4 0x400
+#define XDPFWD_IF_F_FW6 0x800
+/* traffic control on this ingress (an ingress or clsact qdisc): every
+ * frame goes to the kernel (passTc)
+ */
+#define XDPFWD_IF_F_TC 0x1000
+/* bridge port: bridge-family nftables chains, or br_netfilter with IP
+ * rules, see the frames arriving here: all go to the kernel (passFirewall)
+ */
+#define XDPFWD_IF_F_FW_BRIDGE 0x2000
+/* bridge port as the egress of bridged frames: a non-default qdisc
+ * (passTc) or a netdev egress chain (passFirewall) acts on them there
+ */
+#define XDPFWD_IF_F_TX_TC 0x4000
+#define XDPFWD_IF_F_TX_FW 0x8000
 
 struct xdpfwd_iface {
 	__u8 mac[6];
@@ -315,6 +339,8 @@ enum xdpfwd_reason {
 	 * stopped, or still loading its routes after a start)
 	 */
 	XDPFWD_R_PASS_STALE,
+	XDPFWD_R_PASS_FIREWALL,	  /* netfilter, NAT or xfrm may act on it */
+	XDPFWD_R_PASS_TC,	  /* a qdisc or tc filters on its way */
 	XDPFWD_R__MAX
 };
 

@@ -106,6 +106,8 @@ static const char *const reason_names[XDPFWD_R__MAX] = {
 	[XDPFWD_R_PASS_POLICY] = "passPolicy",
 	[XDPFWD_R_PASS_MARTIAN] = "passMartian",
 	[XDPFWD_R_PASS_STALE] = "passStale",
+	[XDPFWD_R_PASS_FIREWALL] = "passFirewall",
+	[XDPFWD_R_PASS_TC] = "passTc",
 };
 
 const char *xdpfwd_reason_name(uint32_t reason)

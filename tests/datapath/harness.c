@@ -101,6 +101,8 @@ const char *reason_name(int r)
 		[XDPFWD_R_PASS_POLICY] = "PASS_POLICY",
 		[XDPFWD_R_PASS_MARTIAN] = "PASS_MARTIAN",
 		[XDPFWD_R_PASS_STALE] = "PASS_STALE",
+		[XDPFWD_R_PASS_FIREWALL] = "PASS_FIREWALL",
+		[XDPFWD_R_PASS_TC] = "PASS_TC",
 	};
 
 	if (r < 0 || r >= XDPFWD_R__MAX)

@@ -484,6 +484,23 @@ static void h1_port(void)
 {
 	set_iface(skel, p1, BR_A_MAC, F_FWD, br_a, 1500);
 }
+static void p1_fw_bridge(void)
+{
+	set_iface(skel, p1, BR_A_MAC, F_FWD | XDPFWD_IF_F_FW_BRIDGE, br_a,
+		  1500);
+}
+static void p1_tc(void)
+{
+	set_iface(skel, p1, BR_A_MAC, F_FWD | XDPFWD_IF_F_TC, br_a, 1500);
+}
+static void p2_tx_tc(void)
+{
+	set_iface(skel, p2, BR_A_MAC, F_FWD | XDPFWD_IF_F_TX_TC, br_a, 1500);
+}
+static void p2_tx_fw(void)
+{
+	set_iface(skel, p2, BR_A_MAC, F_FWD | XDPFWD_IF_F_TX_FW, br_a, 1500);
+}
 
 #define BRIDGED(e) XDP_REDIRECT, XDPFWD_R_BRIDGE_FWD, &(e), NULL, NULL
 #define ROUTED4(e, dm, sm) XDP_REDIRECT, XDPFWD_R_FWD_V4, &(e), dm, sm
@@ -639,6 +656,26 @@ static const struct bcase cases[] = {
 	{ "ingress no longer a bridge port: routed rules (not ours)",
 	  h1_not_port, &p1, H2, H1, U4(), PASS(NOT_OURS) },
 	{ "ingress a bridge port again: bridged", h1_port,
+	  &p1, H2, H1, U4(), BRIDGED(p2) },
+	/* the bridge's netfilter and tc (the writer sets the flags) */
+	{ "bridge-family rules / br_netfilter on the ingress port: kernel",
+	  p1_fw_bridge, &p1, H2, H1, U4(), PASS(FIREWALL) },
+	{ "same port, to the router MAC: kernel too", NULL,
+	  &p1, BR_A_MAC, H1, U4(.dst = "198.51.100.7"), PASS(FIREWALL) },
+	{ "other ports not concerned: bridged", NULL,
+	  &p2, H1, H2, U4(.src = "10.10.0.2", .dst = "10.10.0.9"),
+	  BRIDGED(p1) },
+	{ "tc on the ingress port: kernel", p1_tc,
+	  &p1, H2, H1, U4(), PASS(TC) },
+	{ "tc on the ingress port, router MAC: kernel", NULL,
+	  &p1, BR_A_MAC, H1, U4(.dst = "198.51.100.7"), PASS(TC) },
+	{ "a qdisc on the egress port: kernel", p2_tx_tc,
+	  &p3, H2, H3, U4(), PASS(TC) },
+	{ "a netdev egress chain on the egress port: kernel", p2_tx_fw,
+	  &p3, H2, H3, U4(), PASS(FIREWALL) },
+	{ "hooks gone from both ports: bridged again", p2_forwarding,
+	  &p3, H2, H3, U4(), BRIDGED(p2) },
+	{ "ingress port back to plain: bridged", h1_port,
 	  &p1, H2, H1, U4(), BRIDGED(p2) },
 	/* routing and bridging */
 	{ "to the router MAC: routed out of a non-bridge interface", NULL,

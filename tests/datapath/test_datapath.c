@@ -48,6 +48,10 @@ static int if_nofwd6;	/* ingress seeing IPv6 forwarding off */
 static int if_rpf;	/* ingress with rp_filter on */
 static int if_rules;	/* ingress seeing IPv4 policy rules */
 static int if_native;	/* ingress attached in native mode */
+static int if_fw4;	/* ingress whose IPv4 routed traffic meets a firewall */
+static int if_fw6;	/* ingress whose IPv6 routed traffic meets one */
+static int if_fw_nofwd;	/* firewall and IPv4 forwarding off */
+static int if_tc;	/* ingress with an ingress/clsact qdisc */
 static int if_dis;	/* ingress present in ifaces but not enabled */
 static int if_none;	/* ingress with no ifaces entry at all */
 static int if_gwa;	/* egress A, in tx_ports */
@@ -87,6 +91,10 @@ static void setup_links(void)
 	if_rpf = veth("xrpf", "xrpfp");
 	if_rules = veth("xrul", "xrulp");
 	if_native = veth("xnat", "xnatp");
+	if_fw4 = veth("xfw4", "xfw4p");
+	if_fw6 = veth("xfw6", "xfw6p");
+	if_fw_nofwd = veth("xfwn", "xfwnp");
+	if_tc = veth("xtc", "xtcp");
 	if_dis = veth("xdis0", "xdis0p");
 	if_none = veth("xnone0", "xnone0p");
 	if_gwa = veth("xgwa0", "xgwa0p");
@@ -549,6 +557,9 @@ enum {
 	ADJ_HAIRPIN,	/* back out of the ingress */
 	ADJ_GWA_NATIVE,	/* gateway on A, A attached in native mode */
 	ADJ_MTU6,	/* gateway on A, IPv6 MTU 1280 below the link's 1500 */
+	ADJ_TC,		/* gateway on A, a qdisc on A */
+	ADJ_FW,		/* gateway on A, a netdev egress chain on A */
+	ADJ_TC_FW,	/* both */
 };
 
 enum {
@@ -577,6 +588,17 @@ static void configure(void)
 		  XDPFWD_IF_F_ENABLED | XDPFWD_IF_F_RULES4, 0, 0);
 	set_iface(skel, if_native, MAC_IN,
 		  XDPFWD_IF_F_ENABLED | XDPFWD_IF_F_NATIVE, 0, 0);
+	set_iface(skel, if_fw4, MAC_IN,
+		  XDPFWD_IF_F_ENABLED | XDPFWD_IF_F_FW4, 0, 0);
+	set_iface(skel, if_fw6, MAC_IN,
+		  XDPFWD_IF_F_ENABLED | XDPFWD_IF_F_FW6, 0, 0);
+	set_iface(skel, if_fw_nofwd, MAC_IN,
+		  XDPFWD_IF_F_ENABLED | XDPFWD_IF_F_FW4 | XDPFWD_IF_F_FW6 |
+			  XDPFWD_IF_F_NO_FWD4,
+		  0, 0);
+	set_iface(skel, if_tc, MAC_IN,
+		  XDPFWD_IF_F_ENABLED | XDPFWD_IF_F_TC | XDPFWD_IF_F_FW4, 0,
+		  0);
 	set_iface(skel, if_dis, MAC_IN, 0, 0, 0);
 	set_iface(skel, if_gwa, MAC_S1, XDPFWD_IF_F_ENABLED, 0, 0);
 	set_iface(skel, if_gwb, MAC_S2, XDPFWD_IF_F_ENABLED, 0, 0);
@@ -646,6 +668,15 @@ static void configure(void)
 	set_nhg1(NHG_DEF, ADJ_DEF);
 	set_nhg1(40, ADJ_MTU9000);
 	set_nhg1(41, 60000); /* adjacency id never written: all zero */
+	set_adj(skel, ADJ_TC, if_gwa, 1500, vr | XDPFWD_ADJ_F_TC, MAC_S1,
+		MAC_GWA);
+	set_adj(skel, ADJ_FW, if_gwa, 1500, vr | XDPFWD_ADJ_F_FW, MAC_S1,
+		MAC_GWA);
+	set_adj(skel, ADJ_TC_FW, if_gwa, 1500,
+		vr | XDPFWD_ADJ_F_TC | XDPFWD_ADJ_F_FW, MAC_S1, MAC_GWA);
+	set_nhg1(42, ADJ_TC);
+	set_nhg1(43, ADJ_FW);
+	set_nhg1(44, ADJ_TC_FW);
 
 	set_neigh4(if_gwb, "10.20.0.5", MAC_N4, 0);
 	set_neigh4(if_gwb, "10.20.0.7", MAC_ZERO, 0);
@@ -685,6 +716,11 @@ static void configure(void)
 	fib4_add("10.95.0.0", 16, NHG_GWA_NATIVE);
 	fib4_add("10.96.0.0", 16, NHG_MTU6);
 	fib6_add("2001:db8:96::", 48, NHG_MTU6);
+	fib4_add("10.97.0.0", 16, 42);
+	fib4_add("10.98.0.0", 16, 43);
+	fib4_add("10.99.0.0", 16, 44);
+	fib6_add("2001:db8:97::", 48, 42);
+	fib6_add("2001:db8:98::", 48, 43);
 	fib4_add("100.64.0.0", 10, NHG_GWB);
 	/* LPM overlaps, added out of order on purpose */
 	fib4_add("20.1.1.200", 32, NHG_L32);
@@ -809,6 +845,42 @@ static const struct tcase cases1[] = {
 	{ "v6 not concerned by IPv4 rules", &if_rules,
 	  V6(.dst = "2001:db8:100::7", .payload = 10),
 	  FWD6(if_gwa, MAC_GWA, MAC_S1) },
+	/* firewall and traffic control (the writer sets the flags) */
+	{ "v4 with an IPv4 firewall: the kernel's", &if_fw4,
+	  V4(.dst = "198.51.100.7", .proto = IPPROTO_TCP, .dport = 23,
+	     .payload = 10),
+	  PASS(FIREWALL) },
+	{ "v6 not concerned by an IPv4 firewall", &if_fw4,
+	  V6(.dst = "2001:db8:100::7", .payload = 10),
+	  FWD6(if_gwa, MAC_GWA, MAC_S1) },
+	{ "v6 with an IPv6 firewall: the kernel's", &if_fw6,
+	  V6(.dst = "2001:db8:100::7", .payload = 10), PASS(FIREWALL) },
+	{ "v4 not concerned by an IPv6 firewall", &if_fw6,
+	  V4(.dst = "198.51.100.7", .payload = 10),
+	  FWD4(if_gwa, MAC_GWA, MAC_S1) },
+	{ "v4 firewall and forwarding off: forwarding counts first",
+	  &if_fw_nofwd, V4(.dst = "198.51.100.7", .payload = 10),
+	  PASS(FORWARDING) },
+	{ "v6 firewall, only IPv4 forwarding off: firewall", &if_fw_nofwd,
+	  V6(.dst = "2001:db8:100::7", .payload = 10), PASS(FIREWALL) },
+	{ "v4 tc on the ingress: the kernel's, before the firewall", &if_tc,
+	  V4(.dst = "198.51.100.7", .payload = 10), PASS(TC) },
+	{ "v6 tc on the ingress: the kernel's", &if_tc,
+	  V6(.dst = "2001:db8:100::7", .payload = 10), PASS(TC) },
+	{ "v4 to an egress with a qdisc: the kernel's", NULL,
+	  V4(.dst = "10.97.0.1", .payload = 10), PASS(TC) },
+	{ "v6 to an egress with a qdisc: the kernel's", NULL,
+	  V6(.dst = "2001:db8:97::1", .payload = 10), PASS(TC) },
+	{ "v4 to an egress with a netdev egress chain: the kernel's", NULL,
+	  V4(.dst = "10.98.0.1", .payload = 10), PASS(FIREWALL) },
+	{ "v6 to an egress with a netdev egress chain: the kernel's", NULL,
+	  V6(.dst = "2001:db8:98::1", .payload = 10), PASS(FIREWALL) },
+	{ "v4 to an egress with both: counted as tc", NULL,
+	  V4(.dst = "10.99.0.1", .payload = 10), PASS(TC) },
+	{ "v4 hairpin before the egress's hooks", NULL,
+	  V4(.dst = "10.91.0.1", .payload = 10), PASS(HAIRPIN) },
+	{ "v4 TTL 1 to a qdisc egress: the kernel's for the TTL", NULL,
+	  V4(.dst = "10.97.0.1", .ttl = 1, .payload = 10), PASS(TTL) },
 	{ "v6 not concerned by rp_filter", &if_rpf,
 	  V6(.dst = "2001:db8:100::7", .payload = 10),
 	  FWD6(if_gwa, MAC_GWA, MAC_S1) },
