@@ -21,6 +21,7 @@ PROGRAMS = [
     "tests/builder/test_fib4",
     "tests/builder/test_nhg_slots",
     "tests/netlink/test_netlink",
+    "tests/fw/test_fwhooks",
     "tests/writers/test_writers",
 ]
 

@@ -19,6 +19,7 @@ apt-get install -y -q --no-install-recommends \
 	frr iproute2 iputils-ping ethtool procps kmod tcpdump iperf3 \
 	build-essential autoconf automake libtool pkg-config dpkg-dev \
 	clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libmnl-dev \
+	libnftnl-dev nftables iptables \
 	libjson-c-dev libyang2-dev libyang2-tools \
 	bison flex libreadline-dev libcap-dev libc-ares-dev \
 	libprotobuf-c-dev protobuf-c-compiler python3-dev texinfo \
