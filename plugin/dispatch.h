@@ -49,4 +49,7 @@ int dispatch_if_enable(const char *ifname, bool generic, char *errbuf,
 		       size_t errlen);
 void dispatch_if_disable(const char *ifname);
 
+/* `xdpfwd firewall bypass` (true) or `pass`: applied at once */
+void dispatch_fw_mode(bool bypass);
+
 #endif /* XDPFWD_DISPATCH_H */

@@ -2,6 +2,7 @@
 /*
  * xdpfwd: configuration and show commands in zebra's vty.
  *
+ *   xdpfwd firewall pass|bypass
  *   interface IFNAME
  *    xdpfwd [mode generic]
  *   show xdpfwd [json]
@@ -68,6 +69,43 @@ static int xdpfwd_if_config_write(struct vty *vty, struct interface *ifp)
 		vty_out(vty, " xdpfwd%s\n", generic ? " mode generic" : "");
 	return 0;
 }
+
+/* ---- global configuration ---- */
+
+DEFPY(xdpfwd_firewall, xdpfwd_firewall_cmd,
+      "[no] xdpfwd firewall <pass$pass|bypass$bypass>",
+      NO_STR XDPFWD_STR
+      "Routed and bridged traffic that netfilter (nftables, iptables, br_netfilter) could act on\n"
+      "Send it to the kernel while such rules exist (default)\n"
+      "Forward it in XDP anyway: those rules never see it\n")
+{
+	dispatch_fw_mode(!no && bypass);
+	if (!no && bypass)
+		vty_out(vty,
+			"%% xdpfwd: firewall bypassed: netfilter rules no longer see the traffic xdpfwd forwards (IPsec and qdiscs still do)\n");
+	return CMD_SUCCESS;
+}
+
+static int xdpfwd_config_write(struct vty *vty)
+{
+	if (!xdpfwd_cfg.fw_bypass)
+		return 0;
+	vty_out(vty, "xdpfwd firewall bypass\n");
+	return 1;
+}
+
+/*
+ * zebra 8.4 gives a module no hook into the global part of `show
+ * running-config`: a node of its own with a config_write does.  The
+ * node is one zebra never installs (RIP_NODE: ripd's) and is never
+ * entered; its slot only orders the output, after the interfaces.
+ */
+static struct cmd_node xdpfwd_node = {
+	.name = "xdpfwd",
+	.node = RIP_NODE,
+	.prompt = "",
+	.config_write = xdpfwd_config_write,
+};
 
 /* ---- show ---- */
 
@@ -141,6 +179,104 @@ static void map_errors_json(json_object *j)
 	json_object_object_add(j, "mapWriteErrors", o);
 }
 
+static const char *hooks_str(uint8_t h)
+{
+	switch (h & (XFW_HOOK_IN | XFW_HOOK_OUT)) {
+	case XFW_HOOK_IN: return "ingress";
+	case XFW_HOOK_OUT: return "egress";
+	case XFW_HOOK_IN | XFW_HOOK_OUT: return "ingress+egress";
+	default: return "-";
+	}
+}
+
+/* what the scans found and what is done about it */
+static void fw_show(struct vty *vty, json_object *j)
+{
+	const struct mirror_fw_state *f = mirror_fw_state();
+	const char *v4 = iface_fw_verdict(AF_INET);
+	const char *v6 = iface_fw_verdict(AF_INET6);
+	const char *vb = iface_fw_verdict(AF_BRIDGE);
+	bool bypassed = !strcmp(v4, "bypassed") || !strcmp(v6, "bypassed") ||
+			!strcmp(vb, "bypassed");
+	const struct xdpfwd_link *l = NULL;
+	json_object *o, *fam, *ifs;
+
+	if (!j) {
+		vty_out(vty, "Firewall mode %s%s\n",
+			xdpfwd_cfg.fw_bypass ? "bypass" : "pass",
+			bypassed ? ": FIREWALL BYPASSED, netfilter rules do not see the traffic xdpfwd forwards"
+				 : "");
+		vty_out(vty,
+			"  IPv4 routed: %s (nftables chains %u, x_tables rules %u, xfrm policies %u)\n",
+			v4, f->nft.chains[XFW_V4], f->xt.entries[0],
+			f->xfrm.policies[0]);
+		vty_out(vty,
+			"  IPv6 routed: %s (nftables chains %u, x_tables rules %u, xfrm policies %u)\n",
+			v6, f->nft.chains[XFW_V6], f->xt.entries[1],
+			f->xfrm.policies[1]);
+		vty_out(vty,
+			"  bridged: %s (bridge chains %u, br_netfilter call-iptables %d call-ip6tables %d)\n",
+			vb, f->nft.chains[XFW_BRIDGE], f->brnf[0], f->brnf[1]);
+		vty_out(vty, "  xfrm states %u%s\n", f->xfrm.states,
+			f->xfrm.default_block ? ", default policy block" : "");
+		if (f->nft.list[0])
+			vty_out(vty, "  nftables: %s\n", f->nft.list);
+		if (f->xt.list[0])
+			vty_out(vty, "  x_tables: %s\n", f->xt.list);
+		while ((l = mirror_link_next(l))) {
+			uint8_t tc = mirror_fw_dev_tc(l->ifindex);
+			uint8_t nft = mirror_fw_dev_nft(l->name);
+
+			if (iface_attached(l->ifindex) && (tc || nft))
+				vty_out(vty,
+					"  %s: qdisc/tc %s (always the kernel's), nftables netdev chain %s (%s)\n",
+					l->name, hooks_str(tc), hooks_str(nft),
+					nft && xdpfwd_cfg.fw_bypass ? "bypassed"
+								    : nft ? "kernel" : "-");
+		}
+		vty_out(vty, "\n");
+		return;
+	}
+	o = json_object_new_object();
+	json_object_string_add(o, "mode",
+			       xdpfwd_cfg.fw_bypass ? "bypass" : "pass");
+	json_object_boolean_add(o, "bypassed", bypassed);
+	for (int i = 0; i < 2; i++) {
+		fam = json_object_new_object();
+		json_object_string_add(fam, "verdict", i ? v6 : v4);
+		json_object_int_add(fam, "nftablesChains",
+				    f->nft.chains[i ? XFW_V6 : XFW_V4]);
+		json_object_int_add(fam, "xtablesRules", f->xt.entries[i]);
+		json_object_int_add(fam, "xfrmPolicies", f->xfrm.policies[i]);
+		json_object_object_add(o, i ? "ipv6" : "ipv4", fam);
+	}
+	fam = json_object_new_object();
+	json_object_string_add(fam, "verdict", vb);
+	json_object_int_add(fam, "nftablesChains", f->nft.chains[XFW_BRIDGE]);
+	json_object_int_add(fam, "brNetfilterIptables", f->brnf[0]);
+	json_object_int_add(fam, "brNetfilterIp6tables", f->brnf[1]);
+	json_object_object_add(o, "bridge", fam);
+	json_object_int_add(o, "xfrmStates", f->xfrm.states);
+	json_object_boolean_add(o, "xfrmDefaultBlock", f->xfrm.default_block);
+	json_object_string_add(o, "nftables", f->nft.list);
+	json_object_string_add(o, "xtables", f->xt.list);
+	ifs = json_object_new_object();
+	while ((l = mirror_link_next(l))) {
+		uint8_t tc = mirror_fw_dev_tc(l->ifindex);
+		uint8_t nft = mirror_fw_dev_nft(l->name);
+		json_object *d;
+
+		if (!iface_attached(l->ifindex))
+			continue;
+		d = json_object_new_object();
+		json_object_string_add(d, "tc", hooks_str(tc));
+		json_object_string_add(d, "nftables", hooks_str(nft));
+		json_object_object_add(ifs, l->name, d);
+	}
+	json_object_object_add(o, "interfaces", ifs);
+	json_object_object_add(j, "firewall", o);
+}
+
 DEFPY(show_xdpfwd, show_xdpfwd_cmd, "show xdpfwd [json$json]",
       SHOW_STR XDPFWD_STR JSON_STR)
 {
@@ -170,6 +306,7 @@ DEFPY(show_xdpfwd, show_xdpfwd_cmd, "show xdpfwd [json$json]",
 			dispatch_netlink_resyncs());
 		provider_show(vty, NULL);
 		vty_out(vty, "\n");
+		fw_show(vty, NULL);
 		iface_show(vty, NULL);
 		return CMD_SUCCESS;
 	}
@@ -191,6 +328,7 @@ DEFPY(show_xdpfwd, show_xdpfwd_cmd, "show xdpfwd [json$json]",
 	map_errors_json(j);
 	json_object_int_add(j, "netlinkResyncs", dispatch_netlink_resyncs());
 	provider_show(vty, j);
+	fw_show(vty, j);
 	return vty_json(vty, j);
 }
 
@@ -414,7 +552,8 @@ static int xdpfwd_show_debugging(struct vty *vty)
  * interface blocks never reach zebra that way.  When zebra read no
  * configuration file of its own, apply them from the integrated file here.
  * (A hand-written scan, not FRR's parser: only "interface NAME" blocks and
- * their " xdpfwd [mode generic]" lines matter.)
+ * their " xdpfwd [mode generic]" lines matter, and the global
+ * "xdpfwd firewall pass|bypass".)
  */
 static int xdpfwd_config_post(struct thread_master *tm)
 {
@@ -447,6 +586,15 @@ static int xdpfwd_config_post(struct thread_master *tm)
 			strlcpy(ifname, name, sizeof(ifname));
 			continue;
 		}
+		if (!strncmp(line, "xdpfwd firewall ", 16)) {
+			bool bypass = !strncmp(line + 16, "bypass", 6);
+
+			dispatch_fw_mode(bypass);
+			zlog_info("xdpfwd: firewall mode %s from %s",
+				  bypass ? "bypass" : "pass",
+				  xdpfwd_cfg.frr_conf);
+			continue;
+		}
 		if (line[0] != ' ') {
 			ifname[0] = '\0'; /* "exit", "!" or another node */
 			continue;
@@ -471,6 +619,8 @@ void xdpfwd_vty_init(void)
 	hook_register(frr_config_post, xdpfwd_config_post);
 	hook_register(zebra_if_config_wr, xdpfwd_if_config_write);
 	hook_register(zebra_debug_show_debugging, xdpfwd_show_debugging);
+	install_node(&xdpfwd_node);
+	install_element(CONFIG_NODE, &xdpfwd_firewall_cmd);
 	install_element(INTERFACE_NODE, &xdpfwd_if_cmd);
 	install_element(VIEW_NODE, &show_xdpfwd_cmd);
 	install_element(VIEW_NODE, &show_xdpfwd_routes_cmd);

@@ -22,6 +22,7 @@
 #ifndef XDPFWD_H
 #define XDPFWD_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "lib/memory.h"
@@ -48,6 +49,10 @@ struct xdpfwd_config {
 	uint32_t fib6_routes;	/* IPv6 FIB capacity */
 	uint32_t neigh_max;	/* per family */
 	char frr_conf[256];	/* integrated config (see vty.c) */
+	/* `xdpfwd firewall bypass`: netfilter need not see routed and
+	 * bridged traffic (xfrm and qdiscs still do)
+	 */
+	bool fw_bypass;
 };
 extern struct xdpfwd_config xdpfwd_cfg;
 extern struct thread_master *xdpfwd_master;

@@ -74,6 +74,7 @@ void mirror_init(void)
 	mirror_netconf_init();
 	mirror_rules_init();
 	mirror_kroutes_init();
+	mirror_fw_init();
 }
 
 void mirror_fini(void)

@@ -17,6 +17,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "plugin/lib/fwhooks.h"
 #include "plugin/lib/netlink.h"
 
 /* ---- links ---- */
@@ -123,6 +124,43 @@ bool mirror_kroute_update(const struct xnl_route *r, bool deleted);
 /* local-table routes of the family not made for an address (AnyIP) */
 uint32_t mirror_custom_local_routes(int family);
 unsigned int mirror_stale_kroutes(struct xnl_route **out);
+
+/* ---- firewall, NAT, IPsec, traffic control (fw.c) ---- */
+#define XDPFWD_FW_QDISCS_MAX 256
+/*
+ * What the scans of plugin/lib/fwhooks.h last found.  Each setter returns
+ * true when what it stores changed.  A device's facts are by ifindex for
+ * qdiscs and by name for nftables chains (nftables keeps names).
+ */
+struct mirror_fw_state {
+	struct xnft_facts nft;
+	struct xxt_facts xt;
+	struct xxfrm_facts xfrm;
+	int brnf[2];		/* xbrnf_calls() for IPv4, IPv6 */
+	unsigned int nqdiscs;	/* non-default qdiscs, all devices */
+	unsigned int stored;	/* of which in qdiscs[] */
+	struct xqdisc qdiscs[XDPFWD_FW_QDISCS_MAX];
+};
+bool mirror_fw_set_nft(const struct xnft_facts *f);
+bool mirror_fw_set_xt(const struct xxt_facts *f);
+bool mirror_fw_set_xfrm(const struct xxfrm_facts *f);
+bool mirror_fw_set_brnf(int v4, int v6);
+/* @n qdiscs exist, the first @stored of them are in @q */
+bool mirror_fw_set_qdiscs(const struct xqdisc *q, unsigned int n,
+			  unsigned int stored);
+/* nftables base chains or x_tables rules for the family's routed traffic */
+bool mirror_fw_filters(int family);
+/* xfrm policies for the family (or a blocking default policy) */
+bool mirror_fw_xfrm(int family);
+/* bridged frames meet bridge-family chains, or br_netfilter with rules */
+bool mirror_fw_bridge(void);
+/* XFW_HOOK_* of nftables netdev chains on the device (by name), of
+ * qdiscs on it (by ifindex)
+ */
+uint8_t mirror_fw_dev_nft(const char *ifname);
+uint8_t mirror_fw_dev_tc(int ifindex);
+/* for show: what was found */
+const struct mirror_fw_state *mirror_fw_state(void);
 
 /* ---- resync (start, and after an ENOBUFS overrun) ---- */
 /* everything is stale until the dump refreshes it */

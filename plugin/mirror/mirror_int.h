@@ -22,6 +22,8 @@ void mirror_kroutes_init(void);
 void mirror_kroutes_fini(void);
 void mirror_kroutes_resync_begin(void);
 
+void mirror_fw_init(void);
+
 void mirror_fdb_init(void);
 void mirror_fdb_fini(void);
 void mirror_fdb_resync_begin(void);

@@ -175,6 +175,59 @@ static void bridge_port_fields(const struct xdpfwd_link *l,
 }
 
 /*
+ * The firewall, NAT, IPsec and traffic control the kernel would run on
+ * what arrives here (docs/design.md, "Firewalls").  @dev is the routed
+ * ingress (the bridge, for a port).  xfrm and qdiscs apply whatever the
+ * mode: `xdpfwd firewall bypass` covers netfilter only.
+ */
+static void fw_flags(const struct xdpfwd_link *l, int dev,
+		     struct xdpfwd_iface *v)
+{
+	bool nf = !xdpfwd_cfg.fw_bypass;
+	const struct xdpfwd_link *br = dev != l->ifindex ? mirror_link(dev)
+							 : NULL;
+	uint8_t nft = mirror_fw_dev_nft(l->name);
+	uint8_t tc = mirror_fw_dev_tc(l->ifindex);
+
+	if (br) {
+		nft |= mirror_fw_dev_nft(br->name);
+		tc |= mirror_fw_dev_tc(dev);
+	}
+	if (mirror_fw_xfrm(AF_INET) ||
+	    (nf && (mirror_fw_filters(AF_INET) || (nft & XFW_HOOK_IN))))
+		v->flags |= XDPFWD_IF_F_FW4;
+	if (mirror_fw_xfrm(AF_INET6) ||
+	    (nf && (mirror_fw_filters(AF_INET6) || (nft & XFW_HOOK_IN))))
+		v->flags |= XDPFWD_IF_F_FW6;
+	if (tc & XFW_HOOK_IN)
+		v->flags |= XDPFWD_IF_F_TC;
+	if (!l->bridge)
+		return;
+	/* bridged frames: the bridge family, br_netfilter, the port's own
+	 * ingress chain; as an egress, the port's qdisc and egress chain
+	 */
+	if (nf && (mirror_fw_bridge() ||
+		   (mirror_fw_dev_nft(l->name) & XFW_HOOK_IN)))
+		v->flags |= XDPFWD_IF_F_FW_BRIDGE;
+	if (mirror_fw_dev_tc(l->ifindex) & XFW_HOOK_OUT)
+		v->flags |= XDPFWD_IF_F_TX_TC;
+	if (nf && (mirror_fw_dev_nft(l->name) & XFW_HOOK_OUT))
+		v->flags |= XDPFWD_IF_F_TX_FW;
+}
+
+const char *iface_fw_verdict(int family)
+{
+	bool filters = family == AF_BRIDGE ? mirror_fw_bridge()
+					   : mirror_fw_filters(family);
+
+	if (family != AF_BRIDGE && mirror_fw_xfrm(family))
+		return "kernel";
+	if (!filters)
+		return "fastPath";
+	return xdpfwd_cfg.fw_bypass ? "bypassed" : "kernel";
+}
+
+/*
  * What the maps should hold for a link: its ifaces value, in tx_ports?
  * A link enslaved to another master than a bridge (a VRF, a bond) is
  * neither an ingress nor an egress of the fast path, which knows only the
@@ -212,6 +265,7 @@ static void iface_value(const struct xdpfwd_link *l, bool attached,
 	if (mirror_policy_rules(AF_INET6) ||
 	    mirror_custom_local_routes(AF_INET6))
 		v->flags |= XDPFWD_IF_F_RULES6;
+	fw_flags(l, dev, v);
 	memcpy(v->mac, l->mac, sizeof(v->mac));
 	*tx = attached && l->oper_up;
 	if (l->bridge)

@@ -55,4 +55,12 @@ void iface_show(struct vty *vty, struct json_object *json);
 void iface_port_state(int ifindex, bool *attached, bool *generic,
 		      bool *fast_path);
 
+/*
+ * What becomes of a family's routed traffic (AF_BRIDGE: bridged frames)
+ * given the firewall, xfrm and the mode: "kernel", "bypassed" (rules
+ * exist, the operator bypasses them) or "fastPath" (nothing acts on it);
+ * per-device hooks aside.
+ */
+const char *iface_fw_verdict(int family);
+
 #endif /* XDPFWD_WRITER_IFACE_H */

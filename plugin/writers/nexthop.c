@@ -267,6 +267,29 @@ static void adj_bridge_fixup(struct xdpfwd_adj *v)
 			     : 0;
 }
 
+/*
+ * The egress's qdisc or netdev egress chain would see the packet (an XDP
+ * redirect skips both); out of a bridge, the bridge's or any port's.
+ * A qdisc applies whatever the mode, an nftables chain unless bypassed.
+ */
+static void adj_egress_hooks(int ifindex, struct xdpfwd_adj *v)
+{
+	const struct xdpfwd_link *l = mirror_link(ifindex), *p = NULL;
+	uint8_t tc = mirror_fw_dev_tc(ifindex);
+	uint8_t nft = l ? mirror_fw_dev_nft(l->name) : 0;
+
+	if (l && l->is_bridge)
+		while ((p = mirror_link_next(p)))
+			if (p->bridge == ifindex) {
+				tc |= mirror_fw_dev_tc(p->ifindex);
+				nft |= mirror_fw_dev_nft(p->name);
+			}
+	if (tc & XFW_HOOK_OUT)
+		v->flags |= XDPFWD_ADJ_F_TC;
+	if (!xdpfwd_cfg.fw_bypass && (nft & XFW_HOOK_OUT))
+		v->flags |= XDPFWD_ADJ_F_FW;
+}
+
 static void adj_compute(const struct adj_item *a, struct xdpfwd_adj *v)
 {
 	const struct xdpfwd_link *l = mirror_link(a->ifindex);
@@ -286,6 +309,7 @@ static void adj_compute(const struct adj_item *a, struct xdpfwd_adj *v)
 		v->flags |= XDPFWD_ADJ_F_VALID;
 	if (iface_native(a->ifindex))
 		v->flags |= XDPFWD_ADJ_F_NATIVE_TX;
+	adj_egress_hooks(a->ifindex, v);
 	if (a->family == AF_UNSPEC) {
 		v->flags |= XDPFWD_ADJ_F_CONNECTED;
 	} else {
@@ -416,6 +440,14 @@ static struct adj_item *adj_find(int ifindex, int family, const void *addr)
 }
 
 /* ---- what the mirror said changed ---- */
+
+void nexthop_refresh_all(void)
+{
+	struct adj_item *a;
+
+	frr_each (adjs, &adjs_head, a)
+		adj_sync(a);
+}
 
 void nexthop_link_changed(int ifindex)
 {

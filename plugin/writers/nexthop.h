@@ -28,6 +28,8 @@ uint32_t adj_count(void);
 
 /* what the mirror said changed */
 void nexthop_link_changed(int ifindex);
+/* every adjacency again (the egresses' qdiscs or chains changed) */
+void nexthop_refresh_all(void);
 void nexthop_neigh_changed(int ifindex, int family, const void *addr);
 /* the FDB port of @mac on @bridge moved (bridge 0: every bridge, mac NULL:
  * every MAC): neighbours and adjacencies on it follow
