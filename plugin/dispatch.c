@@ -19,6 +19,7 @@
 #include "lib/lib_errors.h"
 #include "lib/log.h"
 #include "lib/memory.h"
+#include "lib/privs.h"
 #include "lib/thread.h"
 #include "lib/vty.h"
 
@@ -122,6 +123,11 @@ static void mtu6_poll(struct thread *t)
 #define FW_POLLED 0x8
 #define FW_ALL 0xf
 
+/* nfnetlink, xfrm and x_tables want CAP_NET_ADMIN (raw sockets
+ * CAP_NET_RAW) of whoever opens the socket and of whoever sends on it
+ */
+extern struct zebra_privs_t zserv_privs;
+
 static struct xnft *xnft;
 static struct xkh *xkh;
 static struct thread *t_fw_nft, *t_fw_xfrm, *t_fw_tc, *t_fw_scan, *t_fw_poll;
@@ -167,14 +173,32 @@ static void fw_changed(bool devs)
 	fw_log();
 }
 
+static bool fw_scan_some(unsigned int dirty, struct xqdisc *q,
+			 unsigned int qmax, bool *devs);
+
 static void fw_scan(struct thread *t)
 {
 	static struct xqdisc q[XDPFWD_FW_QDISCS_MAX];
 	unsigned int dirty = fw_dirty;
 	bool changed = false, devs = false;
-	int err;
 
 	fw_dirty = 0;
+	frr_with_privs (&zserv_privs) {
+		changed = fw_scan_some(dirty, q, array_size(q), &devs);
+	}
+	if (changed && running)
+		fw_changed(devs);
+}
+
+/* the scans of @dirty: true if what they found changed (*devs: devices'
+ * facts among it); a failed one stays dirty
+ */
+static bool fw_scan_some(unsigned int dirty, struct xqdisc *q,
+			 unsigned int qmax, bool *devs)
+{
+	bool changed = false;
+	int err;
+
 	if (dirty & FW_NFT) {
 		struct xnft_facts f;
 
@@ -185,7 +209,7 @@ static void fw_scan(struct thread *t)
 				 "xdpfwd: nftables dump: %s (retried)",
 				 strerror(-err));
 		} else if (mirror_fw_set_nft(&f))
-			changed = devs = true;
+			changed = *devs = true;
 	}
 	if (dirty & FW_XFRM) {
 		struct xxfrm_facts f;
@@ -200,32 +224,30 @@ static void fw_scan(struct thread *t)
 			changed = true;
 	}
 	if (dirty & FW_TC) {
-		err = xkh_scan_qdiscs(xkh, q, array_size(q));
+		err = xkh_scan_qdiscs(xkh, q, qmax);
 		if (err < 0) {
 			fw_dirty |= FW_TC;
 			flog_err(EC_LIB_SYSTEM_CALL,
 				 "xdpfwd: qdisc dump: %s (retried)",
 				 strerror(-err));
 		} else if (mirror_fw_set_qdiscs(q, err,
-						MIN((unsigned int)err,
-						    array_size(q))))
-			changed = devs = true;
+						MIN((unsigned int)err, qmax)))
+			changed = *devs = true;
 	}
 	if (dirty & FW_POLLED) {
 		struct xxt_facts f;
 
 		err = xxt_scan(&f);
-		/* a table unreadable (EPERM, ...): keep what was seen */
+		/* what could not be read counts as a rule: the safe side */
 		if (err && IS_XDPFWD_DEBUG(EVENTS))
 			zlog_debug("xdpfwd: x_tables: %s", strerror(-err));
-		if (!err && mirror_fw_set_xt(&f))
+		if (mirror_fw_set_xt(&f))
 			changed = true;
 		if (mirror_fw_set_brnf(xbrnf_calls(AF_INET),
 				       xbrnf_calls(AF_INET6)))
 			changed = true;
 	}
-	if (changed && running)
-		fw_changed(devs);
+	return changed;
 }
 
 static void fw_mark(unsigned int what)
@@ -288,13 +310,13 @@ static int fw_start(const char **part)
 {
 	int err = 0;
 
-	*part = "nftables netlink socket";
-	xnft = xnft_open(&err);
-	if (!xnft)
-		goto fail;
-	*part = "xfrm and tc netlink sockets";
-	xkh = xkh_open(&err);
-	if (!xkh)
+	frr_with_privs (&zserv_privs) {
+		xnft = xnft_open(&err);
+		if (xnft)
+			xkh = xkh_open(&err);
+	}
+	*part = xnft ? "xfrm and tc netlink sockets" : "nftables netlink socket";
+	if (!xnft || !xkh)
 		goto fail;
 	fw_dirty = FW_ALL;
 	fw_scan(NULL);
@@ -316,6 +338,11 @@ static int fw_start(const char **part)
 fail:
 	fw_stop();
 	return err ? err : -EIO;
+}
+
+void dispatch_preopen(void)
+{
+	xxt_preopen();
 }
 
 void dispatch_fw_mode(bool bypass)

@@ -49,6 +49,9 @@ int dispatch_if_enable(const char *ifname, bool generic, char *errbuf,
 		       size_t errlen);
 void dispatch_if_disable(const char *ifname);
 
+/* at module load, while zebra is still root (x_tables' table names) */
+void dispatch_preopen(void);
+
 /* `xdpfwd firewall bypass` (true) or `pass`: applied at once */
 void dispatch_fw_mode(bool bypass);
 

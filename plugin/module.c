@@ -179,6 +179,8 @@ static int xdpfwd_module_init(void)
 			 XDPFWD_FRR_VERSION, running);
 		return 0;
 	}
+	/* zebra is still root here: what only root may open */
+	dispatch_preopen();
 	hook_register(frr_late_init, xdpfwd_late_init);
 	return 0;
 }

@@ -86,9 +86,16 @@ struct xxt_facts {
 };
 
 /* reads the tables this namespace has (/proc/net/ip*_tables_names): never
- * asks for one by name, which would have the kernel create it
+ * asks for one by name, which would have the kernel create it.  Names
+ * that cannot be read count as a rule (the safe side) and give -errno.
  */
 int xxt_scan(struct xxt_facts *out);
+/*
+ * The names files are root's, mode 0440, checked at open only: a daemon
+ * that drops privileges opens them before (xxt_scan() opens them each
+ * time otherwise).  The namespace is the caller's at that moment.
+ */
+void xxt_preopen(void);
 /*
  * The counting part of one table's entries (as IPT_SO_GET_ENTRIES gives
  * them), for tests: @family AF_INET or AF_INET6, @hook_entry/@underflow

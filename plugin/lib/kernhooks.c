@@ -138,28 +138,66 @@ out:
 	return ret;
 }
 
+static const char *const names_path[2] = { "/proc/net/ip_tables_names",
+					    "/proc/net/ip6_tables_names" };
+static int names_fd[2] = { -1, -1 };
+
+void xxt_preopen(void)
+{
+	for (int i = 0; i < 2; i++)
+		if (names_fd[i] < 0)
+			names_fd[i] = open(names_path[i], O_RDONLY | O_CLOEXEC);
+}
+
+/* the table names, one a line, into buf: 0, or -errno */
+static int read_names(int i, char *buf, size_t size)
+{
+	int fd = names_fd[i];
+	size_t len = 0;
+	ssize_t n;
+
+	if (fd < 0) {
+		fd = open(names_path[i], O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			return -errno;
+	} else if (lseek(fd, 0, SEEK_SET) < 0) {
+		return -errno;
+	}
+	while (len < size - 1 &&
+	       (n = read(fd, buf + len, size - 1 - len)) > 0)
+		len += n;
+	buf[len] = '\0';
+	if (fd != names_fd[i])
+		close(fd);
+	return 0;
+}
+
 static int xt_family(int family, struct xxt_facts *out, size_t *len)
 {
-	const char *path = family == AF_INET ? "/proc/net/ip_tables_names"
-					     : "/proc/net/ip6_tables_names";
-	char name[XT_TABLE_MAXNAMELEN + 2];
-	FILE *f = fopen(path, "re");
-	int err = 0;
+	char names[1024], *name, *save = NULL;
+	int i = family == AF_INET6, err;
 
-	if (!f)
+	err = read_names(i, names, sizeof(names));
+	if (err == -ENOENT)
 		return 0; /* ip_tables not loaded: no table */
-	while (fgets(name, sizeof(name), f)) {
+	if (err) {
+		/* tables may exist that cannot be read: assume some */
+		out->entries[i]++;
+		return err;
+	}
+	for (name = strtok_r(names, "\n", &save); name;
+	     name = strtok_r(NULL, "\n", &save)) {
 		int n, tries = 3;
 
-		name[strcspn(name, "\n")] = '\0';
 		do
 			n = xt_table(family, name);
 		while (n == -EAGAIN && --tries);
 		if (n == -ENOENT)
 			continue; /* removed meanwhile */
 		if (n < 0) {
+			/* unreadable (EPERM, kept changing): assume a rule */
 			err = n;
-			continue;
+			n = 1;
 		}
 		out->entries[family == AF_INET6] += n;
 		if (n && *len < sizeof(out->list)) {
@@ -173,7 +211,6 @@ static int xt_family(int family, struct xxt_facts *out, size_t *len)
 			*len += w > 0 ? (size_t)w : 0;
 		}
 	}
-	fclose(f);
 	return err;
 }
 

@@ -1,8 +1,9 @@
 """UDP traffic helpers run inside lab namespaces (ip netns exec NS python3 ...).
 
-  sink --addr A --port P
-      Bind A:P, print "ready", count datagrams per source port until
-      SIGTERM, then print {"<sport>": packets, ...} as JSON.
+  sink --addr A --port P [--by-source-addr]
+      Bind A:P, print "ready", count datagrams per source port (or per
+      source address) until SIGTERM, then print {"<sport>": packets, ...}
+      as JSON.
   send --src S --dst D --port P --flows N --packets K [--sport-base B]
       N flows, source ports B..B+N-1 on S, K datagrams each to D:P.
   tcp-sink --addr A --port P
@@ -54,7 +55,7 @@ def sink(args) -> int:
     while True:
         try:
             _, peer = sock.recvfrom(2048)
-            counts[peer[1]] += 1
+            counts[peer[0] if args.by_source_addr else peer[1]] += 1
         except socket.timeout:
             if stop:
                 break
@@ -181,6 +182,7 @@ def main() -> int:
     p = sub.add_parser("sink")
     p.add_argument("--addr", required=True)
     p.add_argument("--port", type=int, required=True)
+    p.add_argument("--by-source-addr", action="store_true")
     p = sub.add_parser("send")
     p.add_argument("--src", required=True)
     p.add_argument("--dst", required=True)
