@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 import os
 import shutil
 import signal
@@ -1115,6 +1116,34 @@ def qdisc_sent_packets(ns: Netns, ifname: str) -> int:
     out = ns.run("tc", "-s", "-j", "qdisc", "show", "dev", ifname).stdout
     return sum(int(q.get("packets", 0)) for q in json.loads(out)
                if q.get("root"))
+
+
+EGRESS_COUNT_TABLE = "xdpfwdlab_egress"
+
+
+def add_egress_counters(ns: Netns, ifnames) -> None:
+    """An nftables netdev egress chain with a counter on each interface:
+    it counts what the kernel transmits there (bridge or IP forwarding,
+    __dev_queue_xmit), never what XDP redirects into the device.  The
+    fast path sends such traffic to the kernel unless the firewall is
+    bypassed (`xdpfwd firewall bypass`, which the caller sets)."""
+    chains = "".join(
+        f" chain eg_{i} {{\n"
+        f"  type filter hook egress device \"{i}\" priority 0;\n"
+        f"  counter\n"
+        f" }}\n" for i in ifnames)
+    ns.run("nft", "-f", "-",
+           input=f"table netdev {EGRESS_COUNT_TABLE} {{\n{chains}}}\n")
+
+
+def egress_counter_packets(ns: Netns, ifname: str) -> int:
+    """Packets the kernel transmitted through ifname (add_egress_counters)."""
+    out = ns.run("nft", "list", "chain", "netdev", EGRESS_COUNT_TABLE,
+                 f"eg_{ifname}").stdout
+    match = re.search(r"counter packets (\d+)", out)
+    if not match:
+        raise LabError(f"no egress counter on {ifname}: {out}")
+    return int(match.group(1))
 
 
 def add_counting_qdisc(ns: Netns, ifname: str) -> None:

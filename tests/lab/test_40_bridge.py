@@ -6,10 +6,13 @@ behind R's to-x.  zebra runs with -M xdpfwd and ` xdpfwd` on every port and
 on to-x.  The kernel bridge learns; xdpfwd mirrors its FDB and bridges
 known unicast in XDP.
 
-Proof that the kernel did not forward a frame: every port of R has a pfifo
-root qdisc, and a frame the kernel (bridge or IP forwarding) transmits
-passes it, while a frame XDP redirects into the port does not.  (A veth's
-rx/tx counters are no proof: they include XDP-redirected frames.)
+Proof that the kernel did not forward a frame: every port of R has an
+nftables netdev egress chain with a counter, and a frame the kernel
+(bridge or IP forwarding) transmits passes it, while a frame XDP
+redirects into the port does not.  The lab runs `xdpfwd firewall bypass`
+so that these chains do not send the traffic to the kernel themselves
+(a qdisc would, in every mode).  (A veth's rx/tx counters are no proof:
+they include XDP-redirected frames.)
 """
 
 from __future__ import annotations
@@ -50,8 +53,8 @@ def br_lab(xdpfwd_module, xdpfwd_vtysh):
     with lablib.bridge_lab_topology("bridge", vtysh_client=xdpfwd_vtysh,
                                     module=xdpfwd_module) as topo:
         wait_bridge_ready(topo)
-        for ifname in ALL_IFS:
-            lablib.add_counting_qdisc(topo.r, ifname)
+        topo.frr.xdpfwd("configure terminal", "xdpfwd firewall bypass")
+        lablib.add_egress_counters(topo.r, ALL_IFS)
         # learning in the kernel: every host talks once (ARP broadcasts
         # and the replies), and R resolves the hosts for routing
         h1 = topo.host("h1")
@@ -69,7 +72,7 @@ def br_lab(xdpfwd_module, xdpfwd_vtysh):
 class Snapshot:
     def __init__(self, topo):
         self.xdp = lablib.xdpfwd_counters(topo.frr)
-        self.qdisc = {i: lablib.qdisc_sent_packets(topo.r, i)
+        self.qdisc = {i: lablib.egress_counter_packets(topo.r, i)
                       for i in ALL_IFS}
         self.fwd = {4: topo.r.forwarded(4), 6: topo.r.forwarded(6)}
 
@@ -168,7 +171,7 @@ def test_fdb_mirrors_the_kernel(br_lab):
 @pytest.mark.parametrize("family", [4, 6])
 def test_tcp_between_hosts_is_bridged_in_xdp(br_lab, family):
     """A 20 MB TCP transfer H1 -> H2 completes while the kernel bridge
-    sends (next to) nothing through p2 or p1 (their qdisc counters stay
+    sends (next to) nothing through p2 or p1 (their egress counters stay
     flat); bridgeFwd and the ports' XDP counters grow by at least the data
     packets the transfer needed."""
     idx = 0 if family == 4 else 1
@@ -198,7 +201,7 @@ def test_tcp_between_hosts_is_bridged_in_xdp(br_lab, family):
 def test_broadcast_floods_through_the_kernel(br_lab):
     """An ARP request (H1 forgot H3) is broadcast: passed to the kernel
     (passBridgeFlood), which floods it out of the other ports (their
-    qdiscs count it); the ping then succeeds."""
+    egress counters count it); the ping then succeeds."""
     h1 = br_lab.host("h1")
     h1.ip("neigh", "flush", "dev", "eth0")
     res, d = measure(br_lab, lambda: h1.ping(BR_HOST_ADDR["h3"][0], count=2))
