@@ -192,6 +192,35 @@ def sc_default_route(t):
     _wait_route(t, "::/0")
 
 
+def _nft(t, script: str) -> None:
+    # (nft -f rejects a rule followed by "; }" on its line: newlines)
+    t.r.run("nft", "-f", "-", input=script)
+
+
+def sc_nft_forward_drop(t):
+    # IPv4 only (an ip table): IPv6 keeps the fast path busy
+    _nft(t, "table ip xdpfwddiff {\n"
+            " chain f {\n"
+            "  type filter hook forward priority 0; policy accept;\n"
+            "  ip daddr 10.100.0.0/25 counter drop\n"
+            "  udp dport 7 counter drop\n"
+            " }\n"
+            "}\n")
+
+
+def sc_nft_masquerade(t):
+    # ICMP redirects are rate limited per source: the kernel would differ
+    # from itself (see field-notes); NAT changes nothing to that, off here
+    for conf in ("all", "to-c", "to-s1", "to-s2"):
+        t.r.sysctl(f"net.ipv4.conf.{conf}.send_redirects", 0)
+    _nft(t, "table ip xdpfwddiffnat {\n"
+            " chain post {\n"
+            "  type nat hook postrouting priority 100; policy accept;\n"
+            "  oifname \"to-s1\" masquerade\n"
+            " }\n"
+            "}\n")
+
+
 @dataclass
 class Scenario:
     name: str
@@ -245,6 +274,12 @@ SCENARIOS = [
     Scenario("default-route", "default routes 0.0.0.0/0 and ::/0 via S2: "
              "unrouted and special destinations get a route",
              sc_default_route),
+    Scenario("nft-forward-drop", "an nftables ip forward chain dropping "
+             "10.100.0.0/25 and UDP port 7 (xdpfwd firewall pass: IPv4 is "
+             "the kernel's)", sc_nft_forward_drop),
+    Scenario("nft-masquerade", "an nftables ip nat postrouting chain "
+             "masquerading out of to-s1; send_redirects off",
+             sc_nft_masquerade),
 ]
 SCENARIO_BY_NAME = {s.name: s for s in SCENARIOS}
 
