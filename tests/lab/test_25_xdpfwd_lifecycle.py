@@ -290,7 +290,8 @@ def test_zebra_restart(lab, xdpfwd_module):
 def test_integrated_frr_conf(xdpfwd_module, xdpfwd_vtysh):
     """Debian's integrated config: zebra reads no file of its own and
     `vtysh -b` cannot pass module commands, so xdpfwd applies the
-    `interface X` / ` xdpfwd` lines of frr.conf itself at start."""
+    `interface X` / ` xdpfwd` lines and the global `xdpfwd firewall`
+    line of frr.conf itself at start."""
     with lablib.Lab("integ") as lab:
         r = lab.add_netns("r")
         peer = lab.add_netns("p")
@@ -299,7 +300,8 @@ def test_integrated_frr_conf(xdpfwd_module, xdpfwd_vtysh):
         peer.ip("link", "set", "eth0", "up")
         frr = lab.add_frr(r, xdpfwd_vtysh)
         frr_conf = frr.dir / "frr.conf"
-        frr_conf.write_text("frr defaults traditional\n!\ninterface to-p\n"
+        frr_conf.write_text("frr defaults traditional\n!\n"
+                            "xdpfwd firewall bypass\n!\ninterface to-p\n"
                             " xdpfwd mode generic\nexit\n!\n")
         if Path("/etc/frr/zebra.conf").exists():
             pytest.fail("/etc/frr/zebra.conf exists: zebra would read it")
@@ -309,6 +311,9 @@ def test_integrated_frr_conf(xdpfwd_module, xdpfwd_vtysh):
         modes = {i["name"]: i["mode"] for i in status["interfaces"]}
         assert modes == {"to-p": "generic"}
         assert "xdpgeneric" in r.ip("-d", "link", "show", "to-p").stdout
+        assert status["firewall"]["mode"] == "bypass"
+        assert "\nxdpfwd firewall bypass\n" in frr.xdpfwd(
+            "show running-config").stdout
 
 
 def wrongver_module() -> Path:

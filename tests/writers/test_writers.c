@@ -741,6 +741,84 @@ static bool policy_rules_send_their_family_to_the_kernel(void)
 	return true;
 }
 
+/* the scans found @f: the dispatcher's reaction */
+static void ev_fw(const struct xnft_facts *nf, const struct xxt_facts *xt,
+		  const struct xxfrm_facts *xf, const struct xqdisc *q,
+		  unsigned int nq)
+{
+	static const struct xnft_facts nf0;
+	static const struct xxt_facts xt0;
+	static const struct xxfrm_facts xf0;
+
+	mirror_fw_set_nft(nf ? nf : &nf0);
+	mirror_fw_set_xt(xt ? xt : &xt0);
+	mirror_fw_set_xfrm(xf ? xf : &xf0);
+	mirror_fw_set_qdiscs(q, nq, nq);
+	iface_refresh_all();
+	nexthop_refresh_all();
+}
+
+static bool firewall_facts_become_flags(void)
+{
+	const uint16_t fw = XDPFWD_IF_F_FW4 | XDPFWD_IF_F_FW6 |
+			    XDPFWD_IF_F_TC;
+	struct xnft_facts nf = { .chains = { [XFW_V4] = 1 } };
+	struct xxt_facts xt = { .entries = { 0, 2 } };
+	struct xxfrm_facts xf = { .policies = { 0, 1 } };
+	struct xqdisc q[2] = { { .ifindex = 3, .dirs = XFW_HOOK_OUT },
+			       { .ifindex = 2, .dirs = XFW_HOOK_IN } };
+	uint16_t g;
+
+	two_links(true);
+	ev_neigh(3, "10.0.2.2", MAC_A);
+	CHECK(zroute("192.0.2.0/24", XDPFWD_KIND_FORWARD, 1, "10.0.2.2%3") == 0,
+	      "apply");
+	g = lookup4("192.0.2.1");
+	ev_fw(NULL, NULL, NULL, NULL, 0);
+	CHECK(!(fake_iface(2)->flags & fw) &&
+		      !(ADJ_OF(g)->flags & (XDPFWD_ADJ_F_TC | XDPFWD_ADJ_F_FW)),
+	      "nothing found: no flag (%#x)", fake_iface(2)->flags);
+	ev_fw(&nf, NULL, NULL, NULL, 0);
+	CHECK((fake_iface(2)->flags & fw) == XDPFWD_IF_F_FW4 &&
+		      (fake_iface(3)->flags & fw) == XDPFWD_IF_F_FW4,
+	      "an IPv4 nftables chain: IPv4 of every ingress (%#x)",
+	      fake_iface(2)->flags);
+	ev_fw(NULL, &xt, NULL, NULL, 0);
+	CHECK((fake_iface(2)->flags & fw) == XDPFWD_IF_F_FW6,
+	      "ip6tables rules: IPv6 (%#x)", fake_iface(2)->flags);
+	xdpfwd_cfg.fw_bypass = true;
+	ev_fw(&nf, &xt, NULL, NULL, 0);
+	CHECK(!(fake_iface(2)->flags & fw),
+	      "bypass: netfilter rules give no flag (%#x)",
+	      fake_iface(2)->flags);
+	ev_fw(&nf, &xt, &xf, q, 2);
+	CHECK((fake_iface(2)->flags & fw) ==
+			      (XDPFWD_IF_F_FW6 | XDPFWD_IF_F_TC) &&
+		      (fake_iface(3)->flags & fw) == XDPFWD_IF_F_FW6,
+	      "bypass: an IPv6 xfrm policy and eth1's ingress qdisc still do (%#x, %#x)",
+	      fake_iface(2)->flags, fake_iface(3)->flags);
+	CHECK(ADJ_OF(g)->flags & XDPFWD_ADJ_F_TC,
+	      "bypass: a qdisc on the egress eth2 marks its adjacency (%#x)",
+	      ADJ_OF(g)->flags);
+	snprintf(nf.devs[0].name, sizeof(nf.devs[0].name), "eth2");
+	nf.devs[0].hooks = XFW_HOOK_OUT;
+	nf.ndevs = 1;
+	ev_fw(&nf, NULL, NULL, NULL, 0);
+	CHECK(!(ADJ_OF(g)->flags & (XDPFWD_ADJ_F_TC | XDPFWD_ADJ_F_FW)),
+	      "bypass: a netdev egress chain on eth2 gives no flag (%#x)",
+	      ADJ_OF(g)->flags);
+	xdpfwd_cfg.fw_bypass = false;
+	ev_fw(&nf, NULL, NULL, NULL, 0);
+	CHECK(ADJ_OF(g)->flags & XDPFWD_ADJ_F_FW,
+	      "pass: the netdev egress chain on eth2 marks its adjacency (%#x)",
+	      ADJ_OF(g)->flags);
+	ev_fw(NULL, NULL, NULL, NULL, 0);
+	CHECK(!(fake_iface(2)->flags & fw) &&
+		      !(ADJ_OF(g)->flags & (XDPFWD_ADJ_F_TC | XDPFWD_ADJ_F_FW)),
+	      "all gone: no flag");
+	return true;
+}
+
 static uint32_t seen_clock(void)
 {
 	struct timespec ts;
@@ -906,10 +984,13 @@ static const struct {
 	  loopback_subnets_and_noprefixroute },
 	{ "main-table route types zebra does not import (throw, ...) are the kernel's",
 	  kernel_route_types_go_to_the_kernel },
+	{ "firewall, xfrm and qdisc facts become ingress and adjacency flags, by mode",
+	  firewall_facts_become_flags },
 };
 
 static void setup(void)
 {
+	xdpfwd_cfg.fw_bypass = false;
 	fake_dp_reset();
 	fake_rib_reset();
 	mirror_init();
