@@ -3,11 +3,12 @@
  * xdpfwd: x_tables, xfrm, qdiscs and br_netfilter as they concern
  * forwarded packets (fwhooks.h).
  *
- * Written against the kernel's interfaces directly: Debian packages no
- * library to dump xfrm or qdiscs short of libnl-3 (a second netlink
- * library next to libmnl), and libiptc is not packaged for building
- * (iptables' own libip4tc2 ships without headers).  What is read is
- * small: counts and a few fields.
+ * Written against the kernel's interfaces directly.  xfrm and qdiscs:
+ * Debian's libraries for them are libnl-xfrm-3 and libnl-route-3, a
+ * second netlink library next to libmnl, for two dumps and a few fields.
+ * x_tables: libip4tc/libip6tc (libip4tc-dev) are iptables' internals, not
+ * a stable API, and iptc_init() asks for its table by name, which has the
+ * kernel create a table that did not exist; only counts are needed.
  */
 #include <errno.h>
 #include <fcntl.h>
