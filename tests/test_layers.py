@@ -31,7 +31,7 @@ LAYERS = [
     ("dp", lambda p: p.startswith("dp/")),
     ("mirror", lambda p: p.startswith("mirror/")),
     ("writers", lambda p: p.startswith("writers/")),
-    ("dispatch", lambda p: p == "dispatch.c"),
+    ("dispatch", lambda p: p in ("dispatch.c", "dispatch_fw.c")),
     ("provider", lambda p: p == "provider.c"),
     ("commands", lambda p: p in ("vty.c", "audit.c", "trace.c")),
     ("module", lambda p: p == "module.c"),
