@@ -164,8 +164,9 @@ def find_xdpfwd_vtysh() -> Path | None:
 def build_xdpfwd_vtysh(outdir: Path) -> Path:
     """Compile tools/xdpfwd-vtysh.c into outdir (used when none is built)."""
     out = outdir / "xdpfwd-vtysh"
-    run(["gcc", "-O2", "-Wall", "-o", str(out),
-         str(REPO_ROOT / "tools" / "xdpfwd-vtysh.c")])
+    run(["gcc", "-O2", "-Wall", "-I", str(REPO_ROOT), "-o", str(out),
+         str(REPO_ROOT / "tools" / "xdpfwd-vtysh.c"),
+         str(REPO_ROOT / "tools" / "vty_client.c")])
     return out
 
 
