@@ -9,6 +9,7 @@
  *   show xdpfwd routes [PREFIX|ADDRESS] [json]
  *   show xdpfwd nexthops|neighbors|counters [json]
  *   show xdpfwd bridge [fdb] [json]
+ *   show xdpfwd forward hosts|routes [PREFIX|ADDRESS] [offset N] [limit N] json
  *   debug xdpfwd [events|routes|neighbors]
  *
  * The commands read through the writers' and the mirror's accessors and
@@ -500,6 +501,96 @@ DEFPY(show_xdpfwd_bridge_fdb, show_xdpfwd_bridge_fdb_cmd,
 	return j ? vty_json(vty, j) : CMD_SUCCESS;
 }
 
+/*
+ * The fwd API's QueryForward (tools/xdpfwd-apid.c), paged here so that a
+ * full table never crosses the vty socket whole.  hosts: the neighbours
+ * frames are sent to directly, on interfaces in the fast path; routes: one
+ * entry per resolved gateway of each route (routes_forward_json).
+ */
+static void forward_hosts_json(const struct prefix *match, uint32_t offset,
+			       uint32_t limit, json_object *json)
+{
+	json_object *arr = json_object_new_array();
+	const struct mirror_neigh *n = NULL;
+	uint64_t total = 0;
+
+	while ((n = mirror_neigh_next(n))) {
+		const struct xdpfwd_link *l = mirror_link(n->ifindex);
+		char addr[INET6_ADDRSTRLEN];
+		struct ethaddr smac, dmac;
+		struct prefix p = {};
+		json_object *o;
+
+		if (!l || !(iface_attached(n->ifindex) ||
+			    iface_bridge_offloadable(n->ifindex)))
+			continue;
+		p.family = n->family;
+		p.prefixlen = n->family == AF_INET ? IPV4_MAX_BITLEN
+						   : IPV6_MAX_BITLEN;
+		memcpy(&p.u.prefix, n->addr, n->family == AF_INET ? 4 : 16);
+		if (match && !prefix_match(match, &p))
+			continue;
+		if (total++ < offset || total - offset > limit)
+			continue;
+		inet_ntop(n->family, n->addr, addr, sizeof(addr));
+		memcpy(smac.octet, l->mac, sizeof(smac.octet));
+		memcpy(dmac.octet, n->mac, sizeof(dmac.octet));
+		o = json_object_new_object();
+		json_object_string_add(o, "Ip", addr);
+		json_object_int_add(o, "Iface", n->ifindex);
+		json_object_string_addf(o, "SrcMac", "%pEA", &smac);
+		json_object_string_addf(o, "DstMac", "%pEA", &dmac);
+		json_object_array_add(arr, o);
+	}
+	json_object_int_add(json, "total", total);
+	json_object_object_add(json, "entries", arr);
+}
+
+DEFPY(show_xdpfwd_forward, show_xdpfwd_forward_cmd,
+      "show xdpfwd forward <hosts$hosts|routes> [<A.B.C.D/M$p4|X:X::X:X/M$p6|A.B.C.D$a4|X:X::X:X$a6>] [offset (0-4294967295)$offset] [limit (1-10000)$limit] json",
+      SHOW_STR XDPFWD_STR
+      "What the fast path forwards to (the fwd API's QueryForward)\n"
+      "Neighbours on the fast path's interfaces\n"
+      "Routes through a gateway, one entry per next hop\n"
+      "IPv4 prefix: entries inside it\n"
+      "IPv6 prefix: entries inside it\n"
+      "IPv4 address: that host, or its longest-match route\n"
+      "IPv6 address: that host, or its longest-match route\n"
+      "Skip the first entries\n"
+      "Number of entries to skip\n"
+      "At most this many entries\n"
+      "Number of entries (default 1000)\n" JSON_STR)
+{
+	json_object *j = json_object_new_object();
+	const char *target = p4_str ? p4_str
+			     : p6_str ? p6_str
+			     : a4_str ? a4_str
+				      : a6_str;
+	uint32_t lim = limit_str ? limit : 1000;
+	struct prefix p = {};
+
+	if (!dispatch_running())
+		return xdpfwd_vty_not_running(vty, j);
+	if (target && !str2prefix(target, &p)) {
+		json_object_string_add(j, "status", "error");
+		json_object_string_addf(j, "error", "malformed prefix %s",
+					target);
+		return vty_json(vty, j);
+	}
+	if (target)
+		apply_mask(&p);
+	json_object_string_add(j, "status", "running");
+	json_object_int_add(j, "offset", offset);
+	json_object_int_add(j, "limit", lim);
+	if (hosts)
+		forward_hosts_json(target ? &p : NULL, offset, lim, j);
+	else if (a4_str || a6_str)
+		routes_forward_lpm_json(&p, j);
+	else
+		routes_forward_json(target ? &p : NULL, offset, lim, j);
+	return vty_json(vty, j);
+}
+
 /* ---- debug ---- */
 
 DEFPY(debug_xdpfwd, debug_xdpfwd_cmd,
@@ -626,6 +717,7 @@ void xdpfwd_vty_init(void)
 	install_element(VIEW_NODE, &show_xdpfwd_routes_cmd);
 	install_element(VIEW_NODE, &show_xdpfwd_nexthops_cmd);
 	install_element(VIEW_NODE, &show_xdpfwd_neighbors_cmd);
+	install_element(VIEW_NODE, &show_xdpfwd_forward_cmd);
 	install_element(VIEW_NODE, &show_xdpfwd_counters_cmd);
 	install_element(VIEW_NODE, &show_xdpfwd_bridge_cmd);
 	install_element(VIEW_NODE, &show_xdpfwd_bridge_fdb_cmd);

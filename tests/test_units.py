@@ -23,6 +23,7 @@ PROGRAMS = [
     "tests/netlink/test_netlink",
     "tests/fw/test_fwhooks",
     "tests/writers/test_writers",
+    "tests/apid/test_apid_request",
 ]
 
 

@@ -729,6 +729,46 @@ void nhg_describe(uint16_t id, struct vty *vty, json_object *json)
 		json_object_object_add(json, "nexthops", arr);
 }
 
+/*
+ * The group's next hops that frames leave for through a gateway whose MAC
+ * is known, as the fwd API's entries (QueryForward, tools/xdpfwd-apid.c):
+ * entries skip.. of the group go to @arr, at most @room of them.  Returns
+ * how many the group has, so that the caller can page without emitting.
+ */
+unsigned int nhg_forward_json(uint16_t id, const struct prefix *p,
+			      unsigned int skip, unsigned int room,
+			      json_object *arr)
+{
+	struct nhg_item *g = id < XDPFWD_NHG_MAX ? nhg_by_id[id] : NULL;
+	char buf[INET6_ADDRSTRLEN];
+	struct ethaddr smac, dmac;
+	unsigned int n = 0;
+
+	for (unsigned int i = 0; g && i < g->count; i++) {
+		struct adj_item *a = adj_by_id[g->adj[i]];
+		json_object *o;
+
+		if (!a || a->family == AF_UNSPEC ||
+		    (a->val.flags & (XDPFWD_ADJ_F_VALID | XDPFWD_ADJ_F_RESOLVED)) !=
+			    (XDPFWD_ADJ_F_VALID | XDPFWD_ADJ_F_RESOLVED))
+			continue;
+		if (n++ < skip || n - skip > room)
+			continue;
+		memcpy(smac.octet, a->val.smac, sizeof(smac.octet));
+		memcpy(dmac.octet, a->val.dmac, sizeof(dmac.octet));
+		o = json_object_new_object();
+		json_object_string_addf(o, "Prefix", "%pFX", p);
+		json_object_string_add(o, "Ip", inet_ntop(a->family, a->gw, buf,
+							  sizeof(buf)));
+		json_object_int_add(o, "Iface", a->ifindex);
+		json_object_string_addf(o, "SrcMac", "%pEA", &smac);
+		json_object_string_addf(o, "DstMac", "%pEA", &dmac);
+		json_object_int_add(o, "Weight", g->weight[i]);
+		json_object_array_add(arr, o);
+	}
+	return n;
+}
+
 void nexthop_show(struct vty *vty, json_object *json)
 {
 	json_object *garr = json ? json_object_new_array() : NULL;

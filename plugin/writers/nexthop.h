@@ -61,5 +61,12 @@ int nhg_info(uint16_t id, struct nhg_info *out); /* 0 or -ENOENT */
 void nexthop_show(struct vty *vty, struct json_object *json);
 /* one group, as a route's nexthops (show xdpfwd routes) */
 void nhg_describe(uint16_t id, struct vty *vty, struct json_object *json);
+/* the fwd API's entries of a route through group @id: entries @skip.. into
+ * @arr, at most @room; returns how many the group has (resolved gateways)
+ */
+struct prefix;
+unsigned int nhg_forward_json(uint16_t id, const struct prefix *p,
+			      unsigned int skip, unsigned int room,
+			      struct json_object *arr);
 
 #endif /* XDPFWD_WRITER_NEXTHOP_H */

@@ -1047,3 +1047,61 @@ void routes_show(struct vty *vty, const struct prefix *match,
 	if (json)
 		json_object_object_add(json, "routes", arr);
 }
+
+/*
+ * QueryForward's routes table (show xdpfwd forward routes): one entry per
+ * resolved gateway of every route the fast path forwards, the routes in
+ * the table's order; @match: an address (its longest match) or a prefix
+ * (the routes inside it).  Counts every matching entry for "total" but
+ * builds only offset..offset+limit, so a full table costs one walk, not
+ * its JSON.
+ */
+void routes_forward_json(const struct prefix *match, uint32_t offset,
+			 uint32_t limit, json_object *json)
+{
+	json_object *arr = json_object_new_array();
+	uint64_t total = 0;
+	struct route_item *r;
+
+	frr_each (routes_table, &routes_head, r) {
+		uint64_t room = 0, skip = 0;
+
+		if (!r->installed || r->installed < XDPFWD_NHG_ID_FIRST_DYNAMIC ||
+		    !route_in_fast_path(r))
+			continue;
+		if (match && !prefix_match(match, &r->p))
+			continue;
+		if (total < (uint64_t)offset + limit) {
+			skip = total < offset ? offset - total : 0;
+			room = (uint64_t)offset + limit - total - skip;
+		}
+		total += nhg_forward_json(r->installed, &r->p, skip, room, arr);
+	}
+	json_object_int_add(json, "total", total);
+	json_object_object_add(json, "entries", arr);
+}
+
+/* the longest match of an address, as routes_forward_json's table */
+void routes_forward_lpm_json(const struct prefix *addr, json_object *json)
+{
+	json_object *arr = json_object_new_array();
+	struct route_item key = {};
+	struct route_item *r;
+	unsigned int n = 0;
+
+	for (int len = addr->prefixlen; len >= 0; len--) {
+		prefix_copy(&key.p, addr);
+		key.p.prefixlen = len;
+		apply_mask(&key.p);
+		r = routes_table_find(&routes_head, &key);
+		if (!r || !r->installed)
+			continue;
+		if (r->installed >= XDPFWD_NHG_ID_FIRST_DYNAMIC &&
+		    route_in_fast_path(r))
+			n = nhg_forward_json(r->installed, &r->p, 0,
+					     XDPFWD_NHG_SLOTS, arr);
+		break;
+	}
+	json_object_int_add(json, "total", n);
+	json_object_object_add(json, "entries", arr);
+}

@@ -73,6 +73,11 @@ struct xdpfwd_capacity {
 void routes_capacity(struct xdpfwd_capacity *c);
 void routes_capacity_json(struct json_object *json);
 
+/* the fwd API's routes table (show xdpfwd forward routes ... json) */
+void routes_forward_json(const struct prefix *match, uint32_t offset,
+			 uint32_t limit, struct json_object *json);
+void routes_forward_lpm_json(const struct prefix *addr,
+			     struct json_object *json);
 void routes_show(struct vty *vty, const struct prefix *match,
 		 struct json_object *json);
 
