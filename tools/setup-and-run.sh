@@ -21,6 +21,7 @@ apt-get install -y -q --no-install-recommends \
 	clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libmnl-dev \
 	libnftnl-dev nftables iptables \
 	libjson-c-dev libyang2-dev libyang2-tools \
+	libmicrohttpd-dev libclang-rt-14-dev \
 	bison flex libreadline-dev libcap-dev libc-ares-dev \
 	libprotobuf-c-dev protobuf-c-compiler python3-dev texinfo \
 	python3 python3-pytest python3-scapy jq gnuplot-nox debhelper \

@@ -430,8 +430,10 @@ static enum MHD_Result send_json(struct MHD_Connection *conn,
 				 unsigned int status, struct json_object *o,
 				 bool close_conn)
 {
+	/* prefixes as "10.0.0.0/24", not json-c's default "10.0.0.0\/24" */
 	const char *text = o ? json_object_to_json_string_ext(
-				       o, JSON_C_TO_STRING_PLAIN)
+				       o, JSON_C_TO_STRING_PLAIN |
+						  JSON_C_TO_STRING_NOSLASHESCAPE)
 			     : "{\"code\":1000}";
 	struct MHD_Response *resp;
 	enum MHD_Result ret;
