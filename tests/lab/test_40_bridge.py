@@ -309,6 +309,15 @@ def test_port_not_forwarding_is_left_to_the_kernel(br_lab):
         return {p["name"]: p for b in bridges["bridges"]
                 for p in b["ports"]}[port]
 
+    def forward_delay_timer(port):
+        info = json.loads(r.ip("-j", "-d", "link", "show", port).stdout)
+        return info[0]["linkinfo"]["info_slave_data"]["forward_delay_timer"]
+
+    # With STP off the kernel still arms a port's forward-delay timer when
+    # the port comes up (15 s), and a port in learning state when it fires
+    # is made forwarding: wait it out, or the kernel itself forwards.
+    lablib.wait_until(lambda: forward_delay_timer("p3") == 0, 20,
+                      what="p3's forward-delay timer to expire")
     r.run("bridge", "link", "set", "dev", "p3", "state", "2")
     try:
         lablib.wait_until(lambda: fast_path("p3")["state"] == "learning", 2,
