@@ -78,11 +78,37 @@ static __always_inline __u32 flow_hash6(const struct in6_addr *saddr,
 }
 
 /*
- * Group @nhg_id to a valid adjacency.  Returns XDPFWD_R_CONTINUE with
- * *adjp set, or the verdict for local, blackhole, unreachable and broken
- * groups.
+ * One of the group's members leaves through @ifindex (the mask first: an
+ * ingress that is none of them costs one test).
  */
-static __always_inline __u32 nh_select(__u32 nhg_id, __u32 hash,
+static __always_inline bool nhg_leaves_by(const struct xdpfwd_nhg *nhg,
+					  __u32 ifindex)
+{
+	__u32 n, i;
+
+	if (!(READ_ONCE(nhg->egress_mask) & (1ULL << (ifindex & 63))))
+		return false;
+	n = READ_ONCE(nhg->negress);
+	if (n > XDPFWD_NHG_EGRESS)
+		return true; /* too many to list: the mask hit decides */
+#pragma unroll
+	for (i = 0; i < XDPFWD_NHG_EGRESS; i++) {
+		if (i >= n)
+			break;
+		if (READ_ONCE(nhg->egress[i]) == ifindex)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Group @nhg_id to a valid adjacency, for a packet that came in through
+ * the L3 device @in_l3.  Returns XDPFWD_R_CONTINUE with *adjp set, or the
+ * verdict for local, blackhole, unreachable and broken groups, and for
+ * groups with a member back out of @in_l3: the kernel's hash, not ours,
+ * decides whether it goes back out with an ICMP redirect.
+ */
+static __always_inline __u32 nh_select(__u32 nhg_id, __u32 hash, __u32 in_l3,
 				       struct xdpfwd_adj **adjp)
 {
 	struct xdpfwd_nhg *nhg;
@@ -108,6 +134,8 @@ static __always_inline __u32 nh_select(__u32 nhg_id, __u32 hash,
 		return XDPFWD_R_PASS_NEXTHOP;
 	}
 
+	if (nhg_leaves_by(nhg, in_l3))
+		return XDPFWD_R_PASS_HAIRPIN;
 	nslots = READ_ONCE(nhg->nslots);
 	if (nslots == 0 || nslots > XDPFWD_NHG_SLOTS)
 		return XDPFWD_R_PASS_NEXTHOP;

@@ -12,9 +12,10 @@
  * other); the kernel settings of the ingress (forwarding, rp_filter,
  * policy rules, tc, firewall); IP header (malformed, options / hop-by-hop), TTL,
  * special addresses, a source that is the router's own (IPv4), FIB,
- * nexthop group, adjacency valid, destination MAC (neighbour), bridge
- * port of the neighbour, hairpin, egress mode, the egress's qdisc or
- * netdev egress chain, MTU, egress in tx_ports; then the
+ * nexthop group (and a member of it back out of the ingress), adjacency
+ * valid, destination MAC (neighbour), bridge port of the neighbour,
+ * hairpin, egress mode, the egress's qdisc or netdev egress chain, MTU,
+ * egress in tx_ports; then the
  * rewrite, and the bytes after the IP packet (Ethernet padding, trailers)
  * are cut off as the kernel's ip_rcv()/ipv6_rcv() do.  On a bridge port
  * (bridge.h) the bridge's checks come first; frames to the bridge's MAC
@@ -57,6 +58,14 @@ struct ingress {
 	__u32 ifindex;
 	const struct xdpfwd_iface *iface;
 };
+
+/* the device the kernel routes a frame from: the bridge on a port */
+static __always_inline __u32 ingress_l3(const struct ingress *in)
+{
+	return (in->iface->flags & XDPFWD_IF_F_BRIDGE_PORT)
+		       ? in->iface->bridge_ifindex
+		       : in->ifindex;
+}
 
 /*
  * The kernel forwards a packet routed back out of the device it came in on
@@ -148,7 +157,7 @@ static __always_inline __u32 forward_ipv4(struct cursor *c, struct ethhdr *eth,
 	if (!ipv4_is_fragment(iph))
 		ports = parse_l4_ports(c, iph->protocol, tot - sizeof(*iph));
 	r = nh_select(nhg, flow_hash4(iph->saddr, iph->daddr, iph->protocol,
-				      ports), &adj);
+				      ports), ingress_l3(in), &adj);
 	if (r != XDPFWD_R_CONTINUE)
 		return r;
 	r = nh_dmac4(adj, iph->daddr, &dmac, &ifindex, &seen);
@@ -210,7 +219,8 @@ static __always_inline __u32 forward_ipv6(struct cursor *c, struct ethhdr *eth,
 	if (ip6h->nexthdr != IPV6_NEXTHDR_FRAGMENT)
 		ports = parse_l4_ports(c, ip6h->nexthdr, len);
 	r = nh_select(nhg, flow_hash6(&ip6h->saddr, &ip6h->daddr,
-				      ip6h->nexthdr, ports), &adj);
+				      ip6h->nexthdr, ports), ingress_l3(in),
+		      &adj);
 	if (r != XDPFWD_R_CONTINUE)
 		return r;
 	r = nh_dmac6(adj, &ip6h->daddr, &dmac, &ifindex, &seen);

@@ -110,11 +110,31 @@ enum xdpfwd_nhg_type {
 		[XDPFWD_NHG_ID_KERNEL] = XDPFWD_NHG_KERNEL,                  \
 	}
 
+/*
+ * The egresses of a group whose members leave through more than one
+ * interface (the L3 device: a bridge, not its port).  A packet that came
+ * in on one of them may be hashed by the kernel onto that member and
+ * routed back out, with an ICMP redirect; xdpfwd's hash is not the
+ * kernel's, so such a packet goes to the kernel whichever member xdpfwd
+ * would pick.  egress_mask has bit (ifindex % 64) of each egress, so that
+ * an ingress that is none of them costs one test; egress[] lists them
+ * exactly when they fit (negress <= XDPFWD_NHG_EGRESS), otherwise negress
+ * is XDPFWD_NHG_EGRESS_MANY and a mask hit alone passes.  All zero for a
+ * group with one egress: the chosen adjacency's hairpin test covers it.
+ * A group's members never change under its id, so neither do these.
+ */
+#define XDPFWD_NHG_EGRESS 8
+#define XDPFWD_NHG_EGRESS_MANY 0xff
+
 struct xdpfwd_nhg {
-	__u8 type;   /* enum xdpfwd_nhg_type */
-	__u8 nslots; /* used slots, 1..XDPFWD_NHG_SLOTS for FORWARD */
-	__u16 pad;
+	__u8 type;    /* enum xdpfwd_nhg_type */
+	__u8 nslots;  /* used slots, 1..XDPFWD_NHG_SLOTS for FORWARD */
+	__u8 negress; /* entries in egress[], or XDPFWD_NHG_EGRESS_MANY */
+	__u8 pad;
+	__u32 pad2;
+	__u64 egress_mask;
 	__u16 slot[XDPFWD_NHG_SLOTS]; /* adjacency ids */
+	__u32 egress[XDPFWD_NHG_EGRESS];
 };
 
 /* ---- Adjacencies: one per (egress interface, gateway) ----

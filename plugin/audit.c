@@ -200,11 +200,23 @@ static struct grp *grp_get(struct audit *a, uint16_t id)
 		g->bad = D_GROUP_MAP;
 		g->why = "group map type or slot count";
 	} else {
+		struct xdpfwd_nhg want = {};
+		uint32_t egress[XDPFWD_NHG_SLOTS];
+
 		for (int i = 0; i < n; i++)
 			if (mv.slot[i] != g->info.adj[slot_to_index[i]]) {
 				g->bad = D_GROUP_MAP;
 				g->why = "group map slots";
 			}
+		for (unsigned int i = 0; i < count; i++)
+			egress[i] = g->info.nh[i].ifindex;
+		nhg_egress_fill(&want, egress, count);
+		if (mv.negress != want.negress ||
+		    mv.egress_mask != want.egress_mask ||
+		    memcmp(mv.egress, want.egress, sizeof(mv.egress))) {
+			g->bad = D_GROUP_MAP;
+			g->why = "group map egresses";
+		}
 	}
 	for (unsigned int i = 0; g->bad == D__MAX && i < count; i++)
 		if (!adj_map_ok(g->info.adj[i], &g->info.nh[i])) {

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "xdpfwd_maps.h"
 #include "nhg_slots.h"
 
 static uint32_t gcd32(uint32_t a, uint32_t b)
@@ -153,4 +154,41 @@ int nhg_slots_expand(const uint32_t *weights, unsigned int n,
 			slot_to_index[pos++] = i;
 	}
 	return pos;
+}
+
+void nhg_egress_fill(struct xdpfwd_nhg *g, const uint32_t *ifindex,
+		     unsigned int n)
+{
+	uint32_t seen[XDPFWD_NHG_EGRESS];
+	unsigned int count = 0, i, k;
+	uint64_t mask = 0;
+
+	for (i = 0; i < n; i++) {
+		mask |= 1ULL << (ifindex[i] & 63);
+		for (k = 0; k < count && k < XDPFWD_NHG_EGRESS; k++)
+			if (seen[k] == ifindex[i])
+				break;
+		if (k < count && k < XDPFWD_NHG_EGRESS)
+			continue;
+		/* past XDPFWD_NHG_EGRESS, duplicates are counted too: only
+		 * "more than fit" matters then
+		 */
+		if (count < XDPFWD_NHG_EGRESS)
+			seen[count] = ifindex[i];
+		count++;
+	}
+	g->negress = 0;
+	g->egress_mask = 0;
+	for (i = 0; i < XDPFWD_NHG_EGRESS; i++)
+		g->egress[i] = 0;
+	if (count < 2)
+		return; /* one egress: the adjacency's own hairpin test */
+	g->egress_mask = mask;
+	if (count > XDPFWD_NHG_EGRESS) {
+		g->negress = XDPFWD_NHG_EGRESS_MANY;
+		return;
+	}
+	g->negress = count;
+	for (i = 0; i < count; i++)
+		g->egress[i] = seen[i];
 }

@@ -8,6 +8,8 @@
 
 #include <stdint.h>
 
+struct xdpfwd_nhg;
+
 /*
  * Fill slot_to_index[] with nexthop indices 0..n-1 so that each index's
  * share of the slots is proportional to its weight (largest remainder), and
@@ -21,5 +23,13 @@
  */
 int nhg_slots_expand(const uint32_t *weights, unsigned int n,
 		     uint16_t *slot_to_index, unsigned int max_slots);
+
+/*
+ * The egress fields of group @g (egress_mask, negress, egress[]; see
+ * include/xdpfwd_maps.h) from its members' egress interfaces @ifindex[0..n-1]
+ * (L3 devices, duplicates allowed): all zero when they are one interface.
+ */
+void nhg_egress_fill(struct xdpfwd_nhg *g, const uint32_t *ifindex,
+		     unsigned int n);
 
 #endif /* XDPFWD_NHG_SLOTS_H */

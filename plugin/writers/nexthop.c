@@ -519,6 +519,7 @@ static int nhg_write(const struct nhg_item *g)
 {
 	struct xdpfwd_nhg v = { .type = XDPFWD_NHG_FORWARD };
 	uint16_t slot_to_index[XDPFWD_NHG_SLOTS];
+	uint32_t egress[XDPFWD_NHG_SLOTS];
 	int n;
 
 	n = nhg_slots_expand(g->weight, g->count, slot_to_index,
@@ -528,6 +529,12 @@ static int nhg_write(const struct nhg_item *g)
 	v.nslots = n;
 	for (int i = 0; i < n; i++)
 		v.slot[i] = g->adj[slot_to_index[i]];
+	/* the interfaces the kernel may route the group's packets out of:
+	 * a packet from one of them is the kernel's (hairpin)
+	 */
+	for (unsigned int i = 0; i < g->count; i++)
+		egress[i] = adj_by_id[g->adj[i]]->ifindex;
+	nhg_egress_fill(&v, egress, g->count);
 	return dp_nhg_write(g->id, &v);
 }
 

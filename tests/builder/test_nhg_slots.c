@@ -2,7 +2,8 @@
 /*
  * Unit tests for nhg_slots_expand(): fixed cases with exact expected slot
  * counts, then randomized weight sets checked against the definition of the
- * largest remainder method (seed printed, NHG_SLOTS_SEED overrides).
+ * largest remainder method (seed printed, NHG_SLOTS_SEED overrides); and
+ * nhg_egress_fill(), a group's egress fields.
  */
 
 #include <errno.h>
@@ -13,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "xdpfwd_maps.h"
 #include "plugin/lib/nhg_slots.h"
 
 #define MAXN 80
@@ -257,6 +259,44 @@ static void random_tests(uint64_t seed)
 	       round);
 }
 
+/*
+ * nhg_egress_fill(): the egresses of a group, listed exactly while they
+ * fit, a mask of ifindex % 64, nothing for a group with one egress.
+ */
+static void egress_cases(void)
+{
+	static const uint32_t one[] = { 7, 7, 7 };
+	static const uint32_t two[] = { 7, 9, 7, 9, 9 };
+	static const uint32_t eight[] = { 1, 2, 3, 4, 5, 6, 7, 8, 8, 1 };
+	static const uint32_t nine[] = { 1, 2, 3, 4, 5, 6, 7, 8, 8, 72 };
+	struct xdpfwd_nhg g;
+	bool ok;
+
+	memset(&g, 0xff, sizeof(g));
+	nhg_egress_fill(&g, one, 3);
+	ok = g.negress == 0 && g.egress_mask == 0;
+	for (unsigned int i = 0; i < XDPFWD_NHG_EGRESS; i++)
+		ok = ok && g.egress[i] == 0;
+	result(ok, "egress: one interface (three members) -> nothing");
+
+	memset(&g, 0xff, sizeof(g));
+	nhg_egress_fill(&g, two, 5);
+	result(g.negress == 2 && g.egress[0] == 7 && g.egress[1] == 9 &&
+		       g.egress[2] == 0 &&
+		       g.egress_mask == ((1ULL << 7) | (1ULL << 9)),
+	       "egress: two interfaces, duplicates -> listed once each, mask");
+
+	nhg_egress_fill(&g, eight, 10);
+	result(g.negress == 8 && g.egress[7] == 8 && g.egress_mask == 0x1fe,
+	       "egress: eight interfaces -> listed (%u)", g.negress);
+
+	/* 72 % 64 == 8: its bit is 8's */
+	nhg_egress_fill(&g, nine, 10);
+	result(g.negress == XDPFWD_NHG_EGRESS_MANY && g.egress_mask == 0x1fe,
+	       "egress: nine interfaces -> MANY, mask of ifindex %% 64 (%u, %#llx)",
+	       g.negress, (unsigned long long)g.egress_mask);
+}
+
 int main(void)
 {
 	const char *env = getenv("NHG_SLOTS_SEED");
@@ -265,6 +305,8 @@ int main(void)
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
 		result(check_case(&cases[i]), "%s", cases[i].desc);
+
+	egress_cases();
 
 	printf("# seed %" PRIu64 " (set NHG_SLOTS_SEED to override)\n", seed);
 	random_tests(seed);

@@ -198,6 +198,7 @@ enum {
 enum {
 	NHG_R1 = 10, NHG_BR_CONN, NHG_BR_GW3, NHG_BR_GW_UNK, NHG_BR_GW4,
 	NHG_BR_INVALID,
+	NHG_ECMP_R1_BR, /* ECMP: gateway on r1 and gateway behind A */
 };
 
 static void configure(void)
@@ -270,6 +271,19 @@ static void configure(void)
 	set_nhg1(NHG_BR_GW_UNK, ADJ_BR_GW_UNK);
 	set_nhg1(NHG_BR_GW4, ADJ_BR_GW4);
 	set_nhg1(NHG_BR_INVALID, ADJ_BR_INVALID);
+	{
+		/* its egresses as the plugin lists them: the L3 devices */
+		struct xdpfwd_nhg g = {
+			.type = XDPFWD_NHG_FORWARD, .nslots = 2,
+			.slot = { ADJ_R1, ADJ_BR_GW3 }, .negress = 2,
+			.egress = { r1, br_a },
+			.egress_mask = (1ULL << (r1 & 63)) |
+				       (1ULL << (br_a & 63)),
+		};
+		__u32 id = NHG_ECMP_R1_BR;
+
+		upd(skel->maps.nhgs, &id, 4, &g, sizeof(g));
+	}
 
 	/* 10.10.0.0/24 is the subnet on bridge A, 10.10.0.1 the router */
 	fib4_block("10.10.0.0", 24, NHG_BR_CONN);
@@ -279,6 +293,7 @@ static void configure(void)
 	fib4_block("10.13.0.0", 16, NHG_BR_GW4);
 	fib4_block("10.14.0.0", 16, NHG_BR_INVALID);
 	fib4_block("198.51.0.0", 16, NHG_R1);
+	fib4_block("10.15.0.0", 16, NHG_ECMP_R1_BR);
 	set_neigh4(br_a, "10.10.0.2", H2, p2);
 	set_neigh4(br_a, "10.10.0.3", H3, 0);	/* MAC not in the FDB */
 	set_neigh4(br_a, "10.10.0.4", H4, p4);	/* port without tx */
@@ -702,6 +717,21 @@ static const struct bcase cases[] = {
 	  NULL, &p1, BR_A_MAC, H1, U4(.dst = "10.10.0.2"), PASS(HAIRPIN) },
 	{ "IPv6 routed from a bridge port into its bridge -> kernel", NULL,
 	  &p1, BR_A_MAC, H1, U6(.dst = "2001:db8:10::2"), PASS(HAIRPIN) },
+	/* whichever member xdpfwd's hash picks (several flows): the
+	 * kernel's may pick the bridge and redirect
+	 */
+	{ "ECMP with a member into the ingress's bridge -> kernel (flow 1)",
+	  NULL, &p1, BR_A_MAC, H1, U4(.src = "10.10.0.21", .dst = "10.15.0.1"),
+	  PASS(HAIRPIN) },
+	{ "ECMP with a member into the ingress's bridge -> kernel (flow 2)",
+	  NULL, &p1, BR_A_MAC, H1, U4(.src = "10.10.0.22", .dst = "10.15.0.2"),
+	  PASS(HAIRPIN) },
+	{ "ECMP with a member into the ingress's bridge -> kernel (flow 3)",
+	  NULL, &p2, BR_A_MAC, H2, U4(.src = "10.10.0.23", .dst = "10.15.0.3"),
+	  PASS(HAIRPIN) },
+	{ "ECMP with a member into the ingress's bridge -> kernel (flow 4)",
+	  NULL, &p2, BR_A_MAC, H2, U4(.src = "10.10.0.24", .dst = "10.15.0.4"),
+	  PASS(HAIRPIN) },
 	{ "router MAC, the router's own address -> kernel", NULL,
 	  &p1, BR_A_MAC, H1, U4(.dst = "10.10.0.1"), PASS(LOCAL) },
 	{ "router MAC, ARP -> kernel", NULL,

@@ -567,6 +567,9 @@ enum {
 	NHG_ZERO_SLOTS, NHG_TOO_MANY_SLOTS, NHG_NONE, NHG_UNUSED,
 	NHG_ECMP2, NHG_ECMP31, NHG_GWB, NHG_HAIRPIN, NHG_GWA_NATIVE, NHG_MTU6, NHG_BADTYPE,
 	NHG_L8 = 30, NHG_L16, NHG_L24, NHG_L25, NHG_L32, NHG_DEF,
+	/* ECMP with a member back out of an ingress (ecmp_hairpin()) */
+	NHG_ECMP_HP = 42, NHG_ECMP_COLLIDE, NHG_ECMP_MANY_HIT,
+	NHG_ECMP_MANY_MISS,
 };
 
 static void configure(void)
@@ -1484,6 +1487,132 @@ static void ecmp_spread(const char *name, int af, const char *dst, int proto,
 	free(paths);
 }
 
+/* a 2-way group of @a and @b with its egress fields as given */
+static void set_nhg_egress(__u32 id, __u16 a, __u16 b, __u8 negress,
+			   __u32 e0, __u32 e1, __u64 mask)
+{
+	struct xdpfwd_nhg g = { .type = XDPFWD_NHG_FORWARD, .nslots = 2,
+				.negress = negress, .egress_mask = mask,
+				.slot = { a, b }, .egress = { e0, e1 } };
+
+	upd(skel->maps.nhgs, &id, 4, &g, sizeof(g));
+}
+
+/*
+ * @nflows flows to @dst (family @af) from @ingress: how many were passed
+ * with PASS_HAIRPIN, unchanged, and how many forwarded to each of @eg_a
+ * and @eg_b (by the egress counters of the interfaces).
+ */
+struct hp_tally {
+	int hairpin, fwd, other;
+	__u64 a, b;
+};
+
+static struct hp_tally hairpin_flows(int af, const char *dst, __u32 ingress,
+				     __u32 eg_a, __u32 eg_b, int nflows)
+{
+	struct hp_tally t = {};
+	struct snap a0, a1, b0, b1;
+	int i;
+
+	read_counters(skel, &a0, 0, eg_a);
+	read_counters(skel, &b0, 0, eg_b);
+	for (i = 0; i < nflows; i++) {
+		struct pspec ps = { .af = af, .dst = dst, .payload = 16,
+				    .proto = IPPROTO_UDP,
+				    .sport = 1024 + xrand() % 64000,
+				    .dport = 1 + xrand() % 65535, .seed = i };
+		struct frame in, out;
+		struct snap x, y;
+		int v;
+
+		build(&ps, ingress == (__u32)if_in2 ? MAC_IN2 : MAC_IN,
+		      MAC_PEER, 0, &in);
+		read_counters(skel, &x, 0, 0);
+		v = run(skel, ingress, &in, &out);
+		read_counters(skel, &y, 0, 0);
+		if (v == XDP_PASS && frame_diff(&in, &out) == -1 &&
+		    y.c[XDPFWD_R_PASS_HAIRPIN].packets ==
+			    x.c[XDPFWD_R_PASS_HAIRPIN].packets + 1)
+			t.hairpin++;
+		else if (v == XDP_REDIRECT)
+			t.fwd++;
+		else
+			t.other++;
+	}
+	read_counters(skel, &a1, 0, eg_a);
+	read_counters(skel, &b1, 0, eg_b);
+	t.a = a1.eg.tx_fwd_packets - a0.eg.tx_fwd_packets;
+	t.b = b1.eg.tx_fwd_packets - b0.eg.tx_fwd_packets;
+	return t;
+}
+
+/*
+ * An ECMP group with a member out of the ingress: the kernel's hash (not
+ * xdpfwd's) may pick that member and route the packet back out with an
+ * ICMP redirect, so every flow of it from that ingress is the kernel's;
+ * from elsewhere it is forwarded over both members.  The mask only
+ * filters: a mask hit by another interface's bit still forwards when the
+ * list is exact; with more egresses than the list holds, a hit passes.
+ */
+static void ecmp_hairpin(void)
+{
+	const __u64 bit_in = 1ULL << (if_in & 63);
+	const __u64 bit_a = 1ULL << (if_gwa & 63), bit_b = 1ULL << (if_gwb & 63);
+	const int n = 256;
+	struct hp_tally t;
+
+	set_nhg_egress(NHG_ECMP_HP, ADJ_GWA, ADJ_HAIRPIN, 2, if_gwa, if_in,
+		       bit_a | bit_in);
+	set_nhg_egress(NHG_ECMP_COLLIDE, ADJ_GWA, ADJ_GWB, 2, if_gwa, if_gwb,
+		       bit_a | bit_b | bit_in);
+	set_nhg_egress(NHG_ECMP_MANY_HIT, ADJ_GWA, ADJ_GWB,
+		       XDPFWD_NHG_EGRESS_MANY, 0, 0, bit_a | bit_b | bit_in);
+	set_nhg_egress(NHG_ECMP_MANY_MISS, ADJ_GWA, ADJ_GWB,
+		       XDPFWD_NHG_EGRESS_MANY, 0, 0, bit_a | bit_b);
+	fib4_add("10.92.0.0", 16, NHG_ECMP_HP);
+	fib6_add("2001:db8:92::", 48, NHG_ECMP_HP);
+	fib4_add("10.93.0.0", 16, NHG_ECMP_COLLIDE);
+	fib4_add("10.94.0.0", 16, NHG_ECMP_MANY_HIT);
+	fib4_add("10.97.0.0", 16, NHG_ECMP_MANY_MISS);
+
+	t = hairpin_flows(4, "10.92.1.1", if_in, if_gwa, if_in, n);
+	report(t.hairpin == n && !t.a && !t.b,
+	       "ECMP v4 with a member out of the ingress: all %d flows passed "
+	       "(hairpin %d, forwarded %d, other %d)", n, t.hairpin, t.fwd,
+	       t.other);
+	t = hairpin_flows(6, "2001:db8:92::1", if_in, if_gwa, if_in, n);
+	report(t.hairpin == n && !t.a && !t.b,
+	       "ECMP v6 with a member out of the ingress: all %d flows passed "
+	       "(hairpin %d, forwarded %d, other %d)", n, t.hairpin, t.fwd,
+	       t.other);
+	t = hairpin_flows(4, "10.92.1.1", if_in2, if_gwa, if_in, n);
+	report(t.fwd == n && t.a && t.b && t.a + t.b == (__u64)n,
+	       "ECMP v4, same group from another ingress: forwarded over both "
+	       "members (A %llu, the other %llu, hairpin %d, other %d)",
+	       (unsigned long long)t.a, (unsigned long long)t.b, t.hairpin,
+	       t.other);
+	t = hairpin_flows(6, "2001:db8:92::1", if_in2, if_gwa, if_in, n);
+	report(t.fwd == n && t.a && t.b && t.a + t.b == (__u64)n,
+	       "ECMP v6, same group from another ingress: forwarded over both "
+	       "members (A %llu, the other %llu)", (unsigned long long)t.a,
+	       (unsigned long long)t.b);
+	t = hairpin_flows(4, "10.93.1.1", if_in, if_gwa, if_gwb, n);
+	report(t.fwd == n && t.a && t.b,
+	       "ECMP v4, the ingress's mask bit set by another interface, "
+	       "not in the list: forwarded (%d of %d)", t.fwd, n);
+	t = hairpin_flows(4, "10.94.1.1", if_in, if_gwa, if_gwb, n);
+	report(t.hairpin == n,
+	       "ECMP v4, more egresses than listed and the ingress's mask "
+	       "bit: passed (%d of %d)", t.hairpin, n);
+	report((bit_in & (bit_a | bit_b)) == 0,
+	       "fixture: the ingress's mask bit is neither egress's");
+	t = hairpin_flows(4, "10.97.1.1", if_in, if_gwa, if_gwb, n);
+	report(t.fwd == n,
+	       "ECMP v4, more egresses than listed, not the ingress's mask "
+	       "bit: forwarded (%d of %d)", t.fwd, n);
+}
+
 /*
  * Fragments of one datagram: the first (with ports) and the later ones
  * (without) must take one path; different flows still spread.
@@ -1987,6 +2116,7 @@ int main(void)
 	ecmp_fragments("ECMP v6 fragments", 6, "2001:db8:80::2", 1024);
 	ecmp_fragment_ports("ECMP v4 fragments", 4, "10.80.3.3");
 	ecmp_fragment_ports("ECMP v6 fragments", 6, "2001:db8:80::3");
+	ecmp_hairpin();
 
 	seeded_hash();
 	resized_maps();

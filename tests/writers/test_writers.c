@@ -422,6 +422,45 @@ static bool weighted_ecmp_in_canonical_order(void)
 	return true;
 }
 
+/*
+ * A group whose members leave through several interfaces lists them for
+ * the datapath's hairpin test; one through a single interface lists
+ * nothing; a member's adjacency rewritten under a new id keeps them.
+ */
+static bool ecmp_group_lists_its_egresses(void)
+{
+	const struct xdpfwd_nhg *n;
+	uint16_t g, g1;
+
+	two_links(true);
+	ev_neigh(2, "10.0.1.2", MAC_A);
+	ev_neigh(3, "10.0.2.2", MAC_B);
+	zroute("192.0.2.0/24", XDPFWD_KIND_FORWARD, 2, "10.0.2.2%3",
+	       "10.0.1.2%2");
+	g = lookup4("192.0.2.1");
+	n = fake_nhg(g);
+	CHECK(n->negress == 2 &&
+		      ((n->egress[0] == 2 && n->egress[1] == 3) ||
+		       (n->egress[0] == 3 && n->egress[1] == 2)) &&
+		      n->egress_mask == ((1ULL << 2) | (1ULL << 3)),
+	      "eth1 and eth2 listed: %u egresses %u %u, mask %#llx",
+	      n->negress, n->egress[0], n->egress[1],
+	      (unsigned long long)n->egress_mask);
+	zroute("198.51.100.0/24", XDPFWD_KIND_FORWARD, 2, "10.0.1.2%2",
+	       "10.0.1.3%2");
+	g1 = lookup4("198.51.100.1");
+	n = fake_nhg(g1);
+	CHECK(g1 != g && n->nslots == 2 && n->negress == 0 &&
+		      n->egress_mask == 0,
+	      "two gateways on eth1: nothing listed (%u, %#llx)", n->negress,
+	      (unsigned long long)n->egress_mask);
+	ev_neigh(2, "10.0.1.2", MAC_B); /* adjacency under a new id */
+	n = fake_nhg(g);
+	CHECK(n->negress == 2 && n->egress_mask == ((1ULL << 2) | (1ULL << 3)),
+	      "still listed after a member's MAC change (%u)", n->negress);
+	return true;
+}
+
 static bool offload_follows_the_interface(void)
 {
 	const struct xdpfwd_adj *a;
@@ -954,6 +993,8 @@ static const struct {
 	  replace_moves_to_a_new_group },
 	{ "weighted ECMP: slots by weight, nexthop order and duplicates do not matter",
 	  weighted_ecmp_in_canonical_order },
+	{ "an ECMP group over several interfaces lists them (hairpin test), one over one lists none",
+	  ecmp_group_lists_its_egresses },
 	{ "offloaded follows the egress interface being enabled",
 	  offload_follows_the_interface },
 	{ "a failed group map write: KERNEL group, not offloaded, counted, retried by the next update",
