@@ -825,6 +825,15 @@ class Corpus:
                            "unrouted"):
                 self.packet(f"v{fam}/from-s1/{dclass}", fam, "udp",
                             dclass, sender="s1", randomize=True)
+            # the ECMP route has a member out of S1's link: the kernel's
+            # hash sends some of these flows back out, IPv4 ones with a
+            # redirect (IPv6 redirects name link-local targets only, and
+            # the members are global addresses), whichever member xdpfwd's
+            # hash would pick.  One flow would differ or not by chance;
+            # without the hairpin test, 20 all agree with p = 0.75^20.
+            for _ in range(20 if fam == 4 else 6):
+                self.packet(f"v{fam}/from-s1/ecmp-flows", fam, "udp", "ecmp",
+                            sender="s1", randomize=True)
             self.packet(f"v{fam}/from-s1/ttl1-conn-c", fam, "udp", "conn-c",
                         sender="s1", ttl=1)
             self.packet(f"v{fam}/from-s1/size1401-conn-s2", fam, "udp",
