@@ -64,12 +64,19 @@ struct mirror_neigh {
 	int family;	 /* AF_INET or AF_INET6 */
 	uint8_t addr[16]; /* network order; 4 bytes used for AF_INET */
 	uint8_t mac[6];
+	/* NUD_PERMANENT or NUD_NOARP: the kernel never re-verifies it, and
+	 * NTF_USE would take NUD_PERMANENT away (__neigh_update() with
+	 * NEIGH_UPDATE_F_USE clears it), so it is never reported as used
+	 */
+	bool fixed;
 };
 
 /* true when the neighbour's MAC changed, appeared or went */
 bool mirror_neigh_update(const struct xnl_neigh *n, bool deleted);
 /* the MAC of a usable neighbour, or NULL */
 const uint8_t *mirror_neigh_mac(int ifindex, int family, const void *addr);
+/* a usable neighbour that the kernel never re-verifies (mirror_neigh) */
+bool mirror_neigh_fixed(int ifindex, int family, const void *addr);
 uint32_t mirror_neigh_count(void);
 const struct mirror_neigh *mirror_neigh_next(const struct mirror_neigh *prev);
 

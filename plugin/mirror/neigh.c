@@ -78,6 +78,12 @@ static bool neigh_unicast(const struct xnl_neigh *n)
 	return n->usable && !(n->state & NUD_NOARP) && !(n->mac[0] & 0x01);
 }
 
+/* an entry the kernel never re-verifies (struct mirror_neigh) */
+static bool neigh_fixed(const struct xnl_neigh *n)
+{
+	return n->state & (NUD_PERMANENT | NUD_NOARP);
+}
+
 bool mirror_neigh_update(const struct xnl_neigh *n, bool deleted)
 {
 	struct nbr_item *ni;
@@ -100,9 +106,14 @@ bool mirror_neigh_update(const struct xnl_neigh *n, bool deleted)
 		nbrs_add(&nbrs_head, ni);
 	} else if (!memcmp(ni->n.mac, n->mac, sizeof(ni->n.mac))) {
 		ni->stale = false;
+		/* made permanent or no longer: the reports follow, the
+		 * datapath has nothing to change
+		 */
+		ni->n.fixed = neigh_fixed(n);
 		return false; /* a refresh of the same MAC */
 	}
 	ni->stale = false;
+	ni->n.fixed = neigh_fixed(n);
 	memcpy(ni->n.mac, n->mac, sizeof(ni->n.mac));
 	return true;
 }
@@ -112,6 +123,13 @@ const uint8_t *mirror_neigh_mac(int ifindex, int family, const void *addr)
 	struct nbr_item *ni = nbr_find(ifindex, family, addr);
 
 	return ni ? ni->n.mac : NULL;
+}
+
+bool mirror_neigh_fixed(int ifindex, int family, const void *addr)
+{
+	struct nbr_item *ni = nbr_find(ifindex, family, addr);
+
+	return ni && ni->n.fixed;
 }
 
 uint32_t mirror_neigh_count(void)

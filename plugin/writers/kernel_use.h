@@ -17,7 +17,9 @@ void kernel_use_close(void);
 /* br_fdb_update() on @port for @mac, as a frame from @mac received there */
 int kernel_use_fdb(int port, const uint8_t *mac);
 /* neigh_event_send() for the neighbour (ifindex, family, addr), as a
- * packet sent to it: a STALE entry goes on to DELAY and PROBE
+ * packet sent to it: a STALE entry goes on to DELAY and PROBE.  Not for
+ * NUD_PERMANENT entries: NTF_USE clears NUD_PERMANENT (seen on 6.18: the
+ * entry goes INCOMPLETE, then FAILED without an answer)
  */
 int kernel_use_neigh(int ifindex, int family, const void *addr);
 /* the errors the kernel answered (unacknowledged requests) */

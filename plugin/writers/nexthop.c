@@ -178,15 +178,20 @@ void nexthop_report_use(void)
 	struct adj_item *a;
 
 	kernel_use_drain();
+	/* permanent entries are not re-verified: NTF_USE would only make
+	 * them non-permanent (mirror_neigh.fixed)
+	 */
 	frr_each (adjs, &adjs_head, a)
 		if (a->family != AF_UNSPEC &&
 		    (a->val.flags & XDPFWD_ADJ_F_RESOLVED) &&
+		    !mirror_neigh_fixed(a->ifindex, a->family, a->gw) &&
 		    dp_adj_read(a->id, &av) == 0 &&
 		    used_recently(av.seen, now))
 			kernel_use_neigh(a->ifindex, a->family, a->gw);
 	/* hosts on connected subnets: the neighbour map entries */
 	while ((n = mirror_neigh_next(n)))
-		if (dp_neigh_read(n->family, n->ifindex, n->addr, &nv) == 0 &&
+		if (!n->fixed &&
+		    dp_neigh_read(n->family, n->ifindex, n->addr, &nv) == 0 &&
 		    used_recently(nv.seen, now))
 			kernel_use_neigh(n->ifindex, n->family, n->addr);
 }

@@ -273,6 +273,42 @@ def test_gateway_mac_flapping_never_shows_a_mixed_mac(lab):
     assert all(seen.get(m, 0) > 0 for m in macs), seen
 
 
+@pytest.mark.parametrize("family", [4, 6])
+def test_permanent_neighbours_stay_permanent(lab, family):
+    """Permanent neighbours XDP sends to (S1, the gateway; C, a host on a
+    connected subnet) stay permanent.  The plugin reports the neighbours
+    XDP used every second (NTF_USE); on a NUD_PERMANENT entry that report
+    would clear NUD_PERMANENT, and the kernel would resolve the entry
+    afresh (INCOMPLETE, FAILED without an answer)."""
+    r, fam = lab.r, f"-{family}"
+    gw, host = ("10.0.2.2", "10.0.1.2") if family == 4 else (
+        "fd00:2::2", "fd00:1::2")
+    entries = ((gw, "to-s1", lab.s1.link("eth0")["address"]),
+               (host, "to-c", lab.c.link("eth0")["address"]))
+    target = FAMILY[family]["target"]
+    try:
+        for addr, dev, mac in entries:
+            r.ip(fam, "neigh", "replace", addr, "lladdr", mac, "nud",
+                 "permanent", "dev", dev)
+        lab.c.ping(target, count=1)
+        before = lablib.xdpfwd_counters(lab.frr)
+        res = lab.c.ping(target, count=30, interval=0.1)
+        assert res.returncode == 0, res.stdout
+        after = lablib.xdpfwd_counters(lab.frr)
+        fwd = f"fwdV{family}"
+        assert (lablib.reason_packets(after, fwd)
+                - lablib.reason_packets(before, fwd)) >= 60
+        time.sleep(1.5)  # the last use report
+        for addr, dev, _mac in entries:
+            out = json.loads(r.ip("-j", fam, "neigh", "show", addr, "dev",
+                                  dev).stdout)
+            assert out and "PERMANENT" in out[0].get("state", []), (
+                f"{addr} on {dev} after XDP traffic: {out}")
+    finally:
+        for addr, dev, _mac in entries:
+            r.ip(fam, "neigh", "del", addr, "dev", dev, check=False)
+
+
 def test_zebra_restart(lab, xdpfwd_module):
     """zebra stops and starts again with the module: the new instance
     replaces the old pins, attaches once, gets the routes back from

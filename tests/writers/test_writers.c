@@ -74,9 +74,11 @@ static void ev_link(int ifindex, const char *name, const uint8_t *mac)
 	ev_link_master(ifindex, name, mac, 0);
 }
 
-static void ev_neigh(int ifindex, const char *addr, const uint8_t *mac)
+/* @state: NUD_* as the kernel reports it */
+static void ev_neigh_state(int ifindex, const char *addr, const uint8_t *mac,
+			   uint16_t state)
 {
-	struct xnl_neigh n = { .ifindex = ifindex };
+	struct xnl_neigh n = { .ifindex = ifindex, .state = state };
 
 	n.family = strchr(addr, ':') ? AF_INET6 : AF_INET;
 	inet_pton(n.family, addr, n.addr);
@@ -86,6 +88,11 @@ static void ev_neigh(int ifindex, const char *addr, const uint8_t *mac)
 	}
 	if (mirror_neigh_update(&n, !mac))
 		nexthop_neigh_changed(n.ifindex, n.family, n.addr);
+}
+
+static void ev_neigh(int ifindex, const char *addr, const uint8_t *mac)
+{
+	ev_neigh_state(ifindex, addr, mac, mac ? NUD_REACHABLE : NUD_FAILED);
 }
 
 static void ev_addr(int ifindex, const char *cidr, bool deleted)
@@ -895,6 +902,44 @@ static bool neighbours_sent_to_are_reported_to_the_kernel(void)
 	return true;
 }
 
+/*
+ * NTF_USE on a NUD_PERMANENT entry makes it an ordinary one (the kernel
+ * then resolves it afresh): a permanent gateway or host XDP sends to is
+ * never reported; once the entry is no longer permanent, it is.
+ */
+static bool permanent_neighbours_are_not_reported(void)
+{
+	struct in_addr h;
+	uint16_t g;
+
+	two_links(true);
+	ev_addr(3, "10.0.2.1/24", false);
+	ev_neigh_state(2, "10.0.1.2", MAC_A, NUD_PERMANENT);
+	ev_neigh_state(3, "10.0.2.9", MAC_B, NUD_PERMANENT);
+	zroute("192.0.2.0/24", XDPFWD_KIND_FORWARD, 1, "10.0.1.2%2");
+	g = lookup4("192.0.2.1");
+	CHECK(ADJ_OF(g)->flags & XDPFWD_ADJ_F_RESOLVED,
+	      "a permanent gateway is a resolved adjacency");
+	inet_pton(AF_INET, "10.0.2.9", &h);
+	fake_uses();
+	fake_adj_stamp(fake_nhg(g)->slot[0], seen_clock());
+	fake_neigh_stamp(AF_INET, 3, &h, seen_clock());
+	nexthop_report_use();
+	CHECK(fake_uses() == 0,
+	      "permanent gateway and host sent to: nothing reported (%u)",
+	      fake_uses());
+	/* the same MACs, no longer permanent */
+	ev_neigh_state(2, "10.0.1.2", MAC_A, NUD_REACHABLE);
+	ev_neigh_state(3, "10.0.2.9", MAC_B, NUD_STALE);
+	fake_adj_stamp(fake_nhg(g)->slot[0], seen_clock());
+	fake_neigh_stamp(AF_INET, 3, &h, seen_clock());
+	nexthop_report_use();
+	CHECK(fake_used(2, AF_INET, "10.0.1.2") &&
+		      fake_used(3, AF_INET, "10.0.2.9") && fake_uses() == 2,
+	      "no longer permanent: reported");
+	return true;
+}
+
 static bool loopback_subnets_and_noprefixroute(void)
 {
 	struct xnl_addr a = { .ifindex = 1, .family = AF_INET,
@@ -1021,6 +1066,8 @@ static const struct {
 	  policy_rules_send_their_family_to_the_kernel },
 	{ "neighbours XDP sent to are reported to the kernel (NTF_USE) for re-verification",
 	  neighbours_sent_to_are_reported_to_the_kernel },
+	{ "permanent neighbours are never reported with NTF_USE (it would clear NUD_PERMANENT)",
+	  permanent_neighbours_are_not_reported },
 	{ "an IPv4 subnet on lo is local as a whole; noprefixroute adds no subnet",
 	  loopback_subnets_and_noprefixroute },
 	{ "main-table route types zebra does not import (throw, ...) are the kernel's",
