@@ -209,20 +209,13 @@ static void on_rule(void *arg, const struct xnl_rule *r, bool deleted)
 
 static void on_route(void *arg, const struct xnl_route *r, bool deleted)
 {
-	uint32_t custom = mirror_custom_local_routes(r->family);
+	bool custom4 = mirror_ipv4_custom_local();
 
-	if (!mirror_kroute_update(r, deleted))
-		return;
-	if (!r->custom_local) {
+	if (mirror_kroute_update(r, deleted))
 		routes_kernel_route(r, !deleted);
-		return;
-	}
-	/* the family's traffic goes to the kernel while there are any */
-	if (!custom != !mirror_custom_local_routes(r->family)) {
-		zlog_info("xdpfwd: custom local routes (AnyIP) for IPv%d: its routed traffic %s",
-			  r->family == AF_INET ? 4 : 6,
-			  custom ? "takes the fast path"
-				 : "goes to the kernel");
+	/* the kernel validates IPv4 sources in full from now on */
+	if (custom4 != mirror_ipv4_custom_local()) {
+		zlog_info("xdpfwd: an IPv4 local route was added (AnyIP): the kernel validates every IPv4 source from now on, IPv4 routed traffic goes to the kernel");
 		iface_refresh_all();
 	}
 }

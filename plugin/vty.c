@@ -282,7 +282,7 @@ DEFPY(show_xdpfwd, show_xdpfwd_cmd, "show xdpfwd [json$json]",
       SHOW_STR XDPFWD_STR JSON_STR)
 {
 	json_object *j = json ? json_object_new_object() : NULL;
-	json_object *maps;
+	json_object *maps, *kernel;
 
 	if (!dispatch_running())
 		return xdpfwd_vty_not_running(vty, j);
@@ -305,6 +305,11 @@ DEFPY(show_xdpfwd, show_xdpfwd_cmd, "show xdpfwd [json$json]",
 			nhg_count(), adj_count(), mirror_neigh_count(),
 			routes_failures(), map_errors,
 			dispatch_netlink_resyncs());
+		vty_out(vty,
+			"Kernel: local-table prefixes %u, policy rules besides the defaults IPv4 %u IPv6 %u, IPv4 local route added (IPv4 sources validated by the kernel) %s\n",
+			mirror_local_prefixes(), mirror_policy_rules(AF_INET),
+			mirror_policy_rules(AF_INET6),
+			mirror_ipv4_custom_local() ? "yes" : "no");
 		provider_show(vty, NULL);
 		vty_out(vty, "\n");
 		fw_show(vty, NULL);
@@ -328,6 +333,15 @@ DEFPY(show_xdpfwd, show_xdpfwd_cmd, "show xdpfwd [json$json]",
 	json_object_int_add(j, "programmingFailures", routes_failures());
 	map_errors_json(j);
 	json_object_int_add(j, "netlinkResyncs", dispatch_netlink_resyncs());
+	kernel = json_object_new_object();
+	json_object_int_add(kernel, "localPrefixes", mirror_local_prefixes());
+	json_object_int_add(kernel, "policyRulesV4",
+			    mirror_policy_rules(AF_INET));
+	json_object_int_add(kernel, "policyRulesV6",
+			    mirror_policy_rules(AF_INET6));
+	json_object_boolean_add(kernel, "ipv4CustomLocalRoute",
+				mirror_ipv4_custom_local());
+	json_object_object_add(j, "kernel", kernel);
 	provider_show(vty, j);
 	fw_show(vty, j);
 	return vty_json(vty, j);

@@ -690,13 +690,14 @@ static int handle_route(struct xnl *x, const struct nlmsghdr *nlh)
 	if (tb[RTA_TABLE] && mnl_attr_get_payload_len(tb[RTA_TABLE]) == 4)
 		table = mnl_attr_get_u32(tb[RTA_TABLE]);
 	/* what the socket filter let through, checked in full here */
-	if (table == RT_TABLE_LOCAL) {
-		if (rtm->rtm_protocol == RTPROT_KERNEL)
-			return 0;
-		r.custom_local = true;
-	} else if (table != RT_TABLE_MAIN || zebra_route_type(rtm->rtm_type) ||
-		   rtm->rtm_src_len)
+	if (table == RT_TABLE_LOCAL)
+		r.local_table = true;
+	else if (table != RT_TABLE_MAIN || zebra_route_type(rtm->rtm_type) ||
+		 rtm->rtm_src_len)
 		return 0;
+	r.kernel_made = rtm->rtm_protocol == RTPROT_KERNEL;
+	if (tb[RTA_OIF] && mnl_attr_get_payload_len(tb[RTA_OIF]) == 4)
+		r.ifindex = mnl_attr_get_u32(tb[RTA_OIF]);
 	if (rtm->rtm_dst_len > (rtm->rtm_family == AF_INET ? 32 : 128))
 		return -EINVAL;
 	r.family = rtm->rtm_family;
@@ -854,10 +855,11 @@ void xnl_set_rcvbuf(struct xnl *x, int bytes)
 
 /*
  * The route notification socket: a classic BPF filter in the kernel
- * keeps only main-table routes of the types zebra does not use, so that
- * a BGP full table loading through zebra never reaches (or overruns) it.
- * Route notifications carry one message per datagram: the rtmsg is at a
- * fixed offset.
+ * keeps only the local table (small: addresses) and the main table's
+ * routes of the types zebra does not use, so that a BGP full table
+ * loading through zebra never reaches (or overruns) it.  Route
+ * notifications carry one message per datagram: the rtmsg is at a fixed
+ * offset.
  */
 static int rmon_open(struct xnl *x)
 {
@@ -865,11 +867,7 @@ static int rmon_open(struct xnl *x)
 	struct sock_filter code[] = {
 		BPF_STMT(BPF_LD | BPF_B | BPF_ABS,
 			 rtm + offsetof(struct rtmsg, rtm_table)),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, RT_TABLE_LOCAL, 0, 2),
-		/* local table: what the kernel made for addresses is not */
-		BPF_STMT(BPF_LD | BPF_B | BPF_ABS,
-			 rtm + offsetof(struct rtmsg, rtm_protocol)),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, RTPROT_KERNEL, 7, 6),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, RT_TABLE_LOCAL, 6, 0),
 		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, RT_TABLE_MAIN, 0, 6),
 		BPF_STMT(BPF_LD | BPF_B | BPF_ABS,
 			 rtm + offsetof(struct rtmsg, rtm_type)),

@@ -136,10 +136,15 @@ struct xnl_route {
 	uint8_t addr[16];	/* network order */
 	uint8_t prefixlen;
 	uint8_t type;		/* RTN_* */
-	/* a route of the local table that the kernel did not derive from an
-	 * address (not RTPROT_KERNEL): AnyIP, `ip route add local ...`
+	int ifindex;		/* RTA_OIF, 0 without one */
+	/* a route of the local table (255): what the kernel considers its
+	 * own (addresses, broadcast, anycast, subnets on lo, AnyIP)
 	 */
-	bool custom_local;
+	bool local_table;
+	/* made by the kernel for an address (RTPROT_KERNEL), not added
+	 * through netlink (AnyIP, `ip route add local ...`)
+	 */
+	bool kernel_made;
 };
 
 struct xnl_callbacks {

@@ -125,11 +125,19 @@ bool mirror_rule_update(const struct xnl_rule *r, bool deleted);
 uint32_t mirror_policy_rules(int family);
 bool mirror_rules_drop_stale(void);
 
-/* ---- main-table routes zebra does not import (throw, local, ...) ---- */
-/* true when the prefix appeared or went */
+/* ---- the kernel's routes zebra does not import: main-table throw,
+ * local, ... and the whole local table ----
+ */
+/* true when the prefix appeared or went (a local-table prefix: its first
+ * route came or its last went)
+ */
 bool mirror_kroute_update(const struct xnl_route *r, bool deleted);
-/* local-table routes of the family not made for an address (AnyIP) */
-uint32_t mirror_custom_local_routes(int family);
+/* an IPv4 local route was added through netlink since the start: the
+ * kernel validates every IPv4 source in full from then on, for good
+ */
+bool mirror_ipv4_custom_local(void);
+/* prefixes of the local table */
+uint32_t mirror_local_prefixes(void);
 unsigned int mirror_stale_kroutes(struct xnl_route **out);
 
 /* ---- firewall, NAT, IPsec, traffic control (fw.c) ---- */

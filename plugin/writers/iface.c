@@ -254,16 +254,15 @@ static void iface_value(const struct xdpfwd_link *l, bool attached,
 	if (mirror_ipv6_forwarding() <= 0)
 		v->flags |= XDPFWD_IF_F_NO_FWD6;
 	/*
-	 * The fast path looks up the main table only.  The local table comes
-	 * first in the kernel: a custom local route there (AnyIP, `ip route
-	 * add local 10.9.0.0/16 dev lo`) takes its prefix whatever main has
-	 * inside it, and makes the kernel validate every IPv4 source
-	 * (fib_has_custom_local_routes): its family goes to the kernel too.
+	 * The fast path has the main and local tables only (the local
+	 * table's prefixes are the kernel's: routes.c).  An IPv4 local route
+	 * ever added through netlink (AnyIP, `ip route add local 10.9.0.0/16
+	 * dev lo`) makes the kernel validate every IPv4 source in full, for
+	 * good (fib_has_custom_local_routes): IPv4 goes to the kernel too.
 	 */
-	if (mirror_policy_rules(AF_INET) || mirror_custom_local_routes(AF_INET))
+	if (mirror_policy_rules(AF_INET) || mirror_ipv4_custom_local())
 		v->flags |= XDPFWD_IF_F_RULES4;
-	if (mirror_policy_rules(AF_INET6) ||
-	    mirror_custom_local_routes(AF_INET6))
+	if (mirror_policy_rules(AF_INET6))
 		v->flags |= XDPFWD_IF_F_RULES6;
 	fw_flags(l, dev, v);
 	memcpy(v->mac, l->mac, sizeof(v->mac));

@@ -2,9 +2,16 @@
 /*
  * xdpfwd routes writer: the route table of the fast path.
  *
- * A prefix can come from three sources: zebra's selected route (dplane),
- * a connected subnet, or one of the router's own addresses.  The kernel
- * prefers local over connected over the rest, and so does the fast path.
+ * A prefix can come from several sources: zebra's selected route
+ * (dplane), a connected subnet, source-specific routes, a kernel route
+ * type zebra does not import, or the kernel's local table (what the
+ * kernel considers its own: addresses, broadcast, anycast, subnets on lo,
+ * AnyIP, mirrored per prefix).  The kernel prefers local over connected
+ * over the rest, and so does the fast path.  IPv4 looks the local and
+ * main tables up as one (longest prefix first: a main route inside a
+ * local prefix still routes); IPv6 looks the local table up first, so a
+ * local prefix shorter than /128 takes whatever main has inside it
+ * (covers6 below).  Both seen on 6.18.
  * The effective group goes into the FIB (IPv4: DIR-24-8 builder over the
  * mmapped arrays; IPv6: the LPM trie), and zebra's route entry is marked
  * offloaded or not.
@@ -134,6 +141,9 @@ static uint32_t zebra_routes; /* routes with a zebra source */
 static uint32_t nhg_fallbacks; /* zebra routes on KERNEL for lack of a group */
 static uint64_t failures;
 static struct thread *t_restore4, *t_fib6_on, *t_retry;
+/* IPv6 local-table prefixes shorter than /128 (few: ff00::/8, AnyIP) */
+static struct prefix *covers6;
+static unsigned int ncovers6;
 
 /* one line a minute per kind */
 static struct ratelimit rl_tbl8, rl_fib6, rl_nhg, rl_err;
@@ -194,6 +204,8 @@ void routes_fini(void)
 		srcdests_del(&srcdests_head, sd);
 		XFREE(MTYPE_XDPFWD_ROUTE, sd);
 	}
+	XFREE(MTYPE_XDPFWD_ROUTE, covers6);
+	ncovers6 = 0;
 	if (fib4)
 		fib4_destroy(fib4);
 	fib4 = NULL;
@@ -435,9 +447,23 @@ static enum xdpfwd_route_src effective_src(const struct route_item *r)
 	return XDPFWD_SRC_ZEBRA;
 }
 
+/* inside a shorter IPv6 local prefix: the kernel's, whatever the route */
+static bool covered6(const struct prefix *p)
+{
+	for (unsigned int i = 0; i < ncovers6; i++)
+		if (covers6[i].prefixlen < p->prefixlen &&
+		    prefix_match(&covers6[i], p))
+			return true;
+	return false;
+}
+
 static uint16_t effective_nhg(const struct route_item *r)
 {
-	return r->nhg[effective_src(r)];
+	uint16_t nhg = r->nhg[effective_src(r)];
+
+	if (nhg && ncovers6 && r->p.family == AF_INET6 && covered6(&r->p))
+		return XDPFWD_NHG_ID_LOCAL;
+	return nhg;
 }
 
 static int nhg_for_update(const struct xdpfwd_route_update *u)
@@ -607,10 +633,33 @@ static int srcdest_apply(const struct xdpfwd_route_update *u)
 	return err;
 }
 
+/* the FIB entry of @r, as its sources now say */
+static int route_install(struct route_item *r)
+{
+	uint16_t eff = effective_nhg(r);
+	uint32_t suppressed;
+	int err;
+
+	if (eff == r->installed)
+		return 0;
+	err = fib_program(r, eff);
+	if (err) {
+		r->flags |= RF_FIB_FAIL;
+		failures++;
+		if (rlog_ok(&rl_err, &suppressed))
+			flog_err(EC_LIB_DEVELOPMENT,
+				 "xdpfwd: %pFX: programming the FIB: %s (%u similar messages suppressed)",
+				 &r->p, strerror(-err), suppressed);
+	} else
+		r->flags &= ~RF_FIB_FAIL;
+	r->installed = eff;
+	return err;
+}
+
 int routes_apply(const struct xdpfwd_route_update *u)
 {
 	struct route_item key = {}, *r;
-	uint16_t old, eff;
+	uint16_t old;
 	uint32_t suppressed;
 	bool nhg_fail = false;
 	int nhg, err = 0;
@@ -646,10 +695,6 @@ int routes_apply(const struct xdpfwd_route_update *u)
 	}
 	old = r->nhg[u->src];
 	r->nhg[u->src] = nhg;
-	/* the router's own IPv4 addresses, as martian sources too */
-	if (u->src == XDPFWD_SRC_LOCAL && r->p.family == AF_INET &&
-	    r->p.prefixlen == 32 && !old != !nhg)
-		dp_local4_set(r->p.u.prefix4.s_addr, nhg != 0);
 	if (u->src == XDPFWD_SRC_ZEBRA) {
 		if (!old && nhg)
 			zebra_routes++;
@@ -664,23 +709,7 @@ int routes_apply(const struct xdpfwd_route_update *u)
 		else
 			r->flags &= ~RF_NHG_FAIL;
 	}
-	eff = effective_nhg(r);
-
-	if (eff != r->installed) {
-		err = fib_program(r, eff);
-		if (err)
-			r->flags |= RF_FIB_FAIL;
-		else
-			r->flags &= ~RF_FIB_FAIL;
-		if (err) {
-			failures++;
-			if (rlog_ok(&rl_err, &suppressed))
-				flog_err(EC_LIB_DEVELOPMENT,
-					 "xdpfwd: %pFX: programming the FIB: %s (%u similar messages suppressed)",
-					 &r->p, strerror(-err), suppressed);
-		}
-		r->installed = eff;
-	}
+	err = route_install(r);
 	/* after the FIB moved on; the same group again was re-referenced by
 	 * nhg_for_update, so this put balances it
 	 */
@@ -702,7 +731,7 @@ int routes_apply(const struct xdpfwd_route_update *u)
 	return err;
 }
 
-/* ---- connected and local routes from addresses ---- */
+/* ---- connected routes and martian sources from addresses ---- */
 
 static void addr_routes(const struct xnl_addr *a, bool add)
 {
@@ -739,29 +768,26 @@ static void addr_routes(const struct xnl_addr *a, bool add)
 		up->nh[0].weight = 1;
 		routes_apply(up);
 	}
-	/* an IPv4 subnet on lo is local as a whole: fib_add_ifaddr() makes
-	 * its prefix route a local one (`ip addr add 10.255.0.1/24 dev lo`)
+	/* the address itself, its broadcast address, a subnet on lo: the
+	 * local table's routes (routes_kernel_route)
 	 */
-	if (loopback && a->family == AF_INET && a->prefixlen < 32 &&
-	    !(a->flags & (IFA_F_NOPREFIXROUTE | IFA_F_SECONDARY))) {
-		apply_mask(&up->prefix);
-		up->src = XDPFWD_SRC_LOCAL;
-		up->kind = XDPFWD_KIND_FORWARD;
-		up->nh_count = 0;
-		routes_apply(up);
-	}
+}
 
-	/* the address itself, and IPv4 broadcast: the kernel's */
-	up->src = XDPFWD_SRC_LOCAL;
-	up->kind = XDPFWD_KIND_FORWARD;
-	up->nh_count = 0;
-	up->prefix.prefixlen = a->family == AF_INET ? 32 : 128;
-	memcpy(&up->prefix.u.prefix, a->addr, a->family == AF_INET ? 4 : 16);
-	routes_apply(up);
-	if (a->family == AF_INET && a->has_broadcast) {
-		memcpy(&up->prefix.u.prefix4, a->broadcast, 4);
-		routes_apply(up);
-	}
+/*
+ * The router's own IPv4 addresses, as martian sources: the kernel refuses
+ * a source that is an address of any device of the namespace
+ * (inet_lookup_ifaddr_rcu(), whatever the VRF), not its broadcast ones.
+ */
+static void local4_sync(const struct xnl_addr *a)
+{
+	const struct xnl_addr *o = NULL;
+	uint32_t addr;
+
+	memcpy(&addr, a->addr, sizeof(addr));
+	while ((o = mirror_addr_next(o)))
+		if (o->family == AF_INET && !memcmp(o->addr, a->addr, 4))
+			break;
+	dp_local4_set(addr, o != NULL);
 }
 
 static void addr_subnet(const struct xnl_addr *a, struct prefix *p)
@@ -773,12 +799,68 @@ static void addr_subnet(const struct xnl_addr *a, struct prefix *p)
 	apply_mask(p);
 }
 
+/* an IPv6 local prefix shorter than /128 came or went: the routes inside
+ * it follow
+ */
+static void covers6_update(const struct prefix *p, bool present)
+{
+	struct route_item *r;
+	unsigned int i;
+
+	for (i = 0; i < ncovers6; i++)
+		if (prefix_same(&covers6[i], p))
+			break;
+	if (present == (i < ncovers6))
+		return;
+	if (present) {
+		covers6 = XREALLOC(MTYPE_XDPFWD_ROUTE, covers6,
+				   (ncovers6 + 1) * sizeof(*covers6));
+		covers6[ncovers6++] = *p;
+	} else
+		covers6[i] = covers6[--ncovers6];
+	frr_each (routes_table, &routes_head, r) {
+		if (r->p.family != AF_INET6 || r->p.prefixlen <= p->prefixlen ||
+		    !prefix_match(p, &r->p))
+			continue;
+		route_install(r);
+		if (r->nhg[XDPFWD_SRC_ZEBRA])
+			rib_mark_selected(&r->p, route_offloaded(r));
+	}
+}
+
+/*
+ * Inside what the datapath passes before its FIB lookup (bpf/addr.h:
+ * 0/8, 127/8, 224/4, 255.255.255.255; ::, ::1, fe80::/10, ff00::/8): an
+ * entry there would never be read, and lo's 127.255.255.255 would take a
+ * tbl8 group.
+ */
+static bool never_looked_up(const struct prefix *p)
+{
+	const uint8_t *b = p->u.val;
+	uint32_t a;
+
+	if (p->family == AF_INET) {
+		a = ntohl(p->u.prefix4.s_addr);
+		return (p->prefixlen >= 4 && (a >> 28) == 0xe) ||
+		       (p->prefixlen >= 8 && ((a >> 24) == 0 ||
+					      (a >> 24) == 127)) ||
+		       (p->prefixlen == 32 && a == 0xffffffff);
+	}
+	if (p->prefixlen >= 8 && b[0] == 0xff)
+		return true;
+	if (p->prefixlen >= 10 && b[0] == 0xfe && (b[1] & 0xc0) == 0x80)
+		return true;
+	return p->prefixlen == 128 && (IN6_IS_ADDR_UNSPECIFIED(&p->u.prefix6) ||
+				       IN6_IS_ADDR_LOOPBACK(&p->u.prefix6));
+}
+
 void routes_kernel_route(const struct xnl_route *kr, bool present)
 {
 	struct xdpfwd_route_update u = {
 		.is_delete = !present,
-		.src = XDPFWD_SRC_KTYPE,
-		.kind = XDPFWD_KIND_UNSUPPORTED,
+		.src = kr->local_table ? XDPFWD_SRC_LOCAL : XDPFWD_SRC_KTYPE,
+		.kind = kr->local_table ? XDPFWD_KIND_FORWARD
+					: XDPFWD_KIND_UNSUPPORTED,
 	};
 	struct route_item *r;
 
@@ -786,7 +868,11 @@ void routes_kernel_route(const struct xnl_route *kr, bool present)
 	u.prefix.prefixlen = kr->prefixlen;
 	memcpy(&u.prefix.u.prefix, kr->addr, kr->family == AF_INET ? 4 : 16);
 	apply_mask(&u.prefix);
+	if (kr->local_table && never_looked_up(&u.prefix))
+		return;
 	routes_apply(&u);
+	if (kr->local_table && kr->family == AF_INET6 && kr->prefixlen < 128)
+		covers6_update(&u.prefix, present);
 	/* zebra's route of the same prefix, if any, follows */
 	r = routes_table_find(&routes_head, &(struct route_item){ .p = u.prefix });
 	if (r && r->nhg[XDPFWD_SRC_ZEBRA])
@@ -812,6 +898,8 @@ void routes_addr_changed(const struct xnl_addr *a, bool deleted)
 	struct prefix pg, pa;
 
 	addr_routes(a, !deleted);
+	if (a->family == AF_INET)
+		local4_sync(a);
 	if (!deleted)
 		return;
 	/* another address (already in the mirror) may still provide the

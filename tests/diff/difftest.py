@@ -162,15 +162,37 @@ def sc_lo_subnet(t):
 
 
 def sc_anyip(t):
-    # AnyIP: the local table takes 10.100.0.128/25 inside the static route
-    # to S1, whatever the main table has there (IPv4 only: IPv6 keeps the
+    # AnyIP: 10.100.0.128/25 is local inside the static route to S1, but a
+    # main /32 inside it still routes (IPv4 looks both tables up as one);
+    # from then on the kernel validates every IPv4 source (IPv6 keeps the
     # fast path busy)
     t.r.ip("route", "add", "local", "10.100.0.128/25", "dev", "lo")
+    t.r.ip("route", "add", "10.100.0.200/32", "via", "10.0.3.2")
+    _wait_route(t, "10.100.0.200/32")
 
 
 def sc_anyip_v6(t):
+    # IPv6 looks the local table up first: the /49 is local, the main /64
+    # inside it too; the rest of IPv6 stays in the fast path
     t.r.ip("-6", "route", "add", "local", "2001:db8:100:8000::/49",
            "dev", "lo")
+    t.r.ip("-6", "route", "add", "2001:db8:100:8000::/64", "via",
+           "fd00:3::2")
+    _wait_route(t, "2001:db8:100:8000::/64")
+
+
+def sc_local_route_deleted(t):
+    # the local routes of R's address on to-s2 and of that subnet's
+    # broadcast address deleted: the kernel routes both like any host of
+    # the subnet, here to S2's MAC (a permanent neighbour entry each)
+    s2_mac = t.env.mac["s2"]
+    for fam, addr, kind in (("-4", "10.0.3.1", "local"),
+                            ("-4", "10.0.3.255", "broadcast"),
+                            ("-6", "fd00:3::1", "local")):
+        t.r.ip(fam, "route", "del", kind, addr, "dev", "to-s2", "table",
+               "local")
+        t.r.ip(fam, "neigh", "replace", addr, "lladdr", s2_mac, "nud",
+               "permanent", "dev", "to-s2")
 
 
 def sc_directed_broadcast(t):
@@ -261,10 +283,16 @@ SCENARIOS = [
     Scenario("lo-subnet", "10.255.0.1/24 and 2001:db8:255::1/64 on R's lo; "
              "frames to 10.255.0.7 / 2001:db8:255::7", sc_lo_subnet),
     Scenario("anyip", "AnyIP: `ip route add local 10.100.0.128/25 dev lo` "
-             "in the local table, inside the static route to S1", sc_anyip),
+             "in the local table, inside the static route to S1, and a main "
+             "10.100.0.200/32 via S2 inside it", sc_anyip),
     Scenario("anyip-v6", "AnyIP: `ip -6 route add local "
-             "2001:db8:100:8000::/49 dev lo`, inside the static route to S1",
+             "2001:db8:100:8000::/49 dev lo`, inside the static route to S1, "
+             "and a main 2001:db8:100:8000::/64 via S2 inside it",
              sc_anyip_v6),
+    Scenario("local-route-deleted", "the local-table routes of 10.0.3.1, "
+             "10.0.3.255 and fd00:3::1 (R's on to-s2) deleted, each a "
+             "permanent neighbour at S2's MAC: routed to S2",
+             sc_local_route_deleted),
     Scenario("directed-broadcast", "net.ipv4.conf.{all,to-*}.bc_forwarding"
              "=1; frames to 10.0.2.255 and 10.0.3.255",
              sc_directed_broadcast),
@@ -427,14 +455,20 @@ def _kernel_has(r, prefix):
 
 
 def router_local_nets(r: lablib.Netns) -> list:
-    """What R's kernel treats as its own addresses: the `local` routes of
-    its local table (a /24 on lo makes the whole /24 local)."""
+    """R's own addresses, as sources of the packets R sends: the `local`
+    routes of its local table (a /24 on lo makes the whole /24 local) and
+    its interfaces' addresses (a scenario may delete an address's local
+    route; R still sends from it)."""
     nets = []
     for fam in ("-4", "-6"):
         out = r.ip("-j", fam, "route", "show", "table", "local").stdout
         for rt in json.loads(out) if out.strip() else []:
             if rt.get("type") == "local":
                 nets.append(ipaddress.ip_network(rt["dst"], strict=False))
+        out = r.ip("-j", fam, "addr", "show").stdout
+        for link in json.loads(out) if out.strip() else []:
+            for a in link.get("addr_info", []):
+                nets.append(ipaddress.ip_network(a["local"]))
     return nets
 
 

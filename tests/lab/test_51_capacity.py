@@ -2,9 +2,9 @@
 
 The dynamic lab (dynlab.py) with deliberately small maps, module arguments
 tbl8=8 and fib6=40:
-- IPv4: R's own addresses take 6 tbl8 groups, so of the 12 /24s where
-  speaker c announces a /25 under speaker a's covering /16, 2 get a group
-  and 10 are "degraded": the whole /24 passes to the kernel.  Packets for
+- IPv4: R's own addresses take 5 tbl8 groups, so of the 12 /24s where
+  speaker c announces a /25 under speaker a's covering /16, 3 get a group
+  and 9 are "degraded": the whole /24 passes to the kernel.  Packets for
   the /25s must reach c (never a, the cover's next hop: that was the bug
   of dropping a route that does not fit), packets for the rest of those
   /24s must reach b (a /24 route) or a (the /16), through the kernel;
@@ -29,9 +29,10 @@ import lablib
 from lablib import KERNEL_SLACK
 
 TBL8, FIB6 = 8, 40
-# R's own addresses take a tbl8 group per /24 (their /32 local routes):
-# the five interface /24s and 127.0.0.0/24 (lo)
-LOCAL_24S = 6
+# R's own addresses take a tbl8 group per /24 (the /32 local and
+# broadcast routes of its local table): the five interface /24s (lo's
+# 127/8 is passed before the FIB lookup, never written into it)
+LOCAL_24S = 5
 LONG_24S = 12      # /24s with a /25 from c
 DEGRADED = LONG_24S - (TBL8 - LOCAL_24S)
 SLASH24_B = 4      # of those, with a /24 route from b too
@@ -162,8 +163,8 @@ def test_one_log_line_per_kind(cap):
 
 
 def test_freed_groups_restore_degraded_24s(cap):
-    """Withdrawing the /25s of the /24s that had a group frees 2 groups:
-    2 degraded /24s get them (and go back into XDP); withdrawing the rest
+    """Withdrawing the /25s of the /24s that had a group frees 3 groups:
+    3 degraded /24s get them (and go back into XDP); withdrawing the rest
     empties the degraded ones, which return to their cover."""
     deg = degraded_24s(cap)
     with_group = [i for i in range(LONG_24S) if i not in deg]

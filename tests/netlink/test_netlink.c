@@ -851,10 +851,12 @@ static bool c_route_unicast_filtered(void)
 static bool c_route_anyip(void)
 {
 	const struct xnl_route *r = ROUTE("10.9.0.0/16");
+	const struct xnl_route *k = ROUTE("198.51.100.1/32");
 
-	/* the local routes the kernel made for pv1's addresses are not */
-	return r && r->custom_local && r->type == RTN_LOCAL &&
-	       !ROUTE("198.51.100.1/32");
+	/* and the local route the kernel made for pv1's address */
+	return r && r->local_table && !r->kernel_made &&
+	       r->type == RTN_LOCAL && k && k->local_table && k->kernel_made &&
+	       k->type == RTN_LOCAL && k->ifindex > 0;
 }
 
 static bool c_route_anyip_gone(void)
@@ -1580,7 +1582,7 @@ static const struct tcase cases[] = {
 	     "ip route add 192.0.2.0/25 dev pv1; ip route add blackhole 192.0.2.64/26; "
 	     "ip route add local 192.0.2.128/25 dev lo table main",
 	     c_route_unicast_filtered),
-	CASE("AnyIP local-table route: reported, the kernel's own local routes not",
+	CASE("AnyIP local-table route: reported, as the kernel's own local routes (made by the kernel)",
 	     "ip route add local 10.9.0.0/16 dev lo", c_route_anyip),
 	CASE("AnyIP route deleted",
 	     "ip route del local 10.9.0.0/16 dev lo", c_route_anyip_gone),

@@ -108,6 +108,30 @@ static void ev_addr(int ifindex, const char *cidr, bool deleted)
 		routes_addr_changed(&a, deleted);
 }
 
+/*
+ * A route of the kernel's (dispatch.c's on_route): @cidr of @type, in the
+ * local table or the main one, made by the kernel for an address or added
+ * through netlink, on device @ifindex.
+ */
+static void ev_kroute(const char *cidr, uint8_t type, bool local_table,
+		      bool kernel_made, int ifindex, bool deleted)
+{
+	struct xnl_route kr = { .type = type, .local_table = local_table,
+				.kernel_made = kernel_made,
+				.ifindex = ifindex };
+	bool custom4 = mirror_ipv4_custom_local();
+	struct prefix p;
+
+	str2prefix(cidr, &p);
+	kr.family = p.family;
+	kr.prefixlen = p.prefixlen;
+	memcpy(kr.addr, &p.u.prefix, p.family == AF_INET ? 4 : 16);
+	if (mirror_kroute_update(&kr, deleted))
+		routes_kernel_route(&kr, !deleted);
+	if (custom4 != mirror_ipv4_custom_local())
+		iface_refresh_all();
+}
+
 /* a netconf report: @fwd / @rpf -1 when not in it */
 static void ev_netconf(int family, int ifindex, int fwd, int rpf)
 {
@@ -567,10 +591,22 @@ static bool connected_and_local_routes_from_addresses(void)
 	CHECK(g >= XDPFWD_NHG_ID_FIRST_DYNAMIC, "connected subnet group %u", g);
 	CHECK(fake_adj(fake_nhg(g)->slot[0])->flags & XDPFWD_ADJ_F_CONNECTED,
 	      "a connected adjacency (MAC per packet)");
-	CHECK(lookup4("10.0.1.1") == XDPFWD_NHG_ID_LOCAL,
-	      "the router's own address is the kernel's");
 	inet_pton(AF_INET, "10.0.1.1", &h);
-	CHECK(fake_local4(h.s_addr), "and a martian source (local4)");
+	CHECK(fake_local4(h.s_addr), "the address is a martian source (local4)");
+	CHECK(lookup4("10.0.1.1") == g,
+	      "not local before the kernel's local route for it (%u)",
+	      lookup4("10.0.1.1"));
+	/* what the kernel adds to its local table for the address */
+	ev_kroute("10.0.1.1/32", RTN_LOCAL, true, true, 2, false);
+	ev_kroute("10.0.1.255/32", RTN_BROADCAST, true, true, 2, false);
+	CHECK(lookup4("10.0.1.1") == XDPFWD_NHG_ID_LOCAL &&
+		      lookup4("10.0.1.255") == XDPFWD_NHG_ID_LOCAL,
+	      "the router's own and broadcast addresses are the kernel's");
+	inet_pton(AF_INET, "10.0.1.255", &h);
+	CHECK(!fake_local4(h.s_addr),
+	      "a broadcast address is no martian source (%d)",
+	      fake_local4(h.s_addr));
+	inet_pton(AF_INET, "10.0.1.1", &h);
 	ev_neigh(2, "10.0.1.9", MAC_A);
 	inet_pton(AF_INET, "10.0.1.9", &h);
 	nv = fake_neigh(AF_INET, 2, &h);
@@ -578,11 +614,25 @@ static bool connected_and_local_routes_from_addresses(void)
 	ev_neigh(2, "10.0.1.9", NULL);
 	CHECK(!fake_neigh(AF_INET, 2, &h), "and deleted with the neighbour");
 	ev_addr(2, "10.0.1.1/24", true);
+	ev_kroute("10.0.1.1/32", RTN_LOCAL, true, true, 2, true);
+	ev_kroute("10.0.1.255/32", RTN_BROADCAST, true, true, 2, true);
 	CHECK(lookup4("10.0.1.9") == 0 && lookup4("10.0.1.1") == 0,
 	      "gone with the address: %u, %u", lookup4("10.0.1.9"),
 	      lookup4("10.0.1.1"));
 	inet_pton(AF_INET, "10.0.1.1", &h);
 	CHECK(!fake_local4(h.s_addr), "no longer a martian source");
+	/* the same address on two interfaces: a martian source while
+	 * either has it, local while either local route is there
+	 */
+	ev_addr(2, "10.0.1.1/24", false);
+	ev_addr(3, "10.0.1.1/24", false);
+	ev_kroute("10.0.1.1/32", RTN_LOCAL, true, true, 2, false);
+	ev_kroute("10.0.1.1/32", RTN_LOCAL, true, true, 3, false);
+	ev_addr(2, "10.0.1.1/24", true);
+	ev_kroute("10.0.1.1/32", RTN_LOCAL, true, true, 2, true);
+	CHECK(fake_local4(h.s_addr) &&
+		      lookup4("10.0.1.1") == XDPFWD_NHG_ID_LOCAL,
+	      "one of two: still local and a martian source");
 	return true;
 }
 
@@ -696,6 +746,8 @@ static bool enslaved_interfaces_stay_out(void)
 	CHECK(lookup4("10.9.1.7") == 0 && lookup4("10.9.1.1") == 0,
 	      "its addresses give the default VRF's fast path no route");
 	ev_link_master(4, "eth3", MAC_R3, 0);
+	/* the kernel moves its local route to the main local table */
+	ev_kroute("10.9.1.1/32", RTN_LOCAL, true, true, 4, false);
 	CHECK((fake_iface(4)->flags & XDPFWD_IF_F_ENABLED) && fake_tx_port(4),
 	      "released: ingress and egress");
 	CHECK(lookup4("10.9.1.7") >= XDPFWD_NHG_ID_FIRST_DYNAMIC &&
@@ -948,28 +1000,100 @@ static bool loopback_subnets_and_noprefixroute(void)
 
 	two_links(true);
 	ev_link(1, "lo", MAC_LO);
-	ev_neigh(3, "10.0.2.2", MAC_B);
+	ev_neigh(3, "10.255.0.2", MAC_B);
 	zroute("10.255.0.0/16", XDPFWD_KIND_FORWARD, 1, "10.0.2.2%3");
 	inet_pton(AF_INET, "10.255.0.1", a.addr);
 	if (mirror_addr_update(&a, false))
 		routes_addr_changed(&a, false);
+	/* `ip addr add 10.255.0.1/24 dev lo`: the kernel's local table */
+	ev_kroute("10.255.0.0/24", RTN_LOCAL, true, true, 1, false);
+	ev_kroute("10.255.0.1/32", RTN_LOCAL, true, true, 1, false);
 	CHECK(lookup4("10.255.0.7") == XDPFWD_NHG_ID_LOCAL,
 	      "a /24 on lo is local as a whole (%u)", lookup4("10.255.0.7"));
 	CHECK(lookup4("10.255.1.7") >= XDPFWD_NHG_ID_FIRST_DYNAMIC,
 	      "outside it the covering route");
 	if (mirror_addr_update(&a, true))
 		routes_addr_changed(&a, true);
+	ev_kroute("10.255.0.0/24", RTN_LOCAL, true, true, 1, true);
+	ev_kroute("10.255.0.1/32", RTN_LOCAL, true, true, 1, true);
 	CHECK(lookup4("10.255.0.7") >= XDPFWD_NHG_ID_FIRST_DYNAMIC,
 	      "gone with the address");
-	/* noprefixroute: the address, no subnet */
+	/* noprefixroute: the address's local route, no subnet */
 	a.ifindex = 2;
 	a.flags = IFA_F_NOPREFIXROUTE;
 	inet_pton(AF_INET, "10.255.0.1", a.addr);
 	if (mirror_addr_update(&a, false))
 		routes_addr_changed(&a, false);
+	ev_kroute("10.255.0.1/32", RTN_LOCAL, true, true, 2, false);
 	CHECK(lookup4("10.255.0.1") == XDPFWD_NHG_ID_LOCAL &&
 		      lookup4("10.255.0.7") >= XDPFWD_NHG_ID_FIRST_DYNAMIC,
 	      "noprefixroute: the address is local, the subnet follows routes");
+	/* its local route deleted (`ip route del local 10.255.0.1 table
+	 * local`): the kernel routes the address like any other
+	 */
+	ev_kroute("10.255.0.1/32", RTN_LOCAL, true, true, 2, true);
+	CHECK(lookup4("10.255.0.1") >= XDPFWD_NHG_ID_FIRST_DYNAMIC,
+	      "local route deleted: routed (%u)", lookup4("10.255.0.1"));
+	return true;
+}
+
+/*
+ * AnyIP.  IPv4 looks the local and main tables up as one, longest prefix
+ * first; an IPv4 local route added through netlink makes the kernel
+ * validate every IPv4 source, for good (IPv4 to the kernel).  IPv6 looks
+ * the local table up first: a local prefix takes the routes inside it.
+ */
+static bool local_table_prefixes(void)
+{
+	uint8_t a[16], b[16];
+	uint16_t g48, g64;
+
+	two_links(true);
+	ev_neigh(3, "10.0.2.2", MAC_B);
+	ev_neigh(3, "fd00:2::2", MAC_B);
+	zroute("10.100.0.0/24", XDPFWD_KIND_FORWARD, 1, "10.0.2.2%3");
+	zroute("10.100.0.200/32", XDPFWD_KIND_FORWARD, 1, "10.0.2.2%3");
+	ev_kroute("10.1.0.1/32", RTN_LOCAL, true, true, 2, false);
+	CHECK(!(fake_iface(2)->flags & XDPFWD_IF_F_RULES4),
+	      "the kernel's own local routes: IPv4 in the fast path");
+	ev_kroute("10.100.0.128/25", RTN_LOCAL, true, false, 1, false);
+	CHECK(lookup4("10.100.0.150") == XDPFWD_NHG_ID_LOCAL &&
+		      lookup4("10.100.0.200") >= XDPFWD_NHG_ID_FIRST_DYNAMIC &&
+		      lookup4("10.100.0.7") >= XDPFWD_NHG_ID_FIRST_DYNAMIC,
+	      "IPv4 AnyIP /25: local, a main /32 inside still routed (%u %u)",
+	      lookup4("10.100.0.150"), lookup4("10.100.0.200"));
+	CHECK((fake_iface(2)->flags & XDPFWD_IF_F_RULES4) &&
+		      (fake_iface(3)->flags & XDPFWD_IF_F_RULES4),
+	      "an IPv4 local route added: IPv4 sources are the kernel's");
+	ev_kroute("10.100.0.128/25", RTN_LOCAL, true, false, 1, true);
+	CHECK(lookup4("10.100.0.150") == lookup4("10.100.0.7") &&
+		      (fake_iface(2)->flags & XDPFWD_IF_F_RULES4),
+	      "deleted: routed again, IPv4 still the kernel's (for good)");
+
+	zroute("2001:db8:100::/48", XDPFWD_KIND_FORWARD, 1, "fd00:2::2%3");
+	zroute("2001:db8:100:8000::/64", XDPFWD_KIND_FORWARD, 1, "fd00:2::2%3");
+	inet_pton(AF_INET6, "2001:db8:100::", a);
+	inet_pton(AF_INET6, "2001:db8:100:8000::", b);
+	g48 = fake_fib6_get(a, 48);
+	g64 = fake_fib6_get(b, 64);
+	CHECK(g48 >= XDPFWD_NHG_ID_FIRST_DYNAMIC && g64 == g48 &&
+		      marked("2001:db8:100:8000::/64") == 1,
+	      "IPv6 routes in the trie (%u, %u)", g48, g64);
+	ev_kroute("2001:db8:100:8000::/49", RTN_LOCAL, true, false, 1, false);
+	CHECK(fake_fib6_get(b, 49) == XDPFWD_NHG_ID_LOCAL &&
+		      fake_fib6_get(b, 64) == XDPFWD_NHG_ID_LOCAL &&
+		      fake_fib6_get(a, 48) == g48,
+	      "IPv6 AnyIP /49: it and the /64 inside it local (%u, %u)",
+	      fake_fib6_get(b, 49), fake_fib6_get(b, 64));
+	CHECK(marked("2001:db8:100:8000::/64") == 0 &&
+		      marked("2001:db8:100::/48") == 1,
+	      "the /64 no longer offloaded, the /48 still");
+	CHECK(!(fake_iface(2)->flags & XDPFWD_IF_F_RULES6),
+	      "IPv6 per prefix: the rest of IPv6 in the fast path");
+	ev_kroute("2001:db8:100:8000::/49", RTN_LOCAL, true, false, 1, true);
+	CHECK(fake_fib6_get(b, 49) == 0 && fake_fib6_get(b, 64) == g64 &&
+		      marked("2001:db8:100:8000::/64") == 1,
+	      "deleted: the /64 routed and offloaded again");
 	return true;
 }
 
@@ -1048,7 +1172,7 @@ static const struct {
 	  reserved_groups_for_kinds },
 	{ "an IPv6 route in the trie, deleted with its group",
 	  ipv6_route_in_the_trie },
-	{ "addresses give connected and local routes; neighbour map entries follow neighbours",
+	{ "addresses give connected routes and martian sources, the local table local ones; neighbour map entries follow neighbours",
 	  connected_and_local_routes_from_addresses },
 	{ "a connected subnet wins over zebra's route of the same prefix",
 	  connected_wins_over_zebra },
@@ -1070,6 +1194,8 @@ static const struct {
 	  permanent_neighbours_are_not_reported },
 	{ "an IPv4 subnet on lo is local as a whole; noprefixroute adds no subnet",
 	  loopback_subnets_and_noprefixroute },
+	{ "the local table's prefixes: IPv4 merged with main, IPv6 first; IPv4 AnyIP sends IPv4 to the kernel for good",
+	  local_table_prefixes },
 	{ "main-table route types zebra does not import (throw, ...) are the kernel's",
 	  kernel_route_types_go_to_the_kernel },
 	{ "firewall, xfrm and qdisc facts become ingress and adjacency flags, by mode",
