@@ -350,6 +350,147 @@ static void single_runs(int family, struct cost_row *row)
 	free(fr);
 }
 
+/* ------------------------------------------------------------------ */
+/* per-check cost: the whole program against variants without one check */
+
+const char *const check_key[N_CHECKS] = {
+	"settings", "martian", "hairpin", "ecmp_hairpin",
+	"egress_mode", "use_stamp", "trim",
+};
+const char *const check_name[N_CHECKS] = {
+	"kernel settings (forwarding, rp_filter, rules flags)",
+	"martian source (local4 lookup, IPv4)",
+	"hairpin (egress is the ingress)",
+	"ECMP member out of the ingress (group egress mask)",
+	"egress mode (native ingress, generic egress)",
+	"neighbour use stamp",
+	"trailer trim (bpf_xdp_adjust_tail when needed)",
+};
+
+static struct bpf_object *variant[N_CHECKS];
+
+/* build/xdpfwd_omit_<key>.bpf.o, next to this program */
+static void variant_path(int k, char *buf, size_t len)
+{
+	char exe[512];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	char *slash;
+
+	if (n <= 0)
+		die("readlink /proc/self/exe: %s", strerror(errno));
+	exe[n] = 0;
+	slash = strrchr(exe, '/');
+	if (slash)
+		*slash = 0;
+	snprintf(buf, len, "%s/xdpfwd_omit_%s.bpf.o", exe, check_key[k]);
+}
+
+void load_check_variants(void)
+{
+	struct bpf_object *main_obj = obj.xdpfwd->obj;
+	char path[600];
+	int k;
+
+	for (k = 0; k < N_CHECKS; k++) {
+		struct bpf_map *m;
+
+		variant_path(k, path, sizeof(path));
+		variant[k] = bpf_object__open_file(path, NULL);
+		if (!variant[k])
+			die("opening %s: %s", path, strerror(errno));
+		/* the maps of the program under test, filled by setup.c */
+		bpf_object__for_each_map(m, variant[k]) {
+			struct bpf_map *mm;
+
+			if (bpf_map__is_internal(m))
+				continue;
+			mm = bpf_object__find_map_by_name(main_obj,
+							  bpf_map__name(m));
+			if (!mm || bpf_map__reuse_fd(m, bpf_map__fd(mm)))
+				die("%s: map %s not shared: %s", path,
+				    bpf_map__name(m), strerror(errno));
+		}
+		if (bpf_object__load(variant[k]))
+			die("loading %s: %s", path, strerror(errno));
+	}
+}
+
+static int variant_fd(int k)
+{
+	struct bpf_program *p =
+		bpf_object__find_program_by_name(variant[k], "xdpfwd_main");
+
+	if (!p)
+		die("variant %s: no xdpfwd_main", check_key[k]);
+	return bpf_program__fd(p);
+}
+
+/*
+ * The hot loop of hot_loop(), for the harness, the whole program and each
+ * variant in rotating order; every run of the whole program and of a
+ * variant must forward every iteration (the variants leave out checks
+ * that never trigger on the benchmark's packets).
+ */
+void measure_checks(int family, size_t n, struct check_row *row)
+{
+	enum { P_PASS, P_WHOLE, P_VAR, P_N = P_VAR + N_CHECKS };
+	double v[P_N][MAX_ROUNDS], d[MAX_ROUNDS];
+	unsigned int iters = opt.pool * ((262144 + opt.pool - 1) / opt.pool);
+	unsigned int k, rounds = opt.rounds;
+	int fd[P_N], p, r, c;
+	uint8_t frame[COST_FRAME];
+	struct dst d0;
+	int hdr = family == 4 ? bpf_program__fd(obj.util->progs.bench_hdr4)
+			      : bpf_program__fd(obj.util->progs.bench_hdr6);
+
+	memset(row, 0, sizeof(*row));
+	row->family = family;
+	row->routes = n;
+	fd[P_PASS] = bpf_program__fd(obj.util->progs.bench_pass);
+	fd[P_WHOLE] = bpf_program__fd(obj.xdpfwd->progs.xdpfwd_main);
+	for (c = 0; c < N_CHECKS; c++)
+		fd[P_VAR + c] = variant_fd(c);
+	pool_dst(0, &d0);
+	build_frame(family, frame, COST_FRAME, &d0);
+	set_template(frame);
+	for (r = -1; r < (int)rounds; r++) {
+		for (k = 0; k < P_N; k++) {
+			struct xdp_md ctx = { .data_end = COST_FRAME,
+					      .ingress_ifindex = ifx.in };
+			LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = frame,
+				    .data_size_in = COST_FRAME, .ctx_in = &ctx,
+				    .ctx_size_in = sizeof(ctx),
+				    .repeat = iters);
+			__u64 before;
+
+			p = (k + r + 1) % P_N;
+			set_next(fd[p]);
+			before = xdpfwd_forwarded(family);
+			if (bpf_prog_test_run_opts(hdr, &o))
+				die("BPF_PROG_TEST_RUN: %s", strerror(errno));
+			if (p != P_PASS)
+				row->mismatches +=
+					iters -
+					(xdpfwd_forwarded(family) - before);
+			if (r >= 0)
+				v[p][r] = o.duration;
+		}
+	}
+	for (c = 0; c < N_CHECKS; c++) {
+		for (r = 0; r < (int)rounds; r++)
+			d[r] = v[P_WHOLE][r] - v[P_VAR + c][r];
+		row->cost[c] = median_of(d, rounds);
+	}
+	row->whole = median_of(v[P_WHOLE], rounds) - median_of(v[P_PASS], rounds);
+	progress("IPv%d %7zu routes: per-check ns/packet (whole program %.1f)",
+		 family, n, row->whole);
+	for (c = 0; c < N_CHECKS; c++)
+		progress("  %-13s %6.2f", check_key[c], row->cost[c]);
+	if (row->mismatches)
+		progress("  variants: %lu iterations not forwarded",
+			 row->mismatches);
+}
+
 void measure_cost(int family, size_t n, struct cost_row *row)
 {
 	int f;

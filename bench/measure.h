@@ -64,6 +64,32 @@ struct builder_row {
 	double bytes_per_route, provisioned_per_route;
 };
 
+/*
+ * What each faithfulness check of the datapath costs: the xdpfwd object
+ * built once per check with that check compiled out
+ * (-DXDPFWD_OMIT_<CHECK>, bench/Makefile: build/xdpfwd_omit_<check>.bpf.o),
+ * each variant on the same maps as the program under test.
+ */
+#define N_CHECKS 7
+extern const char *const check_key[N_CHECKS];
+extern const char *const check_name[N_CHECKS];
+
+struct check_row {
+	int family;
+	size_t routes;
+	double whole;		/* ns/packet of the whole program, hot loop */
+	/* the whole program minus the variant without the check, ns/packet:
+	 * median of the per-round differences (same rounds, rotating order)
+	 */
+	double cost[N_CHECKS];
+	unsigned long mismatches; /* iterations a variant did not forward */
+};
+
+/* open the variants on obj.xdpfwd's maps (after load_objects()) */
+void load_check_variants(void);
+/* the pool of the last measure_cost() of that table */
+void measure_checks(int family, size_t n, struct check_row *row);
+
 /* on the first n routes of the family's set, as loaded by grow4/6() */
 void measure_cost(int family, size_t n, struct cost_row *row);
 /* IPv4, first n routes: fills rows[0..TPUT_ROWS-1] */

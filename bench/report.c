@@ -284,6 +284,27 @@ static void write_json(const struct results *res)
 				opt.pool, opt.rounds, c->c[F_PASS].n);
 		}
 	}
+	fprintf(f, "\n  ],\n  \"bench_check_cost\": [");
+	first = true;
+	for (k = 0; k < 2; k++) {
+		int n = k ? opt.n_v6 : opt.n_v4;
+		const struct check_row *rows = k ? res->checks6 : res->checks4;
+
+		if (opt.no_cost || (k && opt.no_v6))
+			continue;
+		for (i = 0; i < n; i++) {
+			fprintf(f, "%s\n    {\"family\": %d, \"routes\": %zu, "
+				   "\"whole_ns\": %.2f",
+				first ? "" : ",", rows[i].family,
+				rows[i].routes, rows[i].whole);
+			first = false;
+			for (int c = 0; c < N_CHECKS; c++)
+				fprintf(f, ", \"%s_ns\": %.2f", check_key[c],
+					rows[i].cost[c]);
+			fprintf(f, ", \"variant_mismatches\": %lu}",
+				rows[i].mismatches);
+		}
+	}
 	fprintf(f, "\n  ],\n  \"bench_throughput\": [");
 	for (i = 0; i < res->n_tput; i++) {
 		const struct tput_row *t = &res->tput[i];
@@ -414,6 +435,47 @@ static void write_md(const struct results *res)
 			}
 		}
 		fprintf(f, "\n");
+	}
+
+	if (!opt.no_cost) {
+		fprintf(f, "## What each faithfulness check costs\n\n"
+			   "ns per packet: the whole program's hot-loop time "
+			   "minus that of the same object built without the "
+			   "check (`-DXDPFWD_OMIT_<CHECK>`, on the same maps), "
+			   "median of the per-round differences over %u "
+			   "rounds, all variants in each round in rotating "
+			   "order.  The benchmark's packets trigger none of "
+			   "the checks, so this is what they cost forwarded "
+			   "traffic; differences of 1-2 ns are within the "
+			   "noise of this machine, a negative one means "
+			   "nothing measurable.\n\n| table | whole program |",
+			opt.rounds);
+		for (x = 0; x < N_CHECKS; x++)
+			fprintf(f, " %s |", check_key[x]);
+		fprintf(f, "\n|---|---:|");
+		for (x = 0; x < N_CHECKS; x++)
+			fprintf(f, "---:|");
+		fprintf(f, "\n");
+		for (k = 0; k < 2; k++) {
+			int n = k ? opt.n_v6 : opt.n_v4;
+			const struct check_row *rows = k ? res->checks6
+							 : res->checks4;
+
+			if (k && opt.no_v6)
+				continue;
+			for (i = 0; i < n; i++) {
+				fprintf(f, "| IPv%d %s | %.1f |", rows[i].family,
+					routes_str(rows[i].routes),
+					rows[i].whole);
+				for (x = 0; x < N_CHECKS; x++)
+					fprintf(f, " %.1f |", rows[i].cost[x]);
+				fprintf(f, "\n");
+			}
+		}
+		fprintf(f, "\nChecks: ");
+		for (x = 0; x < N_CHECKS; x++)
+			fprintf(f, "`%s` %s%s", check_key[x], check_name[x],
+				x == N_CHECKS - 1 ? ".\n\n" : "; ");
 	}
 
 	if (res->n_tput) {

@@ -13,6 +13,7 @@
 /* what the run measured; the table loading times are in tables */
 struct results {
 	struct cost_row cost4[MAX_SIZES], cost6[MAX_SIZES];
+	struct check_row checks4[MAX_SIZES], checks6[MAX_SIZES];
 	struct tput_row tput[TPUT_ROWS * MAX_SIZES];
 	int n_tput; /* rows of tput */
 	struct builder_row bld;

@@ -264,6 +264,8 @@ int main(int argc, char **argv)
 
 	if (!opt.no_cost || !opt.no_tput) {
 		load_objects(max4, max6);
+		if (!opt.no_cost)
+			load_check_variants();
 		fibs_open();
 
 		for (j = 0; j < opt.n_v4; j++) {
@@ -275,8 +277,10 @@ int main(int argc, char **argv)
 				 "%.2f s, LPM %.2f s, kernel FIB %.2f s)",
 				 n, tables.load4.xdpfwd, tables.load4.lpm,
 				 tables.load4.kernel);
-			if (!opt.no_cost)
+			if (!opt.no_cost) {
 				measure_cost(4, n, &res.cost4[j]);
+				measure_checks(4, n, &res.checks4[j]);
+			}
 			for (t = 0; !opt.no_tput && t < opt.n_tput; t++)
 				if (opt.tput[t] == n) {
 					measure_tput(n, &res.tput[res.n_tput]);
@@ -291,8 +295,10 @@ int main(int argc, char **argv)
 				 "%.2f s, LPM %.2f s, kernel FIB %.2f s)",
 				 n, tables.load6.xdpfwd, tables.load6.lpm,
 				 tables.load6.kernel);
-			if (!opt.no_cost)
+			if (!opt.no_cost) {
 				measure_cost(6, n, &res.cost6[j]);
+				measure_checks(6, n, &res.checks6[j]);
+			}
 		}
 	}
 
@@ -306,6 +312,10 @@ int main(int argc, char **argv)
 	for (j = 0; j < opt.n_v6 && !opt.no_cost && !opt.no_v6; j++)
 		for (c = F_XDPFWD; c < F_N; c++)
 			mismatches += res.cost6[j].c[c].mismatches;
+	for (j = 0; j < opt.n_v4 && !opt.no_cost; j++)
+		mismatches += res.checks4[j].mismatches;
+	for (j = 0; j < opt.n_v6 && !opt.no_cost && !opt.no_v6; j++)
+		mismatches += res.checks6[j].mismatches;
 
 	/* the namespace, its routes and the BPF objects go with the process */
 	fibs_close();

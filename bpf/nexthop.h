@@ -134,8 +134,10 @@ static __always_inline __u32 nh_select(__u32 nhg_id, __u32 hash, __u32 in_l3,
 		return XDPFWD_R_PASS_NEXTHOP;
 	}
 
+#ifndef XDPFWD_OMIT_ECMP_HAIRPIN
 	if (nhg_leaves_by(nhg, in_l3))
 		return XDPFWD_R_PASS_HAIRPIN;
+#endif
 	nslots = READ_ONCE(nhg->nslots);
 	if (nslots == 0 || nslots > XDPFWD_NHG_SLOTS)
 		return XDPFWD_R_PASS_NEXTHOP;

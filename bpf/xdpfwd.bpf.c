@@ -17,7 +17,9 @@
  * hairpin, egress mode, the egress's qdisc or netdev egress chain, MTU,
  * egress in tx_ports; then the
  * rewrite, and the bytes after the IP packet (Ethernet padding, trailers)
- * are cut off as the kernel's ip_rcv()/ipv6_rcv() do.  On a bridge port
+ * are cut off as the kernel's ip_rcv()/ipv6_rcv() do.  (bench/ builds
+ * variants with one faithfulness check compiled out, -DXDPFWD_OMIT_<CHECK>,
+ * to measure what each costs; never for use.)  On a bridge port
  * (bridge.h) the bridge's checks come first; frames to the bridge's MAC
  * then take the routed path, the others are bridged unmodified.
  */
@@ -94,8 +96,9 @@ static __always_inline bool egress_takes_it(const struct ingress *in,
  * What the kernel reads or runs for a packet routed from this ingress,
  * in the order it does: forwarding and rp_filter of the ingress device
  * (ip_route_input_slow()), policy rules (they may select another table
- * than main, the only one the fast path has; custom local-table routes
- * count as rules, the local table comes first), tc on the ingress
+ * than main, the only one the fast path has; an IPv4 local route ever
+ * added counts as one: the kernel validates every source from then on),
+ * tc on the ingress
  * (before any netfilter hook), then netfilter and xfrm.
  */
 static __always_inline __u32 ingress_gate(__u16 flags, __u16 no_fwd,
@@ -132,6 +135,7 @@ static __always_inline __u32 forward_ipv4(struct cursor *c, struct ethhdr *eth,
 	__u32 r, ports = 0, ifindex, room = c->left; /* L3 bytes in frame */
 	__u16 nhg, tot;
 
+#ifndef XDPFWD_OMIT_SETTINGS
 	/* one test for the common case, where none applies */
 	if (in->iface->flags & (XDPFWD_IF_F_NO_FWD4 | XDPFWD_IF_F_RPF4 |
 				XDPFWD_IF_F_RULES4 | XDPFWD_IF_F_FW4 |
@@ -139,6 +143,7 @@ static __always_inline __u32 forward_ipv4(struct cursor *c, struct ethhdr *eth,
 		return ingress_gate(in->iface->flags, XDPFWD_IF_F_NO_FWD4,
 				    XDPFWD_IF_F_RPF4, XDPFWD_IF_F_RULES4,
 				    XDPFWD_IF_F_FW4);
+#endif
 	r = parse_ipv4(c, &iph);
 	if (r != XDPFWD_R_CONTINUE)
 		return r;
@@ -146,8 +151,10 @@ static __always_inline __u32 forward_ipv4(struct cursor *c, struct ethhdr *eth,
 		return XDPFWD_R_PASS_TTL;
 	if (ipv4_is_special(iph->daddr) || ipv4_is_special(iph->saddr))
 		return XDPFWD_R_PASS_NON_UNICAST;
+#ifndef XDPFWD_OMIT_MARTIAN
 	if (bpf_map_lookup_elem(&local4, &iph->saddr))
 		return XDPFWD_R_PASS_MARTIAN;
+#endif
 
 	nhg = fib4_lookup(bpf_ntohl(iph->daddr));
 	if (!nhg)
@@ -163,10 +170,14 @@ static __always_inline __u32 forward_ipv4(struct cursor *c, struct ethhdr *eth,
 	r = nh_dmac4(adj, iph->daddr, &dmac, &ifindex, &seen);
 	if (r != XDPFWD_R_CONTINUE)
 		return r;
+#ifndef XDPFWD_OMIT_HAIRPIN
 	if (is_hairpin(in, adj, ifindex))
 		return XDPFWD_R_PASS_HAIRPIN;
+#endif
+#ifndef XDPFWD_OMIT_EGRESS_MODE
 	if (!egress_takes_it(in, adj))
 		return XDPFWD_R_PASS_EGRESS;
+#endif
 	if (adj->flags & (XDPFWD_ADJ_F_TC | XDPFWD_ADJ_F_FW))
 		return egress_hooks(adj);
 
@@ -178,8 +189,10 @@ static __always_inline __u32 forward_ipv4(struct cursor *c, struct ethhdr *eth,
 		return XDPFWD_R_PASS_EGRESS;
 	ipv4_decrease_ttl(iph);
 	eth_rewrite(eth, dmac, adj->smac);
+#ifndef XDPFWD_OMIT_USE_STAMP
 	if (seen)
 		nh_touch(seen);
+#endif
 	*egress = ifindex;
 	*trim = room - tot; /* parse_ipv4() passed tot_len > room */
 	return XDPFWD_R_FWD_V4;
@@ -195,11 +208,13 @@ static __always_inline __u32 forward_ipv6(struct cursor *c, struct ethhdr *eth,
 	__u32 *seen = NULL;
 	__u32 r, ports = 0, ifindex, nhg, len, room = c->left;
 
+#ifndef XDPFWD_OMIT_SETTINGS
 	if (in->iface->flags & (XDPFWD_IF_F_NO_FWD6 | XDPFWD_IF_F_RULES6 |
 				XDPFWD_IF_F_FW6 | XDPFWD_IF_F_TC))
 		/* (ip6_forward() reads all.forwarding; no rp_filter) */
 		return ingress_gate(in->iface->flags, XDPFWD_IF_F_NO_FWD6, 0,
 				    XDPFWD_IF_F_RULES6, XDPFWD_IF_F_FW6);
+#endif
 	r = parse_ipv6(c, &ip6h);
 	if (r != XDPFWD_R_CONTINUE)
 		return r;
@@ -226,10 +241,14 @@ static __always_inline __u32 forward_ipv6(struct cursor *c, struct ethhdr *eth,
 	r = nh_dmac6(adj, &ip6h->daddr, &dmac, &ifindex, &seen);
 	if (r != XDPFWD_R_CONTINUE)
 		return r;
+#ifndef XDPFWD_OMIT_HAIRPIN
 	if (is_hairpin(in, adj, ifindex))
 		return XDPFWD_R_PASS_HAIRPIN;
+#endif
+#ifndef XDPFWD_OMIT_EGRESS_MODE
 	if (!egress_takes_it(in, adj))
 		return XDPFWD_R_PASS_EGRESS;
+#endif
 	if (adj->flags & (XDPFWD_ADJ_F_TC | XDPFWD_ADJ_F_FW))
 		return egress_hooks(adj);
 
@@ -242,8 +261,10 @@ static __always_inline __u32 forward_ipv6(struct cursor *c, struct ethhdr *eth,
 		return XDPFWD_R_PASS_EGRESS;
 	ipv6_decrease_hop_limit(ip6h);
 	eth_rewrite(eth, dmac, adj->smac);
+#ifndef XDPFWD_OMIT_USE_STAMP
 	if (seen)
 		nh_touch(seen);
+#endif
 	*egress = ifindex;
 	*trim = room - len; /* parse_ipv6() passed payload_len > room */
 	return XDPFWD_R_FWD_V6;
@@ -338,8 +359,10 @@ int xdpfwd_main(struct xdp_md *ctx)
 	 * (what stays is a whole IP packet behind its Ethernet header), and
 	 * the frame is already rewritten, so there is no going back anyway.
 	 */
+#ifndef XDPFWD_OMIT_TRIM
 	if (trim && reason_action(reason) == XDP_REDIRECT)
 		bpf_xdp_adjust_tail(ctx, -(int)trim);
+#endif
 	action = count_verdict(reason, ctx->ingress_ifindex, egress, bytes);
 	trace_frame(ctx, reason, action, ctx->ingress_ifindex, egress, bytes);
 	return action;

@@ -1,7 +1,9 @@
 """The benchmark suite (bench/run.sh) works: a smoke run on a tiny table
 builds the references, loads every forwarder, checks that all three
 redirect every sampled packet to the right gateway, and writes its
-results.  No timing is asserted: benchmarks report, tests decide.
+results, including the per-check costs (variants of the xdpfwd object
+without one check each).  No timing is asserted: benchmarks report,
+tests decide.
 """
 import json
 import os
@@ -26,3 +28,12 @@ def test_bench_smoke_runs_and_reports():
     costs = [c for c in data["bench_cost"] if c["family"] == 4]
     assert costs, data
     assert data["commit"] and data["machine"]
+    # every faithfulness check has a cost figure, and every variant
+    # without one forwarded every packet (its figure means something)
+    checks = data["bench_check_cost"]
+    assert checks and {c["family"] for c in checks} == {4, 6}, checks
+    for c in checks:
+        for key in ("settings", "martian", "hairpin", "ecmp_hairpin",
+                    "egress_mode", "use_stamp", "trim"):
+            assert isinstance(c[f"{key}_ns"], (int, float)), c
+        assert c["variant_mismatches"] == 0, c
