@@ -400,8 +400,22 @@ void load_check_variants(void)
 			die("opening %s: %s", path, strerror(errno));
 		/* the maps of the program under test, filled by setup.c */
 		bpf_object__for_each_map(m, variant[k]) {
+			const char *dot = strrchr(bpf_map__name(m), '.');
 			struct bpf_map *mm;
 
+			/* the globals the loader set (.bss: the plugin's
+			 * liveness deadline), as the program under test has
+			 * them
+			 */
+			if (bpf_map__is_internal(m) && dot &&
+			    !strcmp(dot, ".bss")) {
+				if (bpf_map__set_initial_value(
+					    m, obj.xdpfwd->bss,
+					    sizeof(*obj.xdpfwd->bss)))
+					die("%s: .bss: %s", path,
+					    strerror(errno));
+				continue;
+			}
 			if (bpf_map__is_internal(m))
 				continue;
 			mm = bpf_object__find_map_by_name(main_obj,
