@@ -54,7 +54,10 @@
 #include "plugin/writers/route_update.h"
 #include "plugin/writers/routes.h"
 
+/* vtysh/extract.pl scans this file with VTYSH_EXTRACT_PL (tools/vtysh/) */
+#ifndef VTYSH_EXTRACT_PL
 #include "plugin/audit_clippy.c"
+#endif
 
 DEFINE_MTYPE_STATIC(XDPFWD, XDPFWD_AUDIT, "xdpfwd audit");
 

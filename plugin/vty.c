@@ -39,7 +39,10 @@
 #include "plugin/writers/nexthop.h"
 #include "plugin/writers/routes.h"
 
+/* vtysh/extract.pl scans this file with VTYSH_EXTRACT_PL (tools/vtysh/) */
+#ifndef VTYSH_EXTRACT_PL
 #include "plugin/vty_clippy.c"
+#endif
 
 /* ---- interface configuration ---- */
 

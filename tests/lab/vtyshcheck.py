@@ -1,0 +1,130 @@
+"""End-to-end checks of a vtysh that knows xdpfwd's commands.
+
+Shared by tests/lab/test_26_vtysh.py (the vtysh built in the tree) and
+tests/pkg/test_package.py (the packaged /usr/bin/vtysh): one router
+namespace, zebra -M xdpfwd started as Debian's integrated-config setup
+starts it (no zebra.conf), and the vtysh under test driving it through
+--vty_socket/--config_dir pointing at the lab's directory.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import lablib
+
+IFNAME = "eth1"
+
+
+def errors_in(res: subprocess.CompletedProcess) -> list[str]:
+    """vtysh's error lines: "% ..." answers and -b's "line N: ..." ones."""
+    return [line for line in (res.stdout + res.stderr).splitlines()
+            if line.lstrip().startswith("%") or line.startswith("line ")
+            or "Unknown command" in line]
+
+
+class VtyshUnderTest:
+    def __init__(self, vtysh: Path | str, frr: lablib.Frr):
+        self.vtysh = str(vtysh)
+        self.frr = frr
+
+    def run(self, *commands: str, boot: bool = False,
+            check: bool = True) -> subprocess.CompletedProcess:
+        args = [self.vtysh, "--vty_socket", str(self.frr.dir),
+                "--config_dir", str(self.frr.dir)]
+        if boot:
+            args.append("-b")
+        for cmd in commands:
+            args += ["-c", cmd]
+        res = lablib.run(args, check=False)
+        if check and (res.returncode != 0 or errors_in(res)):
+            raise AssertionError(f"{args}: rc {res.returncode}\n"
+                                 f"{res.stdout}{res.stderr}")
+        return res
+
+    def json(self, command: str):
+        return json.loads(self.run(command).stdout)
+
+    def attached(self) -> set[str]:
+        status = self.json("show xdpfwd json")
+        return {i["name"] for i in status["interfaces"] if i.get("attached")}
+
+
+def router_lab(lab: lablib.Lab, client: Path | None):
+    """A router namespace with one veth to a host namespace."""
+    r = lab.add_netns("r")
+    h = lab.add_netns("h")
+    lab.add_veth(r, IFNAME, h, "eth0")
+    r.ip("link", "set", IFNAME, "up")
+    h.ip("link", "set", "eth0", "up")
+    r.ip("addr", "add", "192.0.2.1/24", "dev", IFNAME)
+    frr = lab.add_frr(r, client)
+    # as Debian's /etc/frr/vtysh.conf: one integrated frr.conf
+    (frr.dir / "vtysh.conf").write_text("service integrated-vtysh-config\n")
+    return r, frr
+
+
+def check_vtysh_end_to_end(vtysh: Path | str, module: str,
+                           client: Path | None, tag: str) -> None:
+    """show xdpfwd, configure an interface, show running-config, write
+    memory into the integrated frr.conf, restart zebra with no
+    configuration and apply that file with `vtysh -b`: no error line, and
+    the interface is attached again."""
+    with lablib.Lab(tag) as lab:
+        r, frr = router_lab(lab, client)
+        frr.start("zebra", module=module, config_file=False)
+        v = VtyshUnderTest(vtysh, frr)
+
+        status = v.json("show xdpfwd json")
+        assert status["status"] == "running", status
+        assert v.attached() == set()
+        for cmd in ("show xdpfwd", "show xdpfwd counters",
+                    "show xdpfwd routes", "show xdpfwd nexthops",
+                    "show xdpfwd neighbors", "show xdpfwd bridge",
+                    "show xdpfwd bridge fdb json", "show xdpfwd audit json",
+                    "debug xdpfwd events", "show debugging"):
+            v.run(cmd)
+        assert "xdpfwd events debugging is on" in v.run(
+            "show debugging").stdout
+        v.run("configure terminal", "no debug xdpfwd events")
+
+        v.run("configure terminal", f"interface {IFNAME}", "xdpfwd")
+        lablib.wait_until(lambda: v.attached() == {IFNAME}, 15,
+                          what=f"xdpfwd attached on {IFNAME}")
+        assert "xdp" in r.link(IFNAME)
+        running = v.run("show running-config").stdout
+        assert f"interface {IFNAME}\n xdpfwd\n" in running, running
+
+        v.run("write memory")
+        saved = (frr.dir / "frr.conf").read_text()
+        assert f"interface {IFNAME}\n xdpfwd\n" in saved, saved
+
+        # Boot: zebra without a configuration of its own, then the
+        # integrated file through `vtysh -b` as frrinit.sh does.
+        frr.daemons["zebra"].stop()
+        lablib.wait_until(lambda: "xdp" not in r.link(IFNAME), 10,
+                          what=f"XDP detached from {IFNAME} at zebra stop")
+        frr.start("zebra", module=module, config_file=False)
+        assert v.attached() == set()
+        res = v.run(boot=True)
+        assert not errors_in(res), res.stdout + res.stderr
+        lablib.wait_until(lambda: v.attached() == {IFNAME}, 15,
+                          what=f"xdpfwd attached on {IFNAME} by vtysh -b")
+        assert f"interface {IFNAME}\n xdpfwd\n" in v.run(
+            "show running-config").stdout
+
+        v.run("configure terminal", f"interface {IFNAME}", "no xdpfwd")
+        lablib.wait_until(lambda: v.attached() == set(), 15,
+                          what=f"xdpfwd detached from {IFNAME}")
+
+
+def stock_vtysh_unknown(vtysh: Path | str, module: str,
+                        client: Path | None, tag: str) -> str:
+    """What a vtysh answers to `show xdpfwd` against zebra -M xdpfwd."""
+    with lablib.Lab(tag) as lab:
+        _, frr = router_lab(lab, client)
+        frr.start("zebra", module=module, config_file=False)
+        res = VtyshUnderTest(vtysh, frr).run("show xdpfwd", check=False)
+        return res.stdout + res.stderr

@@ -1,0 +1,3 @@
+/* FRR's own vtysh/vtysh_user.c, compiled unchanged from the configured FRR tree
+ * (tools/vtysh/README.md). */
+#include "vtysh/vtysh_user.c"
