@@ -25,7 +25,7 @@ apt-get install -y -q --no-install-recommends \
 	bison flex libreadline-dev libcap-dev libc-ares-dev \
 	libprotobuf-c-dev protobuf-c-compiler python3-dev texinfo \
 	python3 python3-pytest python3-scapy jq gnuplot-nox debhelper \
-	gobgpd bird2 util-linux
+	gobgpd bird2 util-linux libpam0g-dev libsnmp-dev lintian
 
 frr_tree=$(tools/prepare-frr-source.sh "${XDPFWD_FRR_DIR:-/var/tmp/xdpfwd-frr}" | tail -n 1)
 [ -x configure ] || ./bootstrap.sh

@@ -10,12 +10,46 @@ starts it (no zebra.conf), and the vtysh under test driving it through
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 from pathlib import Path
 
 import lablib
 
 IFNAME = "eth1"
+XDPFWD_COMMANDS = {
+    "debug_xdpfwd", "show_xdpfwd", "show_xdpfwd_audit", "show_xdpfwd_bridge",
+    "show_xdpfwd_bridge_fdb", "show_xdpfwd_counters",
+    "show_xdpfwd_neighbors", "show_xdpfwd_nexthops", "show_xdpfwd_routes",
+    "xdpfwd_if",
+}
+PACKAGED_MODULE = lablib.FRR_MODULE_DIR / "zebra_xdpfwd.so"
+
+
+def stock_vtysh() -> Path:
+    """Debian's vtysh: /usr/bin/vtysh.frr while frr-xdpfwd diverts it."""
+    diverted = Path("/usr/bin/vtysh.frr")
+    return diverted if diverted.exists() else Path("/usr/bin/vtysh")
+
+
+def command_table(binary: Path | str) -> set[str]:
+    """The DEFSH names vtysh/extract.pl generated into a vtysh binary
+    (each command's name is kept as a string for its xref)."""
+    out = subprocess.run(["strings", "-n", "8", str(binary)], check=True,
+                         capture_output=True, text=True).stdout
+    return {m[:-len("_cmd_vtysh")]
+            for m in re.findall(r"^[a-z0-9_]+_cmd_vtysh$", out, re.M)}
+
+
+def check_table_is_stock_plus_xdpfwd(ours: Path | str,
+                                     stock: Path | str) -> None:
+    """Every command of Debian's vtysh, plus exactly xdpfwd's."""
+    stock_cmds = command_table(stock)
+    our_cmds = command_table(ours)
+    assert len(stock_cmds) > 2000
+    assert not XDPFWD_COMMANDS & stock_cmds
+    assert stock_cmds - our_cmds == set()
+    assert our_cmds - stock_cmds == XDPFWD_COMMANDS
 
 
 def errors_in(res: subprocess.CompletedProcess) -> list[str]:
@@ -67,11 +101,13 @@ def router_lab(lab: lablib.Lab, client: Path | None):
 
 
 def check_vtysh_end_to_end(vtysh: Path | str, module: str,
-                           client: Path | None, tag: str) -> None:
+                           client: Path | None, tag: str,
+                           module_file: Path | None = None) -> None:
     """show xdpfwd, configure an interface, show running-config, write
     memory into the integrated frr.conf, restart zebra with no
     configuration and apply that file with `vtysh -b`: no error line, and
-    the interface is attached again."""
+    the interface is attached again.  module_file: the file `show modules`
+    must name as loaded."""
     with lablib.Lab(tag) as lab:
         r, frr = router_lab(lab, client)
         frr.start("zebra", module=module, config_file=False)
@@ -80,6 +116,9 @@ def check_vtysh_end_to_end(vtysh: Path | str, module: str,
         status = v.json("show xdpfwd json")
         assert status["status"] == "running", status
         assert v.attached() == set()
+        if module_file:
+            modules = v.run("show modules").stdout
+            assert str(module_file) in modules, modules
         for cmd in ("show xdpfwd", "show xdpfwd counters",
                     "show xdpfwd routes", "show xdpfwd nexthops",
                     "show xdpfwd neighbors", "show xdpfwd bridge",
