@@ -656,9 +656,14 @@ static int xdpfwd_show_debugging(struct vty *vty)
 
 /*
  * Debian runs FRR with an integrated frr.conf that `vtysh -b` applies line
- * by line; vtysh does not know module commands, so the xdpfwd lines of the
- * interface blocks never reach zebra that way.  When zebra read no
- * configuration file of its own, apply them from the integrated file here.
+ * by line.  The vtysh of the frr-xdpfwd package (tools/vtysh/) knows the
+ * xdpfwd lines and applies them itself; the stock vtysh does not (a module
+ * built and installed without the package, or the package's diversion
+ * undone), so the xdpfwd lines of the interface blocks would never reach
+ * zebra.  For that case, when zebra read no configuration file of its own,
+ * apply them from the integrated file here; with the package's vtysh the
+ * lines then arrive twice, and enabling an attached interface in the same
+ * mode leaves it as it is (tests/lab/test_26_vtysh.py).
  * (A hand-written scan, not FRR's parser: only "interface NAME" blocks and
  * their " xdpfwd [mode generic]" lines matter, and the global
  * "xdpfwd firewall pass|bypass".)

@@ -17,6 +17,10 @@
 #ifndef XDPFWD_STOCK_VTYSH
 #define XDPFWD_STOCK_VTYSH "/usr/bin/vtysh.frr"
 #endif
+/* the FRR the command table comes from (a test build claims another) */
+#ifndef XDPFWD_VTYSH_FRR_VERSION
+#define XDPFWD_VTYSH_FRR_VERSION FRR_VERSION
+#endif
 
 static void __attribute__((constructor))
 xdpfwd_vtysh_check_version(int argc, char **argv, char **envp)
@@ -28,11 +32,11 @@ xdpfwd_vtysh_check_version(int argc, char **argv, char **envp)
 			running = m->info->version;
 			break;
 		}
-	if (!strcmp(running, FRR_VERSION))
+	if (!strcmp(running, XDPFWD_VTYSH_FRR_VERSION))
 		return;
 	fprintf(stderr,
 		"vtysh (frr-xdpfwd): built for FRR %s but libfrr is FRR %s; running %s without xdpfwd's commands\n",
-		FRR_VERSION, running, XDPFWD_STOCK_VTYSH);
+		XDPFWD_VTYSH_FRR_VERSION, running, XDPFWD_STOCK_VTYSH);
 	execve(XDPFWD_STOCK_VTYSH, argv, envp);
 	fprintf(stderr, "vtysh (frr-xdpfwd): %s: %s\n", XDPFWD_STOCK_VTYSH,
 		strerror(errno));
