@@ -52,7 +52,10 @@ static struct {
 	struct thread *t_read;
 } tr;
 
+/* vtysh/extract.pl scans this file with VTYSH_EXTRACT_PL (tools/vtysh/) */
+#ifndef VTYSH_EXTRACT_PL
 #include "plugin/trace_clippy.c"
+#endif
 
 static const char *action_name(uint32_t action)
 {

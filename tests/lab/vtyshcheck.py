@@ -17,12 +17,20 @@ from pathlib import Path
 import lablib
 
 IFNAME = "eth1"
-XDPFWD_COMMANDS = {
-    "debug_xdpfwd", "show_xdpfwd", "show_xdpfwd_audit", "show_xdpfwd_bridge",
-    "show_xdpfwd_bridge_fdb", "show_xdpfwd_counters",
-    "show_xdpfwd_neighbors", "show_xdpfwd_nexthops", "show_xdpfwd_routes",
-    "xdpfwd_if",
-}
+
+
+def xdpfwd_commands() -> set[str]:
+    """The commands the module installs (install_element(NODE, &NAME_cmd)
+    in plugin/), by NAME."""
+    names = set()
+    for src in (lablib.REPO_ROOT / "plugin").rglob("*.c"):
+        if src.name.endswith("_clippy.c"):
+            continue
+        names |= set(re.findall(r"install_element\(\s*[A-Z_]+,\s*&(\w+)_cmd\)",
+                                src.read_text()))
+    return names
+
+
 PACKAGED_MODULE = lablib.FRR_MODULE_DIR / "zebra_xdpfwd.so"
 
 
@@ -46,17 +54,25 @@ def check_table_is_stock_plus_xdpfwd(ours: Path | str,
     """Every command of Debian's vtysh, plus exactly xdpfwd's."""
     stock_cmds = command_table(stock)
     our_cmds = command_table(ours)
-    assert len(stock_cmds) > 2000
-    assert not XDPFWD_COMMANDS & stock_cmds
+    module_cmds = xdpfwd_commands()
+    assert len(stock_cmds) > 2000 and len(module_cmds) >= 10
+    assert not module_cmds & stock_cmds
     assert stock_cmds - our_cmds == set()
-    assert our_cmds - stock_cmds == XDPFWD_COMMANDS
+    assert our_cmds - stock_cmds == module_cmds
 
 
-def errors_in(res: subprocess.CompletedProcess) -> list[str]:
-    """vtysh's error lines: "% ..." answers and -b's "line N: ..." ones."""
+# the module's deliberate warning when `xdpfwd firewall bypass` is applied
+BYPASS_WARNING = "% xdpfwd: firewall bypassed: "
+
+
+def errors_in(res: subprocess.CompletedProcess,
+              bypass: bool = False) -> list[str]:
+    """vtysh's error lines: "% ..." answers and -b's "line N: ..." ones
+    (with bypass, the firewall-bypass warning is expected, not an error)."""
     return [line for line in (res.stdout + res.stderr).splitlines()
-            if line.lstrip().startswith("%") or line.startswith("line ")
-            or "Unknown command" in line]
+            if (line.lstrip().startswith("%") or line.startswith("line ")
+                or "Unknown command" in line)
+            and not (bypass and line.startswith(BYPASS_WARNING))]
 
 
 class VtyshUnderTest:
@@ -64,8 +80,8 @@ class VtyshUnderTest:
         self.vtysh = str(vtysh)
         self.frr = frr
 
-    def run(self, *commands: str, boot: bool = False,
-            check: bool = True) -> subprocess.CompletedProcess:
+    def run(self, *commands: str, boot: bool = False, check: bool = True,
+            bypass: bool = False) -> subprocess.CompletedProcess:
         args = [self.vtysh, "--vty_socket", str(self.frr.dir),
                 "--config_dir", str(self.frr.dir)]
         if boot:
@@ -73,7 +89,7 @@ class VtyshUnderTest:
         for cmd in commands:
             args += ["-c", cmd]
         res = lablib.run(args, check=False)
-        if check and (res.returncode != 0 or errors_in(res)):
+        if check and (res.returncode != 0 or errors_in(res, bypass)):
             raise AssertionError(f"{args}: rc {res.returncode}\n"
                                  f"{res.stdout}{res.stderr}")
         return res
@@ -104,7 +120,8 @@ def check_vtysh_end_to_end(vtysh: Path | str, module: str,
                            client: Path | None, tag: str,
                            module_file: Path | None = None) -> None:
     """show xdpfwd, configure an interface, show running-config, write
-    memory into the integrated frr.conf, restart zebra with no
+    memory into the integrated frr.conf (with the top-level `xdpfwd
+    firewall bypass`, whose warning line is expected), restart zebra with no
     configuration and apply that file with `vtysh -b`: no error line, and
     the interface is attached again.  module_file: the file `show modules`
     must name as loaded."""
@@ -120,6 +137,8 @@ def check_vtysh_end_to_end(vtysh: Path | str, module: str,
             modules = v.run("show modules").stdout
             assert str(module_file) in modules, modules
         for cmd in ("show xdpfwd", "show xdpfwd counters",
+                    "show xdpfwd trace", "show xdpfwd forward routes json",
+                    "debug xdpfwd packet interface eth1 count 2",
                     "show xdpfwd routes", "show xdpfwd nexthops",
                     "show xdpfwd neighbors", "show xdpfwd bridge",
                     "show xdpfwd bridge fdb json", "show xdpfwd audit json",
@@ -130,15 +149,20 @@ def check_vtysh_end_to_end(vtysh: Path | str, module: str,
         v.run("configure terminal", "no debug xdpfwd events")
 
         v.run("configure terminal", f"interface {IFNAME}", "xdpfwd")
+        res = v.run("configure terminal", "xdpfwd firewall bypass",
+                    bypass=True)
+        assert BYPASS_WARNING in res.stdout, res.stdout
         lablib.wait_until(lambda: v.attached() == {IFNAME}, 15,
                           what=f"xdpfwd attached on {IFNAME}")
         assert "xdp" in r.link(IFNAME)
         running = v.run("show running-config").stdout
         assert f"interface {IFNAME}\n xdpfwd\n" in running, running
+        assert "\nxdpfwd firewall bypass\n" in running, running
 
         v.run("write memory")
         saved = (frr.dir / "frr.conf").read_text()
         assert f"interface {IFNAME}\n xdpfwd\n" in saved, saved
+        assert "\nxdpfwd firewall bypass\n" in saved, saved
 
         # Boot: zebra without a configuration of its own, then the
         # integrated file through `vtysh -b` as frrinit.sh does.
@@ -147,12 +171,15 @@ def check_vtysh_end_to_end(vtysh: Path | str, module: str,
                           what=f"XDP detached from {IFNAME} at zebra stop")
         frr.start("zebra", module=module, config_file=False)
         assert v.attached() == set()
-        res = v.run(boot=True)
-        assert not errors_in(res), res.stdout + res.stderr
+        res = v.run(boot=True, bypass=True)
+        assert not errors_in(res, bypass=True), res.stdout + res.stderr
         lablib.wait_until(lambda: v.attached() == {IFNAME}, 15,
                           what=f"xdpfwd attached on {IFNAME} by vtysh -b")
-        assert f"interface {IFNAME}\n xdpfwd\n" in v.run(
-            "show running-config").stdout
+        running = v.run("show running-config").stdout
+        assert f"interface {IFNAME}\n xdpfwd\n" in running, running
+        assert "\nxdpfwd firewall bypass\n" in running, running
+        v.run("configure terminal", "no xdpfwd firewall bypass")
+        assert "firewall bypass" not in v.run("show running-config").stdout
 
         v.run("configure terminal", f"interface {IFNAME}", "no xdpfwd")
         lablib.wait_until(lambda: v.attached() == set(), 15,

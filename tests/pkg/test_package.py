@@ -215,7 +215,7 @@ def test_remove_restores_stock(installed_package):
     owner = subprocess.run(["dpkg", "-S", str(VTYSH)], capture_output=True,
                            text=True).stdout
     assert owner.startswith("frr: "), owner
-    assert not vtyshcheck.command_table(VTYSH) & vtyshcheck.XDPFWD_COMMANDS
+    assert not vtyshcheck.command_table(VTYSH) & vtyshcheck.xdpfwd_commands()
     # the stock vtysh against a zebra with the module (from the build)
     module = lablib.xdpfwd_module_spec()
     if lablib.resolve_module(module) is not None:
