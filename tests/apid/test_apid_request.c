@@ -16,23 +16,8 @@
 #include <json-c/json.h>
 
 #include "tools/apid_request.h"
+#include "tests/tap.h"
 
-static unsigned int n_pass, n_fail;
-
-static void result(bool ok, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("%s %u - ", ok ? "ok" : "not ok", n_pass + n_fail + 1);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	if (ok)
-		n_pass++;
-	else
-		n_fail++;
-}
 
 #define UPD(rest)                                                              \
 	"{\"action\":\"UpdateForward\",\"traceId\":\"t1\"," rest "}"
@@ -354,6 +339,5 @@ int main(void)
 	test_oversized_and_nul();
 	test_fields();
 	test_answers();
-	printf("%u passed, %u failed\n", n_pass, n_fail);
-	return n_fail ? 1 : 0;
+	return tap_done();
 }

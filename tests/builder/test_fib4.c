@@ -23,24 +23,8 @@
 #include <string.h>
 
 #include "plugin/lib/fib4.h"
+#include "tests/tap.h"
 
-static unsigned int n_pass, n_fail;
-
-static void result(bool ok, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("%s %u - ", ok ? "ok" : "not ok", n_pass + n_fail + 1);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	fflush(stdout);
-	if (ok)
-		n_pass++;
-	else
-		n_fail++;
-}
 
 static uint32_t mask_of(unsigned int len)
 {
@@ -1026,6 +1010,5 @@ int main(void)
 		   false);
 	random_run("random, 40 groups", n_routes, 40, true);
 
-	printf("%u passed, %u failed\n", n_pass, n_fail);
-	return n_fail ? 1 : 0;
+	return tap_done();
 }

@@ -16,25 +16,10 @@
 
 #include "xdpfwd_maps.h"
 #include "plugin/lib/nhg_slots.h"
+#include "tests/tap.h"
 
 #define MAXN 80
 
-static unsigned int n_pass, n_fail;
-
-static void result(bool ok, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("%s %u - ", ok ? "ok" : "not ok", n_pass + n_fail + 1);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	if (ok)
-		n_pass++;
-	else
-		n_fail++;
-}
 
 struct slots_case {
 	const char *desc;
@@ -311,6 +296,5 @@ int main(void)
 	printf("# seed %" PRIu64 " (set NHG_SLOTS_SEED to override)\n", seed);
 	random_tests(seed);
 
-	printf("%u passed, %u failed\n", n_pass, n_fail);
-	return n_fail ? 1 : 0;
+	return tap_done();
 }

@@ -30,23 +30,8 @@
 #include <linux/xfrm.h>
 
 #include "plugin/lib/fwhooks.h"
+#include "tests/tap.h"
 
-static int n_pass, n_fail;
-
-static void check(bool cond, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("%s %d - ", cond ? "ok" : "not ok", n_pass + n_fail + 1);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	if (cond)
-		n_pass++;
-	else
-		n_fail++;
-}
 
 static void sh(const char *fmt, ...)
 {
@@ -105,13 +90,13 @@ static void parse_chains(void)
 	xnft_acc_msg(acc, chain_msg(buf, NFPROTO_NETDEV, "n", "eg",
 				    NF_NETDEV_EGRESS, NF_DROP, "veth7"));
 	xnft_acc_result(acc, &f);
-	check(f.chains[XFW_V4] == 0,
+	result(f.chains[XFW_V4] == 0,
 	      "parse: an accept forward chain without rules and an input chain do not count (v4 %u)",
 	      f.chains[XFW_V4]);
-	check(f.chains[XFW_V6] == 1,
+	result(f.chains[XFW_V6] == 1,
 	      "parse: an ip6 postrouting chain with policy drop counts (v6 %u)",
 	      f.chains[XFW_V6]);
-	check(f.ndevs == 1 && !strcmp(f.devs[0].name, "veth7") &&
+	result(f.ndevs == 1 && !strcmp(f.devs[0].name, "veth7") &&
 		      f.devs[0].hooks == XFW_HOOK_OUT,
 	      "parse: a netdev egress chain with policy drop names its device (%u)",
 	      f.ndevs);
@@ -151,7 +136,7 @@ static void parse_qdiscs(void)
 		t->tcm_parent = cases[i].parent;
 		mnl_attr_put_strz(nlh, TCA_KIND, cases[i].kind);
 		r = xqdisc_parse(nlh, &q);
-		check(r == cases[i].want && (!r || q.dirs == cases[i].dirs) &&
+		result(r == cases[i].want && (!r || q.dirs == cases[i].dirs) &&
 			      !strcmp(q.kind, cases[i].kind),
 		      "parse: qdisc %s handle %x parent %x: %s (%d, dirs %u)",
 		      cases[i].kind, cases[i].handle, cases[i].parent,
@@ -175,7 +160,7 @@ static void parse_xfrm(void)
 		p->sel.family = fams[i];
 		xxfrm_parse(nlh, &f);
 	}
-	check(f.policies[0] == 2 && f.policies[1] == 2,
+	result(f.policies[0] == 2 && f.policies[1] == 2,
 	      "parse: xfrm policies by selector family, unspecified in both (%u, %u)",
 	      f.policies[0], f.policies[1]);
 }
@@ -205,53 +190,53 @@ static void live_nft(void)
 	int err = 0;
 
 	x = xnft_open(&err);
-	check(x != NULL, "nft: sockets open (%s)", strerror(-err));
+	result(x != NULL, "nft: sockets open (%s)", strerror(-err));
 	if (!x)
 		return;
 	scan_nft(x, &f);
-	check(!f.chains[XFW_V4] && !f.chains[XFW_V6] && !f.chains[XFW_BRIDGE] &&
+	result(!f.chains[XFW_V4] && !f.chains[XFW_V6] && !f.chains[XFW_BRIDGE] &&
 		      !f.ndevs,
 	      "nft: a new namespace has no chain");
 	sh("nft -f - <<'EOF'\ntable inet tf {\n chain forw {\n  type filter hook forward priority 0; policy accept;\n }\n chain inp {\n  type filter hook input priority 0; policy drop;\n }\n}\nEOF");
-	check(nft_event(x), "nft: a change is notified");
+	result(nft_event(x), "nft: a change is notified");
 	scan_nft(x, &f);
-	check(!f.chains[XFW_V4] && !f.chains[XFW_V6],
+	result(!f.chains[XFW_V4] && !f.chains[XFW_V6],
 	      "nft: an empty accept forward chain and an input chain do not count");
 	sh("nft add rule inet tf forw tcp dport 23 drop");
-	check(nft_event(x), "nft: a rule added is notified");
+	result(nft_event(x), "nft: a rule added is notified");
 	scan_nft(x, &f);
-	check(f.chains[XFW_V4] == 1 && f.chains[XFW_V6] == 1,
+	result(f.chains[XFW_V4] == 1 && f.chains[XFW_V6] == 1,
 	      "nft: a rule in an inet forward chain counts for both families (%u, %u): %s",
 	      f.chains[XFW_V4], f.chains[XFW_V6], f.list);
 	sh("nft delete table inet tf");
 	sh("nft add table ip nat4; nft add chain ip nat4 post '{ type nat hook postrouting priority 100; }'; nft add rule ip nat4 post masquerade");
 	scan_nft(x, &f);
-	check(f.chains[XFW_V4] == 1 && f.chains[XFW_V6] == 0,
+	result(f.chains[XFW_V4] == 1 && f.chains[XFW_V6] == 0,
 	      "nft: an ip masquerade chain counts for IPv4 only (%u, %u)",
 	      f.chains[XFW_V4], f.chains[XFW_V6]);
 	sh("nft delete table ip nat4");
 	sh("nft add table bridge b; nft add chain bridge b f '{ type filter hook forward priority 0; policy drop; }'");
 	scan_nft(x, &f);
-	check(f.chains[XFW_BRIDGE] == 1 && !f.chains[XFW_V4],
+	result(f.chains[XFW_BRIDGE] == 1 && !f.chains[XFW_V4],
 	      "nft: a bridge forward chain with policy drop counts for bridges (%u)",
 	      f.chains[XFW_BRIDGE]);
 	sh("nft delete table bridge b");
 	sh("ip link add fwt0 type veth peer name fwt1");
 	sh("nft add table netdev nd; nft add chain netdev nd in '{ type filter hook ingress device fwt0 priority 0; }'; nft add rule netdev nd in counter");
 	scan_nft(x, &f);
-	check(f.ndevs == 1 && !strcmp(f.devs[0].name, "fwt0") &&
+	result(f.ndevs == 1 && !strcmp(f.devs[0].name, "fwt0") &&
 		      f.devs[0].hooks == XFW_HOOK_IN && !f.chains[XFW_V4],
 	      "nft: a netdev ingress chain names its device (%u: %s)", f.ndevs,
 	      f.ndevs ? f.devs[0].name : "");
 	sh("nft delete table netdev nd");
 	sh("iptables-nft -A FORWARD -p tcp --dport 23 -j DROP");
 	scan_nft(x, &f);
-	check(f.chains[XFW_V4] == 1,
+	result(f.chains[XFW_V4] == 1,
 	      "nft: iptables-nft's rule shows up as an nftables chain (%u)",
 	      f.chains[XFW_V4]);
 	sh("iptables-nft -D FORWARD -p tcp --dport 23 -j DROP");
 	scan_nft(x, &f);
-	check(f.chains[XFW_V4] == 0,
+	result(f.chains[XFW_V4] == 0,
 	      "nft: iptables-nft's emptied accept chain no longer counts (%u)",
 	      f.chains[XFW_V4]);
 	sh("nft flush ruleset");
@@ -264,35 +249,35 @@ static void live_xt(void)
 	int err;
 
 	err = xxt_scan(&f);
-	check(!err && !f.entries[0] && !f.entries[1],
+	result(!err && !f.entries[0] && !f.entries[1],
 	      "x_tables: nothing in a new namespace (%d)", err);
 	sh("iptables-legacy -A INPUT -p tcp --dport 22 -j ACCEPT");
 	err = xxt_scan(&f);
-	check(!err && !f.entries[0],
+	result(!err && !f.entries[0],
 	      "x_tables: an INPUT rule does not concern forwarding (%u)",
 	      f.entries[0]);
 	sh("iptables-legacy -A FORWARD -p tcp --dport 23 -j DROP");
 	err = xxt_scan(&f);
-	check(!err && f.entries[0] == 1 && !f.entries[1],
+	result(!err && f.entries[0] == 1 && !f.entries[1],
 	      "x_tables: a FORWARD rule counts for IPv4 (%u, %u): %s",
 	      f.entries[0], f.entries[1], f.list);
 	sh("iptables-legacy -D FORWARD -p tcp --dport 23 -j DROP; iptables-legacy -P FORWARD DROP");
 	err = xxt_scan(&f);
-	check(!err && f.entries[0] == 1,
+	result(!err && f.entries[0] == 1,
 	      "x_tables: a FORWARD policy DROP counts (%u)", f.entries[0]);
 	sh("iptables-legacy -P FORWARD ACCEPT");
 	err = xxt_scan(&f);
-	check(!err && f.entries[0] == 0,
+	result(!err && f.entries[0] == 0,
 	      "x_tables: back to ACCEPT and no rule (%u)", f.entries[0]);
 	sh("iptables-legacy -t nat -A POSTROUTING -o fwt0 -j MASQUERADE");
 	sh("ip6tables-legacy -t mangle -N mychain; ip6tables-legacy -t mangle -A mychain -j RETURN; ip6tables-legacy -t mangle -A PREROUTING -j mychain");
 	err = xxt_scan(&f);
-	check(!err && f.entries[0] == 1 && f.entries[1] == 1,
+	result(!err && f.entries[0] == 1 && f.entries[1] == 1,
 	      "x_tables: a nat POSTROUTING rule (IPv4) and a jump from mangle PREROUTING (IPv6) (%u, %u): %s",
 	      f.entries[0], f.entries[1], f.list);
 	sh("iptables-legacy -t nat -F; ip6tables-legacy -t mangle -F; ip6tables-legacy -t mangle -X");
 	err = xxt_scan(&f);
-	check(!err && !f.entries[0] && !f.entries[1],
+	result(!err && !f.entries[0] && !f.entries[1],
 	      "x_tables: flushed (%u, %u)", f.entries[0], f.entries[1]);
 }
 
@@ -304,55 +289,55 @@ static void live_kh(void)
 	int err = 0, n;
 
 	k = xkh_open(&err);
-	check(k != NULL, "xfrm/tc: sockets open (%s)", strerror(-err));
+	result(k != NULL, "xfrm/tc: sockets open (%s)", strerror(-err));
 	if (!k)
 		return;
 	sh("ip link set fwt0 up; ip link set fwt1 up");
 	n = xkh_scan_qdiscs(k, q, 8);
-	check(n == 0, "tc: a veth's noqueue is the default (%d)", n);
+	result(n == 0, "tc: a veth's noqueue is the default (%d)", n);
 	sh("tc qdisc add dev fwt0 root handle 1: htb default 1");
 	{
 		struct pollfd p = { .fd = xkh_tc_fd(k), .events = POLLIN };
 
-		check(poll(&p, 1, 1000) == 1 && xkh_drain(p.fd) > 0,
+		result(poll(&p, 1, 1000) == 1 && xkh_drain(p.fd) > 0,
 		      "tc: a qdisc added is notified");
 	}
 	n = xkh_scan_qdiscs(k, q, 8);
-	check(n == 1 && q[0].ifindex == (int)if_nametoindex("fwt0") &&
+	result(n == 1 && q[0].ifindex == (int)if_nametoindex("fwt0") &&
 		      q[0].dirs == XFW_HOOK_OUT && !strcmp(q[0].kind, "htb"),
 	      "tc: an htb root qdisc on fwt0 (%d)", n);
 	sh("tc qdisc add dev fwt1 clsact");
 	n = xkh_scan_qdiscs(k, q, 8);
-	check(n == 2, "tc: and a clsact on fwt1 (%d)", n);
+	result(n == 2, "tc: and a clsact on fwt1 (%d)", n);
 	sh("tc qdisc del dev fwt0 root; tc qdisc del dev fwt1 clsact");
 	n = xkh_scan_qdiscs(k, q, 8);
-	check(n == 0, "tc: both removed (%d)", n);
+	result(n == 0, "tc: both removed (%d)", n);
 
 	err = xkh_scan_xfrm(k, &xf);
-	check(!err && !xf.policies[0] && !xf.policies[1] && !xf.states,
+	result(!err && !xf.policies[0] && !xf.policies[1] && !xf.states,
 	      "xfrm: nothing in a new namespace (%d)", err);
 	sh("ip xfrm policy add src 10.1.0.0/16 dst 10.2.0.0/16 dir out tmpl src 192.0.2.1 dst 192.0.2.2 proto esp mode tunnel");
 	{
 		struct pollfd p = { .fd = xkh_xfrm_fd(k), .events = POLLIN };
 
-		check(p.fd >= 0 && poll(&p, 1, 1000) == 1 &&
+		result(p.fd >= 0 && poll(&p, 1, 1000) == 1 &&
 			      xkh_drain(p.fd) > 0,
 		      "xfrm: a policy added is notified");
 	}
 	err = xkh_scan_xfrm(k, &xf);
-	check(!err && xf.policies[0] == 1 && !xf.policies[1],
+	result(!err && xf.policies[0] == 1 && !xf.policies[1],
 	      "xfrm: an IPv4 policy (%u, %u)", xf.policies[0],
 	      xf.policies[1]);
 	/* a kernel without ESP/AH/IPComp (this one) takes no state */
 	if (system("ip xfrm state add src 192.0.2.1 dst 192.0.2.2 proto esp spi 0x100 mode tunnel enc 'cbc(aes)' 0x00112233445566778899aabbccddeeff 2>/dev/null") == 0) {
 		err = xkh_scan_xfrm(k, &xf);
-		check(!err && xf.states == 1, "xfrm: a state (%u)", xf.states);
+		result(!err && xf.states == 1, "xfrm: a state (%u)", xf.states);
 	} else {
 		printf("# xfrm: no ESP in this kernel, no state to test with\n");
 	}
 	sh("ip xfrm policy flush; ip xfrm state flush");
 	err = xkh_scan_xfrm(k, &xf);
-	check(!err && !xf.policies[0] && !xf.states, "xfrm: flushed");
+	result(!err && !xf.policies[0] && !xf.states, "xfrm: flushed");
 	xkh_close(k);
 }
 
@@ -371,6 +356,5 @@ int main(void)
 	live_kh();
 	printf("# br_netfilter: call-iptables %d, call-ip6tables %d\n",
 	       xbrnf_calls(AF_INET), xbrnf_calls(AF_INET6));
-	printf("%d passed, %d failed\n", n_pass, n_fail);
-	return n_fail ? 1 : 0;
+	return tap_done();
 }
