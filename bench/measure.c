@@ -355,7 +355,7 @@ static void single_runs(int family, struct cost_row *row)
 
 const char *const check_key[N_CHECKS] = {
 	"settings", "martian", "hairpin", "ecmp_hairpin",
-	"egress_mode", "use_stamp", "trim",
+	"egress_mode", "use_stamp", "trim", "liveness", "trace",
 };
 const char *const check_name[N_CHECKS] = {
 	"kernel settings (forwarding, rp_filter, rules flags)",
@@ -365,6 +365,8 @@ const char *const check_name[N_CHECKS] = {
 	"egress mode (native ingress, generic egress)",
 	"neighbour use stamp",
 	"trailer trim (bpf_xdp_adjust_tail when needed)",
+	"liveness deadline (coarse clock read, .bss compare)",
+	"packet tracer while off (one .bss read)",
 };
 
 static struct bpf_object *variant[N_CHECKS];

@@ -70,7 +70,7 @@ struct builder_row {
  * (-DXDPFWD_OMIT_<CHECK>, bench/Makefile: build/xdpfwd_omit_<check>.bpf.o),
  * each variant on the same maps as the program under test.
  */
-#define N_CHECKS 7
+#define N_CHECKS 9
 extern const char *const check_key[N_CHECKS];
 extern const char *const check_name[N_CHECKS];
 

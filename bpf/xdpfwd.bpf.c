@@ -329,8 +329,10 @@ static __always_inline __u32 xdpfwd_process(struct xdp_md *ctx, __u32 len,
 	in.iface = bpf_map_lookup_elem(&ifaces, &in.ifindex);
 	if (!in.iface || !(in.iface->flags & XDPFWD_IF_F_ENABLED))
 		return XDPFWD_R_PASS_DISABLED;
+#ifndef XDPFWD_OMIT_LIVENESS
 	if (!plugin_alive())
 		return XDPFWD_R_PASS_STALE;
+#endif
 
 	cursor_init(&c, ctx, len);
 	if (!cursor_pull(&c, eth))
@@ -364,6 +366,8 @@ int xdpfwd_main(struct xdp_md *ctx)
 		bpf_xdp_adjust_tail(ctx, -(int)trim);
 #endif
 	action = count_verdict(reason, ctx->ingress_ifindex, egress, bytes);
+#ifndef XDPFWD_OMIT_TRACE
 	trace_frame(ctx, reason, action, ctx->ingress_ifindex, egress, bytes);
+#endif
 	return action;
 }

@@ -34,6 +34,7 @@ def test_bench_smoke_runs_and_reports():
     assert checks and {c["family"] for c in checks} == {4, 6}, checks
     for c in checks:
         for key in ("settings", "martian", "hairpin", "ecmp_hairpin",
-                    "egress_mode", "use_stamp", "trim"):
+                    "egress_mode", "use_stamp", "trim", "liveness",
+                    "trace"):
             assert isinstance(c[f"{key}_ns"], (int, float)), c
         assert c["variant_mismatches"] == 0, c
