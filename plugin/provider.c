@@ -65,6 +65,13 @@ static void work_run(struct thread *t);
 #define GATE_MSEC 100
 static struct thread *t_gate;
 static bool gate_idle_once;
+static unsigned int gate_checks;
+/* a gate still closed after 10 s is reported, then once a minute: a
+ * churn that never lets zebra's queues drain keeps the fast path off
+ * rather than let it forward by half-loaded maps, and says so
+ */
+#define GATE_REPORT_FIRST 100  /* checks: 10 s */
+#define GATE_REPORT_EVERY 600  /* checks: 60 s */
 
 static bool zebra_idle(void)
 {
@@ -81,6 +88,13 @@ static void gate_check(struct thread *t)
 		return;
 	}
 	gate_idle_once = idle;
+	if (++gate_checks >= GATE_REPORT_FIRST &&
+	    (gate_checks - GATE_REPORT_FIRST) % GATE_REPORT_EVERY == 0)
+		zlog_warn("xdpfwd: start gate still closed after %u s: zebra's queues have not drained twice in a row (meta queue %u, dplane %u, xdpfwd %" PRIu64
+			  "); the kernel forwards meanwhile",
+			  gate_checks * GATE_MSEC / 1000,
+			  zrouter.mq ? zrouter.mq->size : 0,
+			  dplane_get_in_queue_len(), (uint64_t)st_depth);
 	thread_add_timer_msec(xdpfwd_master, gate_check, NULL, GATE_MSEC,
 			      &t_gate);
 }
