@@ -221,17 +221,52 @@ static __u64 xdpfwd_forwarded(int family)
 	return sum;
 }
 
+/* packets per hot-loop run: whole passes over the pool, at least 2^18 */
+static unsigned int hot_iters(void)
+{
+	return opt.pool * ((262144 + opt.pool - 1) / opt.pool);
+}
+
+/* the header-restoring harness of @family, which tail-calls the program
+ * under test
+ */
+static int hot_harness(int family)
+{
+	return family == 4 ? bpf_program__fd(obj.util->progs.bench_hdr4)
+			   : bpf_program__fd(obj.util->progs.bench_hdr6);
+}
+
+/*
+ * One hot-loop run: @iters packets of the pool through @hdr, which
+ * restores the headers and tail-calls @next_fd; the run's ns per packet,
+ * its last verdict in *retval.
+ */
+static __u32 hot_run(int hdr, int next_fd, uint8_t *frame, unsigned int iters,
+		     __u32 *retval)
+{
+	struct xdp_md ctx = { .data_end = COST_FRAME,
+			      .ingress_ifindex = ifx.in };
+	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = frame,
+		    .data_size_in = COST_FRAME, .ctx_in = &ctx,
+		    .ctx_size_in = sizeof(ctx), .repeat = iters);
+
+	set_next(next_fd);
+	if (bpf_prog_test_run_opts(hdr, &o))
+		die("BPF_PROG_TEST_RUN: %s", strerror(errno));
+	if (retval)
+		*retval = o.retval;
+	return o.duration;
+}
+
 static void hot_loop(int family, struct cost_row *row)
 {
 	double v[F_N][MAX_ROUNDS], rf[MAX_ROUNDS], rl[MAX_ROUNDS];
-	/* whole passes over the pool, at least 2^18 packets per run */
-	unsigned int iters = opt.pool * ((262144 + opt.pool - 1) / opt.pool);
+	unsigned int iters = hot_iters();
 	unsigned int k, rounds = opt.rounds;
 	uint8_t frame[COST_FRAME];
 	int r;
 	struct dst d0;
-	int f, hdr = family == 4 ? bpf_program__fd(obj.util->progs.bench_hdr4)
-				 : bpf_program__fd(obj.util->progs.bench_hdr6);
+	int f, hdr = hot_harness(family);
 
 	pool_dst(0, &d0);
 	build_frame(family, frame, COST_FRAME, &d0);
@@ -239,33 +274,25 @@ static void hot_loop(int family, struct cost_row *row)
 	/* round -1 warms up (caches, CPU frequency) and is not counted */
 	for (r = -1; r < (int)rounds; r++) {
 		for (k = 0; k < F_N; k++) {
-			struct xdp_md ctx = { .data_end = COST_FRAME,
-					      .ingress_ifindex = ifx.in };
-			LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = frame,
-				    .data_size_in = COST_FRAME, .ctx_in = &ctx,
-				    .ctx_size_in = sizeof(ctx),
-				    .repeat = iters);
 			__u64 before = 0;
+			__u32 ns, retval;
 
 			f = (k + r + 1) % F_N;
-			set_next(prog_fd(f));
 			if (f == F_XDPFWD)
 				before = xdpfwd_forwarded(family);
-			if (bpf_prog_test_run_opts(hdr, &o))
-				die("BPF_PROG_TEST_RUN: %s", strerror(errno));
+			ns = hot_run(hdr, prog_fd(f), frame, iters, &retval);
 			if (opt.verbose)
-				progress("  round %d %s: %u ns", r, fkey[f],
-					 o.duration);
+				progress("  round %d %s: %u ns", r, fkey[f], ns);
 			/* every iteration must have been forwarded */
 			if (f == F_XDPFWD)
 				row->c[f].mismatches +=
 					iters -
 					(xdpfwd_forwarded(family) - before);
-			else if (f != F_PASS && o.retval != XDP_REDIRECT)
+			else if (f != F_PASS && retval != XDP_REDIRECT)
 				row->c[f].mismatches++;
 			if (r < 0)
 				continue;
-			v[f][r] = o.duration;
+			v[f][r] = ns;
 		}
 	}
 	for (r = 0; r < (int)rounds; r++) {
@@ -451,13 +478,12 @@ void measure_checks(int family, size_t n, struct check_row *row)
 {
 	enum { P_PASS, P_WHOLE, P_VAR, P_N = P_VAR + N_CHECKS };
 	double v[P_N][MAX_ROUNDS], d[MAX_ROUNDS];
-	unsigned int iters = opt.pool * ((262144 + opt.pool - 1) / opt.pool);
+	unsigned int iters = hot_iters();
 	unsigned int k, rounds = opt.rounds;
 	int fd[P_N], p, r, c;
 	uint8_t frame[COST_FRAME];
 	struct dst d0;
-	int hdr = family == 4 ? bpf_program__fd(obj.util->progs.bench_hdr4)
-			      : bpf_program__fd(obj.util->progs.bench_hdr6);
+	int hdr = hot_harness(family);
 
 	memset(row, 0, sizeof(*row));
 	row->family = family;
@@ -471,25 +497,18 @@ void measure_checks(int family, size_t n, struct check_row *row)
 	set_template(frame);
 	for (r = -1; r < (int)rounds; r++) {
 		for (k = 0; k < P_N; k++) {
-			struct xdp_md ctx = { .data_end = COST_FRAME,
-					      .ingress_ifindex = ifx.in };
-			LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = frame,
-				    .data_size_in = COST_FRAME, .ctx_in = &ctx,
-				    .ctx_size_in = sizeof(ctx),
-				    .repeat = iters);
 			__u64 before;
+			__u32 ns;
 
 			p = (k + r + 1) % P_N;
-			set_next(fd[p]);
 			before = xdpfwd_forwarded(family);
-			if (bpf_prog_test_run_opts(hdr, &o))
-				die("BPF_PROG_TEST_RUN: %s", strerror(errno));
+			ns = hot_run(hdr, fd[p], frame, iters, NULL);
 			if (p != P_PASS)
 				row->mismatches +=
 					iters -
 					(xdpfwd_forwarded(family) - before);
 			if (r >= 0)
-				v[p][r] = o.duration;
+				v[p][r] = ns;
 		}
 	}
 	for (c = 0; c < N_CHECKS; c++) {
