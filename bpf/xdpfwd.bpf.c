@@ -8,16 +8,16 @@
  * blackhole route.  docs/design.md has the overview.
  *
  * Order of the checks (the first that applies is the counted reason):
- * ingress enabled, the plugin alive (liveness.h), Ethernet header, destination MAC, ethertype (VLAN,
- * other); the kernel settings of the ingress (forwarding, rp_filter,
- * policy rules, tc, firewall); IP header (malformed, options / hop-by-hop), TTL,
- * special addresses, a source that is the router's own (IPv4), FIB,
+ * ingress enabled, the plugin alive (liveness.h), Ethernet header,
+ * destination MAC, ethertype (VLAN, other); the kernel settings of the
+ * ingress (forwarding, rp_filter, policy rules, tc, firewall); IP header
+ * (malformed, options / hop-by-hop), TTL, special addresses, a source that is the router's own (IPv4), FIB,
  * nexthop group (and a member of it back out of the ingress), adjacency
  * valid, destination MAC (neighbour), bridge port of the neighbour,
  * hairpin, egress mode, the egress's qdisc or netdev egress chain, MTU,
- * egress in tx_ports; then the
- * rewrite, and the bytes after the IP packet (Ethernet padding, trailers)
- * are cut off as the kernel's ip_rcv()/ipv6_rcv() do.  (bench/ builds
+ * egress in tx_ports; then the rewrite, and the bytes after the IP packet
+ * (Ethernet padding, trailers) are cut off as the kernel's
+ * ip_rcv()/ipv6_rcv() do; last, the packet trace (trace.h) if armed.  (bench/ builds
  * variants with one faithfulness check compiled out, -DXDPFWD_OMIT_<CHECK>,
  * to measure what each costs; never for use.)  On a bridge port
  * (bridge.h) the bridge's checks come first; frames to the bridge's MAC

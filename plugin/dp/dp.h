@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * xdpfwd: the BPF layer.  The only code that holds a map fd: it loads the
- * embedded XDP program, pins it, attaches it to interfaces (load.c), and
- * gives the writers one typed function per map operation (maps.c).
+ * embedded XDP program, attaches it to interfaces (links held by zebra's
+ * fds, nothing pinned) and renews its liveness deadline (load.c), binds
+ * the packet tracer's ring (trace.c), and gives the writers one typed
+ * function per map operation (maps.c).
  *
  * One failure policy for every map write: the write returns -errno, the
  * failure is counted per map (dp_map_errors(), shown by `show xdpfwd`)

@@ -171,7 +171,7 @@ static void old_pins_remove(void)
 		 * 0700), where no earlier build could pin anything either
 		 */
 		if (errno != ENOENT && IS_XDPFWD_DEBUG(EVENTS))
-			zlog_debug("xdpfwd: no look for earlier pins: %s: %s",
+			zlog_debug("xdpfwd: not looking for earlier pins: %s: %s",
 				   OLD_PIN_ROOT, strerror(errno));
 		return;
 	}
