@@ -101,8 +101,8 @@ static __always_inline bool egress_takes_it(const struct ingress *in,
  * tc on the ingress
  * (before any netfilter hook), then netfilter and xfrm.
  */
-static __always_inline __u32 ingress_gate(__u16 flags, __u16 no_fwd,
-					  __u16 rpf, __u16 rules, __u16 fw)
+static __always_inline __u32 ingress_gate(__u32 flags, __u32 no_fwd,
+					  __u32 rpf, __u32 rules, __u32 fw)
 {
 	if (flags & no_fwd)
 		return XDPFWD_R_PASS_FORWARDING;

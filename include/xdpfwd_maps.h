@@ -266,11 +266,13 @@ struct xdpfwd_neigh {
 
 struct xdpfwd_iface {
 	__u8 mac[6];
-	__u16 flags; /* XDPFWD_IF_F_* */
-	/* additions for bridge ports (all 0 otherwise): */
+	/* bridge ports only (0 otherwise): L3 MTU, a bridged frame's limit
+	 * on this egress
+	 */
+	__u16 mtu;
+	__u32 flags; /* XDPFWD_IF_F_* */
+	/* bridge ports only (0 otherwise) */
 	__u32 bridge_ifindex;
-	__u16 mtu; /* L3 MTU: a bridged frame's limit on this egress */
-	__u16 pad;
 };
 
 /* Egress: DEVMAP_HASH keyed by ifindex, value the ifindex.  Only interfaces

@@ -204,7 +204,7 @@ void upd(struct bpf_map *m, const void *k, size_t ks, const void *v,
 }
 
 void set_iface(struct xdpfwd_bpf *s, __u32 ifindex, const __u8 *mac,
-	       __u16 flags, __u32 bridge, __u16 mtu)
+	       __u32 flags, __u32 bridge, __u16 mtu)
 {
 	struct xdpfwd_iface v = { .flags = flags, .bridge_ifindex = bridge,
 				  .mtu = mtu };

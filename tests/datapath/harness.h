@@ -62,7 +62,7 @@ int veth(const char *a, const char *b);
 void upd(struct bpf_map *m, const void *k, size_t ks, const void *v,
 	 size_t vs);
 void set_iface(struct xdpfwd_bpf *s, __u32 ifindex, const __u8 *mac,
-	       __u16 flags, __u32 bridge, __u16 mtu);
+	       __u32 flags, __u32 bridge, __u16 mtu);
 void set_tx(struct xdpfwd_bpf *s, __u32 ifindex);
 void del_tx(struct xdpfwd_bpf *s, __u32 ifindex);
 void set_adj(struct xdpfwd_bpf *s, __u32 id, __u32 ifindex, __u16 mtu,
