@@ -47,6 +47,7 @@
 #include "plugin/dispatch.h"
 #include "plugin/provider.h"
 #include "plugin/vty.h"
+#include "plugin/yang_json.h"
 #include "plugin/dp/dp.h"
 #include "plugin/lib/nhg_slots.h"
 #include "plugin/mirror/mirror.h"
@@ -414,14 +415,14 @@ static void fam_json(json_object *j, const char *name,
 {
 	json_object *o = json_object_new_object();
 
-	json_object_int_add(o, "checked", f->checked);
-	json_object_int_add(o, "offloaded", f->offloaded);
-	json_object_int_add(o, "kernelPath", f->kernel_path);
-	json_object_int_add(o, "connected", f->connected);
-	json_object_int_add(o, "pending", f->pending);
-	json_object_int_add(o, "notInstalled", f->not_installed);
-	json_object_int_add(o, "sourceSpecific", f->src_specific);
-	json_object_int_add(o, "differences", f->differences);
+	xdpfwd_json_u64(o, "checked", f->checked);
+	xdpfwd_json_u64(o, "offloaded", f->offloaded);
+	xdpfwd_json_u64(o, "kernelPath", f->kernel_path);
+	xdpfwd_json_u64(o, "connected", f->connected);
+	xdpfwd_json_u64(o, "pending", f->pending);
+	xdpfwd_json_u64(o, "notInstalled", f->not_installed);
+	xdpfwd_json_u64(o, "sourceSpecific", f->src_specific);
+	xdpfwd_json_u64(o, "differences", f->differences);
 	json_object_object_add(j, name, o);
 }
 
@@ -459,20 +460,22 @@ DEFPY(show_xdpfwd_audit, show_xdpfwd_audit_cmd, "show xdpfwd audit [json$json]",
 	pending = a.fam[0].pending + a.fam[1].pending + queue;
 	if (j) {
 		json_object *kinds = json_object_new_object();
+		json_object *o = json_object_new_object();
 
-		json_object_boolean_add(j, "converged", !pending);
-		json_object_int_add(j, "differences", total);
+		json_object_boolean_add(o, "converged", !pending);
+		xdpfwd_json_u64(o, "differences", total);
 		for (int k = 0; k < D__MAX; k++)
-			json_object_int_add(kinds, diff_names[k], a.diffs[k]);
-		json_object_object_add(j, "byKind", kinds);
-		fam_json(j, "ipv4", &a.fam[0]);
-		fam_json(j, "ipv6", &a.fam[1]);
-		json_object_int_add(j, "providerQueue", queue);
-		json_object_int_add(j, "fastPathZebraRoutes", zroutes);
-		routes_capacity_json(j);
-		json_object_int_add(j, "elapsedMs", us / 1000);
-		json_object_object_add(j, "list", a.list);
-		return vty_json(vty, j);
+			xdpfwd_json_u64(kinds, diff_names[k], a.diffs[k]);
+		json_object_object_add(o, "byKind", kinds);
+		fam_json(o, "ipv4", &a.fam[0]);
+		fam_json(o, "ipv6", &a.fam[1]);
+		xdpfwd_json_u64(o, "providerQueue", queue);
+		json_object_int_add(o, "fastPathZebraRoutes", zroutes);
+		routes_capacity_json(o);
+		xdpfwd_json_i64(o, "elapsedMs", us / 1000);
+		json_object_object_add(o, "list", a.list);
+		json_object_object_add(j, "audit", o);
+		return xdpfwd_vty_json(vty, j);
 	}
 	for (int f = 0; f < 2; f++)
 		vty_out(vty,

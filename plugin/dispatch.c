@@ -33,6 +33,7 @@
 #include "plugin/writers/kernel_use.h"
 #include "plugin/writers/nexthop.h"
 #include "plugin/writers/routes.h"
+#include "plugin/yang_json.h"
 
 /* what has started, for a complete stop from any point */
 #define PART_DP 0x01
@@ -398,9 +399,9 @@ void dispatch_liveness_show(struct vty *vty, json_object *json)
 		json_object *o = json_object_new_object();
 
 		json_object_boolean_add(o, "gateOpen", gate_open);
-		json_object_int_add(o, "renewals", live_renewals);
-		json_object_int_add(o, "lapses", live_lapses);
-		json_object_int_add(o, "validForMs", left_ms);
+		xdpfwd_json_u64(o, "renewals", live_renewals);
+		xdpfwd_json_u64(o, "lapses", live_lapses);
+		xdpfwd_json_i64(o, "validForMs", left_ms);
 		json_object_int_add(o, "renewMs", LIVE_RENEW_MSEC);
 		json_object_int_add(o, "validityMs", LIVE_VALID_MSEC);
 		json_object_object_add(json, "liveness", o);

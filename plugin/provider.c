@@ -26,6 +26,7 @@
 #include "plugin/provider.h"
 #include "plugin/dispatch.h"
 #include "plugin/writers/route_update.h"
+#include "plugin/yang_json.h"
 
 DEFINE_MTYPE_STATIC(XDPFWD, XDPFWD_WORK, "xdpfwd work item");
 
@@ -306,14 +307,14 @@ void provider_show(struct vty *vty, json_object *json)
 	if (json) {
 		json_object *o = json_object_new_object();
 
-		json_object_int_add(o, "routeOpsQueued", st_queued);
-		json_object_int_add(o, "routeOpsApplied", st_applied);
-		json_object_int_add(o, "queueDepth", st_depth);
-		json_object_int_add(o, "queueDepthMax", st_max_depth);
-		json_object_int_add(o, "otherTablesSkipped", st_skipped);
-		json_object_int_add(o, "nexthopOpsSeen", st_nh_ops);
-		json_object_int_add(o, "applyMs", st_apply_us / 1000);
-		json_object_int_add(o, "applyEventMaxUs", st_event_max_us);
+		xdpfwd_json_u64(o, "routeOpsQueued", st_queued);
+		xdpfwd_json_u64(o, "routeOpsApplied", st_applied);
+		xdpfwd_json_u64(o, "queueDepth", st_depth);
+		xdpfwd_json_u64(o, "queueDepthMax", st_max_depth);
+		xdpfwd_json_u64(o, "otherTablesSkipped", st_skipped);
+		xdpfwd_json_u64(o, "nexthopOpsSeen", st_nh_ops);
+		xdpfwd_json_u64(o, "applyMs", st_apply_us / 1000);
+		xdpfwd_json_u64(o, "applyEventMaxUs", st_event_max_us);
 		json_object_object_add(json, "provider", o);
 		return;
 	}

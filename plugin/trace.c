@@ -28,6 +28,7 @@
 #include "plugin/dispatch.h"
 #include "plugin/dp/dp.h"
 #include "plugin/mirror/mirror.h"
+#include "plugin/yang_json.h"
 
 #define TRACE_KEEP 64
 #define TRACE_COUNT_DEFAULT 10
@@ -223,7 +224,7 @@ static void entry_json(json_object *a, const struct trace_entry *e)
 	json_object *o = json_object_new_object();
 	char buf[64];
 
-	json_object_int_add(o, "time", e->when.tv_sec);
+	xdpfwd_json_i64(o, "time", e->when.tv_sec);
 	json_object_int_add(o, "timeUsec", e->when.tv_usec);
 	ifname_of(e->ingress, buf, sizeof(buf));
 	json_object_string_add(o, "ingress", buf);
@@ -253,6 +254,7 @@ DEFPY(show_xdpfwd_trace, show_xdpfwd_trace_cmd, "show xdpfwd trace [json$json]",
 	unsigned int first = (tr.next + TRACE_KEEP - tr.kept) % TRACE_KEEP;
 	json_object *j = json ? json_object_new_object() : NULL;
 	json_object *a = j ? json_object_new_array() : NULL;
+	json_object *o;
 
 	if (!dispatch_running())
 		return xdpfwd_vty_not_running(vty, j);
@@ -287,10 +289,12 @@ DEFPY(show_xdpfwd_trace, show_xdpfwd_trace_cmd, "show xdpfwd trace [json$json]",
 	}
 	if (!j)
 		return CMD_SUCCESS;
-	json_object_int_add(j, "traced", tr.seen);
-	json_object_int_add(j, "armed", tr.remaining);
-	json_object_object_add(j, "packets", a);
-	return vty_json(vty, j);
+	o = json_object_new_object();
+	xdpfwd_json_u64(o, "traced", tr.seen);
+	json_object_int_add(o, "armed", tr.remaining);
+	json_object_object_add(o, "packets", a);
+	json_object_object_add(j, "trace", o);
+	return xdpfwd_vty_json(vty, j);
 }
 
 void xdpfwd_trace_init(void)

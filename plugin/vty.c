@@ -32,6 +32,7 @@
 #include "plugin/dispatch.h"
 #include "plugin/provider.h"
 #include "plugin/vty.h"
+#include "plugin/yang_json.h"
 #include "plugin/dp/dp.h"
 #include "plugin/mirror/mirror.h"
 #include "plugin/writers/bridge.h"
@@ -160,13 +161,28 @@ const char *xdpfwd_reason_name(uint32_t reason)
 	return reason_names[reason];
 }
 
+/*
+ * Prints a `show xdpfwd ... json` answer: @state, the members of the
+ * model's state container (yang/frr-xdpfwd.yang) the command fills, inside
+ * their module-prefixed top container, as RFC 7951 has it.
+ */
+int xdpfwd_vty_json(struct vty *vty, json_object *state)
+{
+	json_object *top = json_object_new_object();
+	json_object *root = json_object_new_object();
+
+	json_object_object_add(top, "state", state);
+	json_object_object_add(root, XDPFWD_YANG_TOP, top);
+	return vty_json(vty, root);
+}
+
 /* The answer of every show command while the fast path is not running. */
 int xdpfwd_vty_not_running(struct vty *vty, json_object *json)
 {
 	if (json) {
 		json_object_string_add(json, "status", "error");
 		json_object_string_add(json, "error", dispatch_why());
-		return vty_json(vty, json);
+		return xdpfwd_vty_json(vty, json);
 	}
 	vty_out(vty, "%% xdpfwd is not running: %s\n", dispatch_why());
 	return CMD_WARNING;
@@ -176,11 +192,16 @@ static void neigh_show(struct vty *vty, json_object *json);
 
 static void map_errors_json(json_object *j)
 {
-	json_object *o = json_object_new_object();
+	json_object *arr = json_object_new_array();
 
-	for (int m = 0; m < DP_MAP__MAX; m++)
-		json_object_int_add(o, dp_map_name(m), dp_map_errors(m));
-	json_object_object_add(j, "mapWriteErrors", o);
+	for (int m = 0; m < DP_MAP__MAX; m++) {
+		json_object *o = json_object_new_object();
+
+		json_object_string_add(o, "map", dp_map_name(m));
+		xdpfwd_json_u64(o, "errors", dp_map_errors(m));
+		json_object_array_add(arr, o);
+	}
+	json_object_object_add(j, "mapWriteErrors", arr);
 }
 
 static const char *hooks_str(uint8_t h)
@@ -264,7 +285,7 @@ static void fw_show(struct vty *vty, json_object *j)
 	json_object_boolean_add(o, "xfrmDefaultBlock", f->xfrm.default_block);
 	json_object_string_add(o, "nftables", f->nft.list);
 	json_object_string_add(o, "xtables", f->xt.list);
-	ifs = json_object_new_object();
+	ifs = json_object_new_array();
 	while ((l = mirror_link_next(l))) {
 		uint8_t tc = mirror_fw_dev_tc(l->ifindex);
 		uint8_t nft = mirror_fw_dev_nft(l->name);
@@ -273,9 +294,10 @@ static void fw_show(struct vty *vty, json_object *j)
 		if (!iface_attached(l->ifindex))
 			continue;
 		d = json_object_new_object();
+		json_object_string_add(d, "name", l->name);
 		json_object_string_add(d, "tc", hooks_str(tc));
 		json_object_string_add(d, "nftables", hooks_str(nft));
-		json_object_object_add(ifs, l->name, d);
+		json_object_array_add(ifs, d);
 	}
 	json_object_object_add(o, "interfaces", ifs);
 	json_object_object_add(j, "firewall", o);
@@ -333,9 +355,9 @@ DEFPY(show_xdpfwd, show_xdpfwd_cmd, "show xdpfwd [json$json]",
 	json_object_int_add(maps, "neighbors", mirror_neigh_count());
 	routes_capacity_json(maps);
 	json_object_object_add(j, "maps", maps);
-	json_object_int_add(j, "programmingFailures", routes_failures());
+	xdpfwd_json_u64(j, "programmingFailures", routes_failures());
 	map_errors_json(j);
-	json_object_int_add(j, "netlinkResyncs", dispatch_netlink_resyncs());
+	xdpfwd_json_u64(j, "netlinkResyncs", dispatch_netlink_resyncs());
 	kernel = json_object_new_object();
 	json_object_int_add(kernel, "localPrefixes", mirror_local_prefixes());
 	json_object_int_add(kernel, "policyRulesV4",
@@ -347,7 +369,7 @@ DEFPY(show_xdpfwd, show_xdpfwd_cmd, "show xdpfwd [json$json]",
 	json_object_object_add(j, "kernel", kernel);
 	provider_show(vty, j);
 	fw_show(vty, j);
-	return vty_json(vty, j);
+	return xdpfwd_vty_json(vty, j);
 }
 
 DEFPY(show_xdpfwd_routes, show_xdpfwd_routes_cmd,
@@ -374,7 +396,7 @@ DEFPY(show_xdpfwd_routes, show_xdpfwd_routes_cmd,
 		return CMD_WARNING;
 	}
 	routes_show(vty, target ? &p : NULL, j);
-	return j ? vty_json(vty, j) : CMD_SUCCESS;
+	return j ? xdpfwd_vty_json(vty, j) : CMD_SUCCESS;
 }
 
 DEFPY(show_xdpfwd_nexthops, show_xdpfwd_nexthops_cmd,
@@ -386,7 +408,7 @@ DEFPY(show_xdpfwd_nexthops, show_xdpfwd_nexthops_cmd,
 	if (!dispatch_running())
 		return xdpfwd_vty_not_running(vty, j);
 	nexthop_show(vty, j);
-	return j ? vty_json(vty, j) : CMD_SUCCESS;
+	return j ? xdpfwd_vty_json(vty, j) : CMD_SUCCESS;
 }
 
 DEFPY(show_xdpfwd_neighbors, show_xdpfwd_neighbors_cmd,
@@ -398,7 +420,7 @@ DEFPY(show_xdpfwd_neighbors, show_xdpfwd_neighbors_cmd,
 	if (!dispatch_running())
 		return xdpfwd_vty_not_running(vty, j);
 	neigh_show(vty, j);
-	return j ? vty_json(vty, j) : CMD_SUCCESS;
+	return j ? xdpfwd_vty_json(vty, j) : CMD_SUCCESS;
 }
 
 DEFPY(show_xdpfwd_counters, show_xdpfwd_counters_cmd,
@@ -406,15 +428,15 @@ DEFPY(show_xdpfwd_counters, show_xdpfwd_counters_cmd,
       SHOW_STR XDPFWD_STR "Packet counters by verdict and interface\n" JSON_STR)
 {
 	json_object *j = json ? json_object_new_object() : NULL;
-	json_object *reasons = NULL, *ifs = NULL;
+	json_object *counters = NULL, *reasons = NULL, *ifs = NULL;
 	struct interface *ifp;
 	struct vrf *vrf = vrf_lookup_by_id(VRF_DEFAULT);
 
 	if (!dispatch_running())
 		return xdpfwd_vty_not_running(vty, j);
 	if (j) {
-		reasons = json_object_new_object();
-		ifs = json_object_new_object();
+		reasons = json_object_new_array();
+		ifs = json_object_new_array();
 	} else
 		vty_out(vty, "%-16s %14s %16s\n", "Verdict", "Packets",
 			"Bytes");
@@ -426,9 +448,10 @@ DEFPY(show_xdpfwd_counters, show_xdpfwd_counters_cmd,
 		if (j) {
 			json_object *o = json_object_new_object();
 
-			json_object_int_add(o, "packets", c.packets);
-			json_object_int_add(o, "bytes", c.bytes);
-			json_object_object_add(reasons, name, o);
+			json_object_string_add(o, "reason", name);
+			xdpfwd_json_u64(o, "packets", c.packets);
+			xdpfwd_json_u64(o, "bytes", c.bytes);
+			json_object_array_add(reasons, o);
 		} else if (c.packets)
 			vty_out(vty, "%-16s %14" PRIu64 " %16" PRIu64 "\n",
 				name, c.packets, c.bytes);
@@ -445,8 +468,9 @@ DEFPY(show_xdpfwd_counters, show_xdpfwd_counters_cmd,
 		if (j) {
 			json_object *o = json_object_new_object();
 
+			json_object_string_add(o, "name", ifp->name);
 			dp_if_counters_json(o, &c);
-			json_object_object_add(ifs, ifp->name, o);
+			json_object_array_add(ifs, o);
 		} else
 			vty_out(vty,
 				"%-16s %12" PRIu64 " %12" PRIu64 " %12" PRIu64
@@ -456,9 +480,11 @@ DEFPY(show_xdpfwd_counters, show_xdpfwd_counters_cmd,
 	}
 	if (!j)
 		return CMD_SUCCESS;
-	json_object_object_add(j, "reasons", reasons);
-	json_object_object_add(j, "interfaces", ifs);
-	return vty_json(vty, j);
+	counters = json_object_new_object();
+	json_object_object_add(counters, "reasons", reasons);
+	json_object_object_add(counters, "interfaces", ifs);
+	json_object_object_add(j, "counters", counters);
+	return xdpfwd_vty_json(vty, j);
 }
 
 static void neigh_show(struct vty *vty, json_object *json)
@@ -501,7 +527,7 @@ DEFPY(show_xdpfwd_bridge, show_xdpfwd_bridge_cmd,
 	if (!dispatch_running())
 		return xdpfwd_vty_not_running(vty, j);
 	bridge_show(vty, j);
-	return j ? vty_json(vty, j) : CMD_SUCCESS;
+	return j ? xdpfwd_vty_json(vty, j) : CMD_SUCCESS;
 }
 
 DEFPY(show_xdpfwd_bridge_fdb, show_xdpfwd_bridge_fdb_cmd,
@@ -515,7 +541,7 @@ DEFPY(show_xdpfwd_bridge_fdb, show_xdpfwd_bridge_fdb_cmd,
 	if (!dispatch_running())
 		return xdpfwd_vty_not_running(vty, j);
 	bridge_fdb_show(vty, j);
-	return j ? vty_json(vty, j) : CMD_SUCCESS;
+	return j ? xdpfwd_vty_json(vty, j) : CMD_SUCCESS;
 }
 
 /*
@@ -559,7 +585,7 @@ static void forward_hosts_json(const struct prefix *match, uint32_t offset,
 		json_object_string_addf(o, "DstMac", "%pEA", &dmac);
 		json_object_array_add(arr, o);
 	}
-	json_object_int_add(json, "total", total);
+	xdpfwd_json_u64(json, "total", total);
 	json_object_object_add(json, "entries", arr);
 }
 
@@ -579,6 +605,7 @@ DEFPY(show_xdpfwd_forward, show_xdpfwd_forward_cmd,
       "Number of entries (default 1000)\n" JSON_STR)
 {
 	json_object *j = json_object_new_object();
+	json_object *fwd;
 	const char *target = p4_str ? p4_str
 			     : p6_str ? p6_str
 			     : a4_str ? a4_str
@@ -592,20 +619,22 @@ DEFPY(show_xdpfwd_forward, show_xdpfwd_forward_cmd,
 		json_object_string_add(j, "status", "error");
 		json_object_string_addf(j, "error", "malformed prefix %s",
 					target);
-		return vty_json(vty, j);
+		return xdpfwd_vty_json(vty, j);
 	}
 	if (target)
 		apply_mask(&p);
 	json_object_string_add(j, "status", "running");
-	json_object_int_add(j, "offset", offset);
-	json_object_int_add(j, "limit", lim);
+	fwd = json_object_new_object();
+	json_object_int_add(fwd, "offset", offset);
+	json_object_int_add(fwd, "limit", lim);
 	if (hosts)
-		forward_hosts_json(target ? &p : NULL, offset, lim, j);
+		forward_hosts_json(target ? &p : NULL, offset, lim, fwd);
 	else if (a4_str || a6_str)
-		routes_forward_lpm_json(&p, j);
+		routes_forward_lpm_json(&p, fwd);
 	else
-		routes_forward_json(target ? &p : NULL, offset, lim, j);
-	return vty_json(vty, j);
+		routes_forward_json(target ? &p : NULL, offset, lim, fwd);
+	json_object_object_add(j, "forward", fwd);
+	return xdpfwd_vty_json(vty, j);
 }
 
 /* ---- debug ---- */

@@ -129,10 +129,25 @@ static struct json_object *zebra_json(const char *cmd, char *why,
 	return j;
 }
 
+/*
+ * The state container of a `show xdpfwd ... json` answer, an RFC 7951
+ * instance of yang/frr-xdpfwd.yang: {"frr-xdpfwd:xdpfwd": {"state": S}}.
+ */
+static struct json_object *xdpfwd_state(struct json_object *z)
+{
+	struct json_object *top, *state;
+
+	if (!json_object_object_get_ex(z, "frr-xdpfwd:xdpfwd", &top) ||
+	    !json_object_object_get_ex(top, "state", &state) ||
+	    !json_object_is_type(state, json_type_object))
+		return NULL;
+	return state;
+}
+
 static int do_query(const struct apid_request *req, struct json_object *answer,
 		    char *why, size_t whylen)
 {
-	struct json_object *z, *v, *entries;
+	struct json_object *z, *st, *fwd, *v, *entries;
 	char filter[INET6_ADDRSTRLEN + 8] = "";
 	char cmd[256];
 
@@ -155,25 +170,35 @@ static int do_query(const struct apid_request *req, struct json_object *answer,
 	z = zebra_json(cmd, why, whylen);
 	if (!z)
 		return APID_E_QUERY;
-	if (!json_object_object_get_ex(z, "status", &v) ||
+	st = xdpfwd_state(z);
+	if (!st) {
+		snprintf(why, whylen, "zebra's answer has no xdpfwd state");
+		json_object_put(z);
+		return APID_E_QUERY;
+	}
+	if (!json_object_object_get_ex(st, "status", &v) ||
 	    strcmp(json_object_get_string(v), "running")) {
 		const char *err = "";
 
-		if (json_object_object_get_ex(z, "error", &v))
+		if (json_object_object_get_ex(st, "error", &v))
 			err = json_object_get_string(v);
 		snprintf(why, whylen, "xdpfwd is not running: %s", err);
 		json_object_put(z);
 		return APID_E_QUERY;
 	}
-	if (!json_object_object_get_ex(z, "entries", &entries) ||
+	if (!json_object_object_get_ex(st, "forward", &fwd) ||
+	    !json_object_object_get_ex(fwd, "entries", &entries) ||
 	    !json_object_is_type(entries, json_type_array)) {
 		snprintf(why, whylen, "zebra's answer has no entries");
 		json_object_put(z);
 		return APID_E_QUERY;
 	}
 	json_object_object_add(answer, "Tables", json_object_get(entries));
-	if (json_object_object_get_ex(z, "total", &v))
-		json_object_object_add(answer, "Total", json_object_get(v));
+	/* a uint64, a string in the model's JSON; a number in the API's */
+	if (json_object_object_get_ex(fwd, "total", &v))
+		json_object_object_add(answer, "Total",
+				       json_object_new_int64(
+					       json_object_get_int64(v)));
 	json_object_object_add(answer, "Offset",
 			       json_object_new_int64(req->offset));
 	json_object_object_add(answer, "Limit",

@@ -16,6 +16,7 @@
 
 #include "plugin/dp/dp.h"
 #include "plugin/lib/ratelimit.h"
+#include "plugin/yang_json.h"
 
 static struct dp_map_fds fds = {
 	.fd = { [0 ... DP_MAP__MAX - 1] = -1 },
@@ -273,10 +274,10 @@ int dp_if_counters(int ifindex, struct xdpfwd_if_counters *sum)
 void dp_if_counters_json(struct json_object *o,
 			 const struct xdpfwd_if_counters *c)
 {
-	json_object_int_add(o, "rxFwdPackets", c->rx_fwd_packets);
-	json_object_int_add(o, "rxFwdBytes", c->rx_fwd_bytes);
-	json_object_int_add(o, "txFwdPackets", c->tx_fwd_packets);
-	json_object_int_add(o, "txFwdBytes", c->tx_fwd_bytes);
-	json_object_int_add(o, "rxPassPackets", c->rx_pass_packets);
-	json_object_int_add(o, "rxDropPackets", c->rx_drop_packets);
+	xdpfwd_json_u64(o, "rxFwdPackets", c->rx_fwd_packets);
+	xdpfwd_json_u64(o, "rxFwdBytes", c->rx_fwd_bytes);
+	xdpfwd_json_u64(o, "txFwdPackets", c->tx_fwd_packets);
+	xdpfwd_json_u64(o, "txFwdBytes", c->tx_fwd_bytes);
+	xdpfwd_json_u64(o, "rxPassPackets", c->rx_pass_packets);
+	xdpfwd_json_u64(o, "rxDropPackets", c->rx_drop_packets);
 }

@@ -35,6 +35,7 @@
 #include "plugin/writers/bridge.h"
 #include "plugin/writers/iface.h"
 #include "plugin/writers/kernel_use.h"
+#include "plugin/yang_json.h"
 
 DEFINE_MTYPE_STATIC(XDPFWD, XDPFWD_FDB_MAP, "xdpfwd FDB map entry");
 
@@ -326,9 +327,9 @@ void bridge_show(struct vty *vty, json_object *json)
 		return;
 	}
 	json_object_object_add(json, "bridges", bridges);
-	json_object_int_add(json, "fdbMapFailures", dp_map_errors(DP_MAP_FDB));
-	json_object_int_add(json, "fdbRefreshes", kernel_use_stats()->fdb);
-	json_object_int_add(json, "fdbRefreshErrors",
+	xdpfwd_json_u64(json, "fdbMapFailures", dp_map_errors(DP_MAP_FDB));
+	xdpfwd_json_u64(json, "fdbRefreshes", kernel_use_stats()->fdb);
+	xdpfwd_json_u64(json, "fdbRefreshErrors",
 			    kernel_use_stats()->errors);
 }
 
@@ -372,7 +373,7 @@ void bridge_fdb_show(struct vty *vty, json_object *json)
 					       fdb_type_str(f->flags));
 			json_object_boolean_add(o, "inMap", m != NULL);
 			if (age >= 0)
-				json_object_int_add(o, "xdpSeenSecondsAgo",
+				xdpfwd_json_i64(o, "xdpSeenSecondsAgo",
 						    age);
 			json_object_array_add(arr, o);
 		} else {

@@ -60,6 +60,7 @@
 #include "plugin/writers/nexthop.h"
 #include "plugin/writers/rib_mark.h"
 #include "plugin/writers/routes.h"
+#include "plugin/yang_json.h"
 
 DEFINE_MTYPE_STATIC(XDPFWD, XDPFWD_ROUTE, "xdpfwd route");
 DEFINE_MTYPE_STATIC(XDPFWD, XDPFWD_RETRY, "xdpfwd route retry");
@@ -1165,7 +1166,7 @@ void routes_forward_json(const struct prefix *match, uint32_t offset,
 		}
 		total += nhg_forward_json(r->installed, &r->p, skip, room, arr);
 	}
-	json_object_int_add(json, "total", total);
+	xdpfwd_json_u64(json, "total", total);
 	json_object_object_add(json, "entries", arr);
 }
 
@@ -1190,6 +1191,6 @@ void routes_forward_lpm_json(const struct prefix *addr, json_object *json)
 					     XDPFWD_NHG_SLOTS, arr);
 		break;
 	}
-	json_object_int_add(json, "total", n);
+	xdpfwd_json_u64(json, "total", n);
 	json_object_object_add(json, "entries", arr);
 }
