@@ -74,17 +74,19 @@ echo "namespaces: C=$NS_C R=$NS_R S1=$NS_S1 S2=$NS_S2; vty sockets in $VTY_DIR"
 zvty() { show "$client" --vty_socket "$VTY_DIR" "$@"; }
 vtysh_r() { show ip netns exec "$NS_R" vtysh --vty_socket "$VTY_DIR" "$@"; }
 json_get() { $py -c "import json, sys; d = json.load(sys.stdin); print($1)"; }
+# the same on the state of a `show xdpfwd ... json` answer (yang/frr-xdpfwd.yang)
+xdpfwd_get() { $py -c "import json, sys; s = json.load(sys.stdin)['frr-xdpfwd:xdpfwd']['state']; print($1)"; }
 forw() { ip netns exec "$NS_R" cat /proc/net/snmp |
 	awk '/^Ip:/ { if (!n) { for (i = 1; i <= NF; i++) if ($i == "ForwDatagrams") c = i; n = 1 } else print $c }'; }
 fwd4() { "$client" --vty_socket "$VTY_DIR" -c "show xdpfwd counters json" |
-	json_get 'd["reasons"]["fwdV4"]["packets"]'; }
+	xdpfwd_get 'next(r["packets"] for r in s["counters"]["reasons"] if r["reason"] == "fwdV4")'; }
 
 say "enabling xdpfwd on R's interfaces through zebra's vty"
 zvty -c "configure terminal" -c "interface to-c" -c "xdpfwd" \
 	-c "interface to-s1" -c "xdpfwd" -c "interface to-s2" -c "xdpfwd"
 i=0
 until [ "$("$client" --vty_socket "$VTY_DIR" -c "show xdpfwd json" |
-	json_get 'sum(1 for x in d["interfaces"] if x.get("attached"))')" = 3 ]; do
+	xdpfwd_get 'sum(1 for x in s["interfaces"] if x.get("attached"))')" = 3 ]; do
 	i=$((i + 1))
 	[ $i -lt 30 ] || { echo "demo: xdpfwd did not attach to 3 interfaces" >&2; exit 1; }
 	sleep 0.5

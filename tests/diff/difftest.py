@@ -508,7 +508,8 @@ def set_xdpfwd(t, on: bool) -> None:
                       what=f"xdpfwd {'attached' if on else 'detached'}")
     if on:
         def converged():
-            audit = t.frr.xdpfwd_json("show xdpfwd audit json")
+            audit = t.frr.xdpfwd_json("show xdpfwd audit json").get(
+                "audit", {})
             return audit.get("converged") and all(
                 lablib.static_route_offloaded(t.frr, p)
                 for p in (lablib.ROUTE_V4, lablib.ECMP_V4, lablib.ROUTE_V6,

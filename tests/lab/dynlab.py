@@ -364,8 +364,8 @@ class DynTopo:
         return self.frr.xdpfwd_json("show xdpfwd json")
 
     def audit(self) -> dict:
-        out = self.frr.xdpfwd("show xdpfwd audit json").stdout
-        return json.loads(out)
+        """`show xdpfwd audit json` ({} while xdpfwd is not running)."""
+        return self.frr.xdpfwd_json("show xdpfwd audit json").get("audit", {})
 
     def wait_converged(self, timeout: float = 120, what: str = "",
                        interval: float = 1.0) -> dict:

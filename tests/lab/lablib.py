@@ -11,6 +11,7 @@ Needs root, iproute2, ethtool, Debian's frr (zebra, staticd, vtysh), iperf3.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 import re
@@ -84,6 +85,40 @@ STATIC_ROUTES = [
 
 class LabError(RuntimeError):
     """A lab step failed; the message carries the command and its output."""
+
+
+# `show xdpfwd ... json` answers are RFC 7951 instances of yang/frr-xdpfwd.yang
+XDPFWD_YANG = REPO_ROOT / "yang" / "frr-xdpfwd.yang"
+XDPFWD_YANG_TOP = "frr-xdpfwd:xdpfwd"
+
+
+@functools.cache
+def yang_64bit_leaves() -> frozenset[str]:
+    """Names of the model's 64-bit integer leaves (RFC 7951: JSON strings)."""
+    return frozenset(re.findall(
+        r"leaf (\w+) \{\s*type (?:u64-counter|uint64|int64)\b",
+        XDPFWD_YANG.read_text()))
+
+
+def _ints(node, name: str = ""):
+    if isinstance(node, dict):
+        return {k: _ints(v, k) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_ints(v, name) for v in node]
+    # names are not unique in the model ("type" is also an enumeration)
+    if isinstance(node, str) and name in yang_64bit_leaves() and \
+            re.fullmatch(r"-?[0-9]+", node):
+        return int(node)
+    return node
+
+
+def xdpfwd_state(doc) -> dict:
+    """The state container of a `show xdpfwd ... json` document,
+    {"frr-xdpfwd:xdpfwd": {"state": {...}}} -> {...}, with the model's
+    64-bit integers (JSON strings) as ints."""
+    if not isinstance(doc, dict) or set(doc) != {XDPFWD_YANG_TOP}:
+        raise LabError(f"not an {XDPFWD_YANG_TOP} document: {doc!r:.200}")
+    return _ints(doc[XDPFWD_YANG_TOP]["state"])
 
 
 def run(cmd: list[str], *, check: bool = True, timeout: float = 60,
@@ -423,8 +458,8 @@ class Frr:
         forwards), or it is not running (passive, or not loaded)."""
         res = self.xdpfwd("show xdpfwd json", check=False)
         try:
-            status = json.loads(res.stdout)
-        except json.JSONDecodeError:
+            status = xdpfwd_state(json.loads(res.stdout))
+        except (json.JSONDecodeError, LabError):
             return True  # no such command: the module did not load
         if status.get("status") != "running":
             return True
@@ -472,13 +507,19 @@ class Frr:
             args += ["-c", cmd]
         return run(args, check=check)
 
-    def xdpfwd_json(self, command: str):
-        """Run `<command>` (ending in json) through xdpfwd-vtysh, parse it."""
+    def xdpfwd_doc(self, command: str) -> dict:
+        """Run `<command>` (ending in json) through xdpfwd-vtysh, parse it:
+        the whole RFC 7951 document (yang/frr-xdpfwd.yang)."""
         out = self.xdpfwd(command).stdout
         try:
             return json.loads(out)
         except json.JSONDecodeError as exc:
             raise LabError(f"{command!r} did not print JSON: {out!r}") from exc
+
+    def xdpfwd_json(self, command: str) -> dict:
+        """`<command>`'s answer: the members of the model's state container
+        it printed (64-bit integers are strings: int() them)."""
+        return xdpfwd_state(self.xdpfwd_doc(command))
 
 
 # --------------------------------------------------------------------------
@@ -791,7 +832,13 @@ def static_route_offloaded(frr: Frr, prefix: str) -> bool:
 
 
 def xdpfwd_counters(frr: Frr) -> dict:
-    return frr.xdpfwd_json("show xdpfwd counters json")
+    """`show xdpfwd counters json` as {"reasons": {reason: {"packets": n,
+    "bytes": n}}, "interfaces": {ifname: {"rxFwdPackets": n, ...}}}: the
+    model's keyed lists as dicts."""
+    c = frr.xdpfwd_json("show xdpfwd counters json")["counters"]
+    return {"reasons": {r.pop("reason"): r for r in c.get("reasons", [])},
+            "interfaces": {i.pop("name"): i
+                           for i in c.get("interfaces", [])}}
 
 
 def reason_packets(counters: dict, reason: str) -> int:

@@ -484,9 +484,10 @@ def test_packet_trace(xdp_lab):
     res = topo.c.ping(lablib.TARGET_V4, count=8, interval=0.05)
     assert res.returncode == 0, res.stdout
     lablib.wait_until(
-        lambda: topo.frr.xdpfwd_json("show xdpfwd trace json")["armed"] == 0,
+        lambda: topo.frr.xdpfwd_json(
+            "show xdpfwd trace json")["trace"]["armed"] == 0,
         5, what="the trace to complete")
-    trace = topo.frr.xdpfwd_json("show xdpfwd trace json")
+    trace = topo.frr.xdpfwd_json("show xdpfwd trace json")["trace"]
     assert trace["traced"] >= 5
     last = trace["packets"][-5:]
     for p in last:

@@ -307,7 +307,8 @@ def test_shaper_on_the_egress_in_every_mode(fw_lab, mode):
         try:
             time.sleep(NOTIFIED_S)
             fw = firewall(fw_lab)
-            assert fw["interfaces"]["to-s1"]["tc"] == "egress", fw
+            tc = {i["name"]: i["tc"] for i in fw["interfaces"]}
+            assert tc["to-s1"] == "egress", fw
             sent = lablib.qdisc_sent_packets(fw_lab.r, "to-s1")
             before = counters(fw_lab)
             got = received(udp(fw_lab, 4, OPEN_PORT))

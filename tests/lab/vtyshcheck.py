@@ -95,7 +95,8 @@ class VtyshUnderTest:
         return res
 
     def json(self, command: str):
-        return json.loads(self.run(command).stdout)
+        """A `show xdpfwd ... json` answer's state (lablib.xdpfwd_state)."""
+        return lablib.xdpfwd_state(json.loads(self.run(command).stdout))
 
     def attached(self) -> set[str]:
         status = self.json("show xdpfwd json")
