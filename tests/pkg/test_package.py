@@ -38,6 +38,8 @@ PACKAGE = "frr-xdpfwd"
 DIVERTED = Path("/usr/bin/vtysh.frr")
 VTYSH = Path("/usr/bin/vtysh")
 CLIENT = Path("/usr/bin/xdpfwd-vtysh")
+# beside FRR's own models, which it imports
+YANG_MODEL = Path("/usr/share/yang/frr-xdpfwd.yang")
 
 
 def package_status(name: str = PACKAGE) -> str:
@@ -173,7 +175,7 @@ def test_contents(deb):
     files = subprocess.run(["dpkg-deb", "-c", str(deb)], check=True,
                            capture_output=True, text=True).stdout
     for path in ("./usr/bin/vtysh", "./usr/bin/xdpfwd-vtysh",
-                 "." + str(vtyshcheck.PACKAGED_MODULE)):
+                 "." + str(vtyshcheck.PACKAGED_MODULE), "." + str(YANG_MODEL)):
         assert f" {path}\n" in files, files
     depends = subprocess.run(["dpkg-deb", "-f", str(deb), "Depends"],
                              check=True, capture_output=True,
@@ -202,6 +204,19 @@ def test_installed_end_to_end(installed_package):
         module_file=vtyshcheck.PACKAGED_MODULE)
 
 
+def test_installed_yang_model(installed_package):
+    """The model is where FRR keeps its own and compiles there with FRR's
+    installed models (its imports found in that directory)."""
+    assert YANG_MODEL.is_file()
+    res = subprocess.run(["yanglint", "-p", str(YANG_MODEL.parent),
+                          "-f", "tree", str(YANG_MODEL)],
+                         capture_output=True, text=True, timeout=60)
+    assert res.returncode == 0, res.stdout + res.stderr
+    assert "module: frr-xdpfwd" in res.stdout, res.stdout
+    assert "augment /frr-interface:lib/frr-interface:interface:" in \
+        res.stdout, res.stdout
+
+
 def test_remove_restores_stock(installed_package):
     """dpkg -r: frr's vtysh is /usr/bin/vtysh again and does not know
     xdpfwd; the module and the client are gone."""
@@ -212,6 +227,7 @@ def test_remove_restores_stock(installed_package):
     assert not DIVERTED.exists()
     assert not vtyshcheck.PACKAGED_MODULE.exists()
     assert not CLIENT.exists()
+    assert not YANG_MODEL.exists()
     owner = subprocess.run(["dpkg", "-S", str(VTYSH)], capture_output=True,
                            text=True).stdout
     assert owner.startswith("frr: "), owner
