@@ -90,6 +90,7 @@ class LabError(RuntimeError):
 # `show xdpfwd ... json` answers are RFC 7951 instances of yang/frr-xdpfwd.yang
 XDPFWD_YANG = REPO_ROOT / "yang" / "frr-xdpfwd.yang"
 XDPFWD_YANG_TOP = "frr-xdpfwd:xdpfwd"
+FRR_YANG_DIR = Path("/usr/share/yang")  # FRR's models, which it imports
 
 
 @functools.cache
@@ -110,6 +111,18 @@ def _ints(node, name: str = ""):
             re.fullmatch(r"-?[0-9]+", node):
         return int(node)
     return node
+
+
+def yang_validate(doc: dict, kind: str = "data") -> subprocess.CompletedProcess:
+    """yanglint on doc as `kind` data ("data": state included, "config")
+    of yang/frr-xdpfwd.yang with FRR's installed models; strict (a member
+    the model lacks is an error).  returncode 0 and no stderr: valid."""
+    with tempfile.TemporaryDirectory(prefix=f"{NAME_PREFIX}-yang-") as tmp:
+        path = Path(tmp) / "doc.json"  # yanglint reads the format from .json
+        path.write_text(json.dumps(doc, indent=1))
+        return subprocess.run(["yanglint", "-p", str(FRR_YANG_DIR), "-t",
+                               kind, str(XDPFWD_YANG), str(path)],
+                              capture_output=True, text=True, timeout=60)
 
 
 def xdpfwd_state(doc) -> dict:

@@ -488,6 +488,13 @@ def test_failed_start_is_loud_and_passive(xdpfwd_module, xdpfwd_vtysh):
         status = frr.xdpfwd_json("show xdpfwd json")
         assert status["status"] == "error"
         assert "loading the XDP program failed" in status["error"]
+        # every command's answer then, an instance of the model's state
+        for cmd in ("show xdpfwd json", "show xdpfwd counters json",
+                    "show xdpfwd forward routes json"):
+            doc = frr.xdpfwd_doc(cmd)
+            res = lablib.yang_validate(doc)
+            assert res.returncode == 0 and not res.stderr, (cmd, res.stderr)
+            assert lablib.xdpfwd_state(doc)["status"] == "error", doc
         res = frr.xdpfwd("configure terminal", "interface to-p", "xdpfwd",
                          check=False)
         out = res.stdout + res.stderr
