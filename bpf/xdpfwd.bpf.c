@@ -35,6 +35,7 @@
 #include "bridge.h"
 #include "liveness.h"
 #include "trace.h"
+#include "conntrack.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -59,6 +60,7 @@ static __always_inline bool claim_egress(__u32 ifindex)
 struct ingress {
 	__u32 ifindex;
 	const struct xdpfwd_iface *iface;
+	struct xdp_md *ctx; /* for the conntrack lookup */
 };
 
 /* the device the kernel routes a frame from: the bridge on a port */
@@ -99,7 +101,8 @@ static __always_inline bool egress_takes_it(const struct ingress *in,
  * than main, the only one the fast path has; an IPv4 local route ever
  * added counts as one: the kernel validates every source from then on),
  * tc on the ingress
- * (before any netfilter hook), then netfilter and xfrm.
+ * (before any netfilter hook), then netfilter and xfrm.  Conntrack mode
+ * alone (@ct, no @fw) leaves the decision to ct_verdict4/6() at the end.
  */
 static __always_inline __u32 ingress_gate(__u32 flags, __u32 no_fwd,
 					  __u32 rpf, __u32 rules, __u32 fw)
@@ -112,6 +115,8 @@ static __always_inline __u32 ingress_gate(__u32 flags, __u32 no_fwd,
 		return XDPFWD_R_PASS_POLICY;
 	if (flags & XDPFWD_IF_F_TC)
 		return XDPFWD_R_PASS_TC;
+	if (!(flags & fw))
+		return XDPFWD_R_CONTINUE;
 	return XDPFWD_R_PASS_FIREWALL;
 }
 
@@ -134,19 +139,26 @@ static __always_inline __u32 forward_ipv4(struct cursor *c, struct ethhdr *eth,
 	struct iphdr *iph;
 	__u32 r, ports = 0, ifindex, room = c->left; /* L3 bytes in frame */
 	__u16 nhg, tot;
+	bool ct = false;
+	struct cursor l4;
 
 #ifndef XDPFWD_OMIT_SETTINGS
 	/* one test for the common case, where none applies */
 	if (in->iface->flags & (XDPFWD_IF_F_NO_FWD4 | XDPFWD_IF_F_RPF4 |
 				XDPFWD_IF_F_RULES4 | XDPFWD_IF_F_FW4 |
-				XDPFWD_IF_F_TC))
-		return ingress_gate(in->iface->flags, XDPFWD_IF_F_NO_FWD4,
-				    XDPFWD_IF_F_RPF4, XDPFWD_IF_F_RULES4,
-				    XDPFWD_IF_F_FW4);
+				XDPFWD_IF_F_TC | XDPFWD_IF_F_CT4)) {
+		r = ingress_gate(in->iface->flags, XDPFWD_IF_F_NO_FWD4,
+				 XDPFWD_IF_F_RPF4, XDPFWD_IF_F_RULES4,
+				 XDPFWD_IF_F_FW4);
+		if (r != XDPFWD_R_CONTINUE)
+			return r;
+		ct = true;
+	}
 #endif
 	r = parse_ipv4(c, &iph);
 	if (r != XDPFWD_R_CONTINUE)
 		return r;
+	l4 = *c;
 	if (iph->ttl <= 1)
 		return XDPFWD_R_PASS_TTL;
 	if (ipv4_is_special(iph->daddr) || ipv4_is_special(iph->saddr))
@@ -184,6 +196,11 @@ static __always_inline __u32 forward_ipv4(struct cursor *c, struct ethhdr *eth,
 	/* the kernel fragments or sends frag-needed */
 	if (tot > adj->mtu)
 		return XDPFWD_R_PASS_MTU;
+	if (ct) {
+		r = ct_verdict4(in->ctx, iph, &l4, tot - sizeof(*iph));
+		if (r != XDPFWD_R_CONTINUE)
+			return r;
+	}
 
 	if (!claim_egress(ifindex))
 		return XDPFWD_R_PASS_EGRESS;
@@ -207,17 +224,25 @@ static __always_inline __u32 forward_ipv6(struct cursor *c, struct ethhdr *eth,
 	const __u8 *dmac;
 	__u32 *seen = NULL;
 	__u32 r, ports = 0, ifindex, nhg, len, room = c->left;
+	bool ct = false;
+	struct cursor l4;
 
 #ifndef XDPFWD_OMIT_SETTINGS
 	if (in->iface->flags & (XDPFWD_IF_F_NO_FWD6 | XDPFWD_IF_F_RULES6 |
-				XDPFWD_IF_F_FW6 | XDPFWD_IF_F_TC))
+				XDPFWD_IF_F_FW6 | XDPFWD_IF_F_TC |
+				XDPFWD_IF_F_CT6)) {
 		/* (ip6_forward() reads all.forwarding; no rp_filter) */
-		return ingress_gate(in->iface->flags, XDPFWD_IF_F_NO_FWD6, 0,
-				    XDPFWD_IF_F_RULES6, XDPFWD_IF_F_FW6);
+		r = ingress_gate(in->iface->flags, XDPFWD_IF_F_NO_FWD6, 0,
+				 XDPFWD_IF_F_RULES6, XDPFWD_IF_F_FW6);
+		if (r != XDPFWD_R_CONTINUE)
+			return r;
+		ct = true;
+	}
 #endif
 	r = parse_ipv6(c, &ip6h);
 	if (r != XDPFWD_R_CONTINUE)
 		return r;
+	l4 = *c;
 	if (ip6h->hop_limit <= 1)
 		return XDPFWD_R_PASS_TTL;
 	if (ipv6_is_special(&ip6h->daddr) || ipv6_is_special(&ip6h->saddr))
@@ -253,9 +278,14 @@ static __always_inline __u32 forward_ipv6(struct cursor *c, struct ethhdr *eth,
 		return egress_hooks(adj);
 
 	/* the kernel sends packet-too-big */
-	len += sizeof(*ip6h);
-	if (len > adj->mtu6)
+	if (len + sizeof(*ip6h) > adj->mtu6)
 		return XDPFWD_R_PASS_MTU;
+	if (ct) {
+		r = ct_verdict6(in->ctx, ip6h, &l4, len);
+		if (r != XDPFWD_R_CONTINUE)
+			return r;
+	}
+	len += sizeof(*ip6h);
 
 	if (!claim_egress(ifindex))
 		return XDPFWD_R_PASS_EGRESS;
@@ -322,7 +352,7 @@ static __always_inline __u32 bridge_port_frame(struct cursor *c,
 static __always_inline __u32 xdpfwd_process(struct xdp_md *ctx, __u32 len,
 					    __u32 *egress, __u32 *trim)
 {
-	struct ingress in = { .ifindex = ctx->ingress_ifindex };
+	struct ingress in = { .ifindex = ctx->ingress_ifindex, .ctx = ctx };
 	struct ethhdr *eth;
 	struct cursor c;
 

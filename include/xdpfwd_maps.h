@@ -263,6 +263,14 @@ struct xdpfwd_neigh {
  */
 #define XDPFWD_IF_F_TX_TC 0x4000
 #define XDPFWD_IF_F_TX_FW 0x8000
+/* `xdpfwd firewall conntrack`: nftables or x_tables rules (and nothing
+ * that always passes: xfrm, a netdev chain, tc) concern the family's
+ * packets routed from this ingress; a packet is forwarded only if
+ * conntrack holds its connection as established and not NATed
+ * (bpf/conntrack.h), otherwise it goes to the kernel (passConntrack*)
+ */
+#define XDPFWD_IF_F_CT4 0x10000
+#define XDPFWD_IF_F_CT6 0x20000
 
 struct xdpfwd_iface {
 	__u8 mac[6];
@@ -363,6 +371,17 @@ enum xdpfwd_reason {
 	XDPFWD_R_PASS_STALE,
 	XDPFWD_R_PASS_FIREWALL,	  /* netfilter, NAT or xfrm may act on it */
 	XDPFWD_R_PASS_TC,	  /* a qdisc or tc filters on its way */
+	/* conntrack mode (bpf/conntrack.h): no established connection that
+	 * XDP may carry (none, unconfirmed, not both ways, not TCP
+	 * ESTABLISHED / UDP assured), a SYN, FIN or RST, a fragment, another
+	 * protocol than TCP and UDP
+	 */
+	XDPFWD_R_PASS_CONNTRACK,
+	XDPFWD_R_PASS_CT_NAT,	  /* NATed, helper, expected connection */
+	/* TCP connection not yet liberal in conntrack: reported to the
+	 * plugin, which marks it (struct xdpfwd_ct_report)
+	 */
+	XDPFWD_R_PASS_CT_LIBERAL,
 	XDPFWD_R__MAX
 };
 
@@ -388,6 +407,30 @@ struct xdpfwd_trace_rec {
 	__u32 len;	/* frame length as it came in */
 	__u32 caplen;	/* bytes in data[] */
 	__u8 data[XDPFWD_TRACE_CAPLEN];
+};
+
+/* ---- conntrack mode: TCP connections to mark liberal ----
+ *
+ * Conntrack's TCP window tracking does not see what XDP forwards; a FIN
+ * or RST that the kernel sees later could fall outside its window and be
+ * INVALID.  As the kernel's flowtable does for what it offloads, both
+ * directions are marked IP_CT_TCP_FLAG_BE_LIBERAL before XDP carries a
+ * packet of the connection: until then its packets pass and the datapath
+ * reports the packet's tuple through this ring buffer; the plugin sets
+ * the flags over ctnetlink.
+ */
+#ifndef XDPFWD_CT_RING_BYTES
+#define XDPFWD_CT_RING_BYTES (16 * 1024) /* a power of 2, >= a page */
+#endif
+
+struct xdpfwd_ct_report {
+	__u8 family; /* AF_INET, AF_INET6 */
+	__u8 l4proto;
+	__u16 pad;
+	__be16 sport; /* the packet's, whichever direction it goes */
+	__be16 dport;
+	__u8 saddr[16]; /* IPv4: the first 4 bytes */
+	__u8 daddr[16];
 };
 
 /* per-interface counters, indexed by ifindex (PERCPU_ARRAY) */

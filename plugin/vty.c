@@ -151,6 +151,9 @@ static const char *const reason_names[XDPFWD_R__MAX] = {
 	[XDPFWD_R_PASS_STALE] = "passStale",
 	[XDPFWD_R_PASS_FIREWALL] = "passFirewall",
 	[XDPFWD_R_PASS_TC] = "passTc",
+	[XDPFWD_R_PASS_CONNTRACK] = "passConntrack",
+	[XDPFWD_R_PASS_CT_NAT] = "passConntrackNat",
+	[XDPFWD_R_PASS_CT_LIBERAL] = "passConntrackLiberal",
 };
 
 const char *xdpfwd_reason_name(uint32_t reason)

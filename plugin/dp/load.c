@@ -317,6 +317,8 @@ int dp_load(const struct xdpfwd_config *cfg)
 		bpf_map__set_max_entries(skel->maps.neigh6,
 					 cfg->neigh_max);
 		skel->rodata->xdpfwd_hash_seed = hash_seed();
+		/* held here (CAP_SYS_ADMIN): conntrack mode can read nf_conn */
+		skel->rodata->xdpfwd_ct_reads = 1;
 		/* .bss starts at 0: every frame to the kernel until the
 		 * start gate opens (dp_set_live_until())
 		 */
