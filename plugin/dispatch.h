@@ -52,7 +52,9 @@ void dispatch_if_disable(const char *ifname);
 /* at module load, while zebra is still root (x_tables' table names) */
 void dispatch_preopen(void);
 
-/* `xdpfwd firewall bypass` (true) or `pass`: applied at once */
-void dispatch_fw_mode(bool bypass);
+/* `xdpfwd firewall bypass`, `conntrack` or (both false) `pass`: applied
+ * at once
+ */
+void dispatch_fw_mode(bool bypass, bool conntrack);
 
 #endif /* XDPFWD_DISPATCH_H */

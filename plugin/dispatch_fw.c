@@ -16,7 +16,10 @@
 #include "plugin/xdpfwd.h"
 #include "plugin/dispatch.h"
 #include "plugin/dispatch_fw.h"
+#include "plugin/dp/dp.h"
+#include "plugin/lib/ctnl.h"
 #include "plugin/lib/fwhooks.h"
+#include "plugin/lib/ratelimit.h"
 #include "plugin/mirror/mirror.h"
 #include "plugin/writers/iface.h"
 #include "plugin/writers/nexthop.h"
@@ -42,7 +45,9 @@ extern struct zebra_privs_t zserv_privs;
 
 static struct xnft *xnft;
 static struct xkh *xkh;
+static struct xctnl *xctnl;
 static struct thread *t_fw_nft, *t_fw_xfrm, *t_fw_tc, *t_fw_scan, *t_fw_poll;
+static struct thread *t_fw_ct;
 static unsigned int fw_dirty;
 static bool fw_started; /* the scans feed the writers */
 static char fw_last_line[512];
@@ -60,7 +65,7 @@ static void fw_log(void)
 
 	snprintf(line, sizeof(line),
 		 "xdpfwd: firewall mode %s: IPv4 %s, IPv6 %s, bridged %s (nftables chains %u/%u/%u, x_tables rules %u/%u, xfrm policies %u/%u%s, br_netfilter %d/%d, devices with qdiscs %u, with netdev chains %u)%s",
-		 xdpfwd_cfg.fw_bypass ? "bypass" : "pass", v4, v6, br,
+		 xdpfwd_fw_mode(), v4, v6, br,
 		 f->nft.chains[XFW_V4], f->nft.chains[XFW_V6],
 		 f->nft.chains[XFW_BRIDGE], f->xt.entries[0], f->xt.entries[1],
 		 f->xfrm.policies[0], f->xfrm.policies[1],
@@ -193,11 +198,77 @@ static void fw_read(struct thread *t)
 		fw_mark(what);
 }
 
+/*
+ * Conntrack mode: the datapath reports a TCP connection that is not
+ * liberal with each of its packets until it is; the reports of one
+ * connection that arrive while it is being marked are not sent again
+ * (the last few connections marked, for a second).
+ */
+#define CT_RECENT 64
+
+static struct {
+	struct xdpfwd_ct_report r;
+	time_t at;
+} ct_recent[CT_RECENT];
+static unsigned int ct_recent_next;
+static struct ratelimit ct_rl;
+
+static void ct_mark(const struct xdpfwd_ct_report *r, void *arg)
+{
+	time_t now = monotime(NULL);
+	uint32_t suppressed;
+	char s[INET6_ADDRSTRLEN], d[INET6_ADDRSTRLEN];
+	int err;
+
+	for (unsigned int i = 0; i < CT_RECENT; i++)
+		if (ct_recent[i].at && now - ct_recent[i].at <= 1 &&
+		    !memcmp(&ct_recent[i].r, r, sizeof(*r)))
+			return;
+	ct_recent[ct_recent_next].r = *r;
+	ct_recent[ct_recent_next].at = now;
+	ct_recent_next = (ct_recent_next + 1) % CT_RECENT;
+
+	frr_with_privs (&zserv_privs) {
+		err = xctnl_set_liberal(xctnl, r);
+	}
+	inet_ntop(r->family, r->saddr, s, sizeof(s));
+	inet_ntop(r->family, r->daddr, d, sizeof(d));
+	if (!err || err == -ENOENT) {
+		/* -ENOENT: the connection is gone meanwhile */
+		if (IS_XDPFWD_DEBUG(EVENTS))
+			zlog_debug("xdpfwd: conntrack: %s %u -> %s %u marked liberal: %s",
+				   s, ntohs(r->sport), d, ntohs(r->dport),
+				   err ? strerror(-err) : "done");
+		return;
+	}
+	if (ratelimit_ok(&ct_rl, now, &suppressed))
+		flog_err(EC_LIB_SYSTEM_CALL,
+			 "xdpfwd: conntrack: marking %s %u -> %s %u liberal: %s (its packets stay on the kernel path; %u such errors not logged)",
+			 s, ntohs(r->sport), d, ntohs(r->dport), strerror(-err),
+			 suppressed);
+}
+
+static void fw_ct_read(struct thread *t)
+{
+	thread_add_read(xdpfwd_master, fw_ct_read, NULL, THREAD_FD(t),
+			&t_fw_ct);
+	dp_ct_consume(ct_mark, NULL);
+}
+
+static void fw_ct_timeouts(void)
+{
+	uint32_t tcp_ms, udp_ms;
+
+	xctnl_timeouts(&tcp_ms, &udp_ms);
+	dp_ct_set_timeouts(tcp_ms, udp_ms);
+}
+
 static void fw_poll(struct thread *t)
 {
 	thread_add_timer_msec(xdpfwd_master, fw_poll, NULL, FW_POLL_MSEC,
 			      &t_fw_poll);
 	fw_mark(FW_POLLED);
+	fw_ct_timeouts();
 }
 
 void dispatch_fw_stop(void)
@@ -208,10 +279,13 @@ void dispatch_fw_stop(void)
 	THREAD_OFF(t_fw_tc);
 	THREAD_OFF(t_fw_scan);
 	THREAD_OFF(t_fw_poll);
+	THREAD_OFF(t_fw_ct);
 	xnft_close(xnft);
 	xkh_close(xkh);
+	xctnl_close(xctnl);
 	xnft = NULL;
 	xkh = NULL;
+	xctnl = NULL;
 	fw_last_line[0] = '\0';
 }
 
@@ -228,9 +302,13 @@ int dispatch_fw_start(const char **part)
 		xnft = xnft_open(&err);
 		if (xnft)
 			xkh = xkh_open(&err);
+		if (xkh)
+			xctnl = xctnl_open(&err);
 	}
-	*part = xnft ? "xfrm and tc netlink sockets" : "nftables netlink socket";
-	if (!xnft || !xkh)
+	*part = !xnft  ? "nftables netlink socket"
+		: !xkh ? "xfrm and tc netlink sockets"
+		       : "ctnetlink socket";
+	if (!xnft || !xkh || !xctnl)
 		goto fail;
 	fw_dirty = FW_ALL;
 	fw_scan(NULL);
@@ -246,6 +324,10 @@ int dispatch_fw_start(const char **part)
 			&t_fw_tc);
 	thread_add_timer_msec(xdpfwd_master, fw_poll, NULL, FW_POLL_MSEC,
 			      &t_fw_poll);
+	if (dp_ct_fd() >= 0)
+		thread_add_read(xdpfwd_master, fw_ct_read, NULL, dp_ct_fd(),
+				&t_fw_ct);
+	fw_ct_timeouts();
 	fw_log();
 	fw_started = true;
 	return 0;
@@ -260,11 +342,14 @@ void dispatch_preopen(void)
 	xxt_preopen();
 }
 
-void dispatch_fw_mode(bool bypass)
+void dispatch_fw_mode(bool bypass, bool conntrack)
 {
-	if (xdpfwd_cfg.fw_bypass == bypass)
+	conntrack = conntrack && !bypass;
+	if (xdpfwd_cfg.fw_bypass == bypass &&
+	    xdpfwd_cfg.fw_conntrack == conntrack)
 		return;
 	xdpfwd_cfg.fw_bypass = bypass;
+	xdpfwd_cfg.fw_conntrack = conntrack;
 	if (fw_started)
 		fw_changed(true);
 }

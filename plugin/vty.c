@@ -2,7 +2,7 @@
 /*
  * xdpfwd: configuration and show commands in zebra's vty.
  *
- *   xdpfwd firewall pass|bypass
+ *   xdpfwd firewall pass|bypass|conntrack
  *   interface IFNAME
  *    xdpfwd [mode generic]
  *   show xdpfwd [json]
@@ -78,13 +78,14 @@ static int xdpfwd_if_config_write(struct vty *vty, struct interface *ifp)
 /* ---- global configuration ---- */
 
 DEFPY(xdpfwd_firewall, xdpfwd_firewall_cmd,
-      "[no] xdpfwd firewall <pass$pass|bypass$bypass>",
+      "[no] xdpfwd firewall <pass$pass|bypass$bypass|conntrack$conntrack>",
       NO_STR XDPFWD_STR
       "Routed and bridged traffic that netfilter (nftables, iptables, br_netfilter) could act on\n"
       "Send it to the kernel while such rules exist (default)\n"
-      "Forward it in XDP anyway: those rules never see it\n")
+      "Forward it in XDP anyway: those rules never see it\n"
+      "Forward in XDP only established, not NATed connections of routed traffic (conntrack), the rest to the kernel\n")
 {
-	dispatch_fw_mode(!no && bypass);
+	dispatch_fw_mode(!no && bypass, !no && conntrack);
 	if (!no && bypass)
 		vty_out(vty,
 			"%% xdpfwd: firewall bypassed: netfilter rules no longer see the traffic xdpfwd forwards (IPsec and qdiscs still do)\n");
@@ -93,9 +94,9 @@ DEFPY(xdpfwd_firewall, xdpfwd_firewall_cmd,
 
 static int xdpfwd_config_write(struct vty *vty)
 {
-	if (!xdpfwd_cfg.fw_bypass)
+	if (!xdpfwd_cfg.fw_bypass && !xdpfwd_cfg.fw_conntrack)
 		return 0;
-	vty_out(vty, "xdpfwd firewall bypass\n");
+	vty_out(vty, "xdpfwd firewall %s\n", xdpfwd_fw_mode());
 	return 1;
 }
 
@@ -230,8 +231,7 @@ static void fw_show(struct vty *vty, json_object *j)
 	json_object *o, *fam, *ifs;
 
 	if (!j) {
-		vty_out(vty, "Firewall mode %s%s\n",
-			xdpfwd_cfg.fw_bypass ? "bypass" : "pass",
+		vty_out(vty, "Firewall mode %s%s\n", xdpfwd_fw_mode(),
 			bypassed ? ": FIREWALL BYPASSED, netfilter rules do not see the traffic xdpfwd forwards"
 				 : "");
 		vty_out(vty,
@@ -266,8 +266,7 @@ static void fw_show(struct vty *vty, json_object *j)
 		return;
 	}
 	o = json_object_new_object();
-	json_object_string_add(o, "mode",
-			       xdpfwd_cfg.fw_bypass ? "bypass" : "pass");
+	json_object_string_add(o, "mode", xdpfwd_fw_mode());
 	json_object_boolean_add(o, "bypassed", bypassed);
 	for (int i = 0; i < 2; i++) {
 		fam = json_object_new_object();
@@ -698,7 +697,7 @@ static int xdpfwd_show_debugging(struct vty *vty)
  * mode leaves it as it is (tests/lab/test_26_vtysh.py).
  * (A hand-written scan, not FRR's parser: only "interface NAME" blocks and
  * their " xdpfwd [mode generic]" lines matter, and the global
- * "xdpfwd firewall pass|bypass".)
+ * "xdpfwd firewall pass|bypass|conntrack".)
  */
 static int xdpfwd_config_post(struct thread_master *tm)
 {
@@ -733,11 +732,11 @@ static int xdpfwd_config_post(struct thread_master *tm)
 		}
 		if (!strncmp(line, "xdpfwd firewall ", 16)) {
 			bool bypass = !strncmp(line + 16, "bypass", 6);
+			bool ct = !strncmp(line + 16, "conntrack", 9);
 
-			dispatch_fw_mode(bypass);
+			dispatch_fw_mode(bypass, ct);
 			zlog_info("xdpfwd: firewall mode %s from %s",
-				  bypass ? "bypass" : "pass",
-				  xdpfwd_cfg.frr_conf);
+				  xdpfwd_fw_mode(), xdpfwd_cfg.frr_conf);
 			continue;
 		}
 		if (line[0] != ' ') {

@@ -53,8 +53,20 @@ struct xdpfwd_config {
 	 * bridged traffic (xfrm and qdiscs still do)
 	 */
 	bool fw_bypass;
+	/* `xdpfwd firewall conntrack`: where netfilter rules concern a
+	 * family, forward only connections conntrack has established, not
+	 * NATed (bpf/conntrack.h); never together with fw_bypass
+	 */
+	bool fw_conntrack;
 };
 extern struct xdpfwd_config xdpfwd_cfg;
+
+/* the configured firewall mode's name, as configured */
+static inline const char *xdpfwd_fw_mode(void)
+{
+	return xdpfwd_cfg.fw_bypass ? "bypass"
+	       : xdpfwd_cfg.fw_conntrack ? "conntrack" : "pass";
+}
 extern struct thread_master *xdpfwd_master;
 
 #endif /* XDPFWD_H */

@@ -56,6 +56,18 @@ typedef void (*dp_trace_cb)(const struct xdpfwd_trace_rec *rec, void *arg);
 /* every waiting record to @cb; the number consumed or -errno */
 int dp_trace_consume(dp_trace_cb cb, void *arg);
 
+/* ---- conntrack mode (ct.c) ---- */
+/* the report ring buffer and the .bss timeouts, bound by load.c */
+int dp_ct_bind(int ring_fd, uint32_t *timeout_ms);
+void dp_ct_unbind(void);
+/* what the datapath refreshes established entries to (0: no refresh) */
+void dp_ct_set_timeouts(uint32_t tcp_ms, uint32_t udp_ms);
+/* readable when reports wait; -1 when not loaded */
+int dp_ct_fd(void);
+typedef void (*dp_ct_cb)(const struct xdpfwd_ct_report *r, void *arg);
+/* every waiting report to @cb; the number consumed or -errno */
+int dp_ct_consume(dp_ct_cb cb, void *arg);
+
 /* ---- typed map access (maps.c) ---- */
 enum dp_map {
 	DP_MAP_FIB6 = 0,

@@ -350,6 +350,12 @@ int dp_load(const struct xdpfwd_config *cfg)
 		skel = NULL;
 		goto out;
 	}
+	err = dp_ct_bind(bpf_map__fd(skel->maps.ct_ring),
+			 skel->bss->xdpfwd_ct_timeout_ms);
+	if (err) {
+		skel = NULL;
+		goto out;
+	}
 	dp.loaded = true;
 	zlog_info("xdpfwd: XDP program loaded (nothing pinned: the links live as long as zebra)");
 	return 0;
@@ -368,6 +374,7 @@ out:
 void dp_unload(void)
 {
 	dp_trace_unbind();
+	dp_ct_unbind();
 	unbind_maps();
 	if (dp.tbl24)
 		munmap(dp.tbl24, dp.tbl24_len);

@@ -178,12 +178,16 @@ static void bridge_port_fields(const struct xdpfwd_link *l,
  * The firewall, NAT, IPsec and traffic control the kernel would run on
  * what arrives here (docs/design.md, "Firewalls").  @dev is the routed
  * ingress (the bridge, for a port).  xfrm and qdiscs apply whatever the
- * mode: `xdpfwd firewall bypass` covers netfilter only.
+ * mode: `xdpfwd firewall bypass` covers netfilter only.  Conntrack mode
+ * (CT4/CT6) covers the routed families' nftables and x_tables rules; a
+ * netdev chain (no conntrack there), xfrm and tc keep FW4/FW6 and TC,
+ * which pass whatever conntrack says.  Bridged frames keep passing.
  */
 static void fw_flags(const struct xdpfwd_link *l, int dev,
 		     struct xdpfwd_iface *v)
 {
 	bool nf = !xdpfwd_cfg.fw_bypass;
+	bool ct = xdpfwd_cfg.fw_conntrack;
 	const struct xdpfwd_link *br = dev != l->ifindex ? mirror_link(dev)
 							 : NULL;
 	uint8_t nft = mirror_fw_dev_nft(l->name);
@@ -193,12 +197,16 @@ static void fw_flags(const struct xdpfwd_link *l, int dev,
 		nft |= mirror_fw_dev_nft(br->name);
 		tc |= mirror_fw_dev_tc(dev);
 	}
-	if (mirror_fw_xfrm(AF_INET) ||
-	    (nf && (mirror_fw_filters(AF_INET) || (nft & XFW_HOOK_IN))))
+	if (mirror_fw_xfrm(AF_INET) || (nf && (nft & XFW_HOOK_IN)) ||
+	    (nf && !ct && mirror_fw_filters(AF_INET)))
 		v->flags |= XDPFWD_IF_F_FW4;
-	if (mirror_fw_xfrm(AF_INET6) ||
-	    (nf && (mirror_fw_filters(AF_INET6) || (nft & XFW_HOOK_IN))))
+	else if (ct && mirror_fw_filters(AF_INET))
+		v->flags |= XDPFWD_IF_F_CT4;
+	if (mirror_fw_xfrm(AF_INET6) || (nf && (nft & XFW_HOOK_IN)) ||
+	    (nf && !ct && mirror_fw_filters(AF_INET6)))
 		v->flags |= XDPFWD_IF_F_FW6;
+	else if (ct && mirror_fw_filters(AF_INET6))
+		v->flags |= XDPFWD_IF_F_CT6;
 	if (tc & XFW_HOOK_IN)
 		v->flags |= XDPFWD_IF_F_TC;
 	if (!l->bridge)
@@ -224,6 +232,8 @@ const char *iface_fw_verdict(int family)
 		return "kernel";
 	if (!filters)
 		return "fastPath";
+	if (family != AF_BRIDGE && xdpfwd_cfg.fw_conntrack)
+		return "conntrack";
 	return xdpfwd_cfg.fw_bypass ? "bypassed" : "kernel";
 }
 
