@@ -153,6 +153,8 @@ def test_established_tcp_is_forwarded_in_xdp_and_closes(ct_lab, family):
         kern = ct_lab.r.forwarded(family) - kern
         rules = rule_counters(ct_lab)
         fwd = reason_delta(before, after, f"fwdV{family}")
+        print(f"IPv{family}: {fwd} forwarded in XDP, {kern} by the kernel, "
+              f"rules {rules}")
         assert res["bytes"] == MBYTES << 20
         assert fwd >= (MBYTES << 20) // 1500, (fwd, kern)
         assert kern < fwd // 20, (fwd, kern)
