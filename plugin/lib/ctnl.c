@@ -219,7 +219,10 @@ int xctnl_create(struct xctnl *x, const struct xdpfwd_ct_report *orig,
 		     orig->family, ++x->seq);
 	put_tuple(nlh, CTA_TUPLE_ORIG, orig, false);
 	put_tuple(nlh, CTA_TUPLE_REPLY, orig, true);
-	mnl_attr_put_u32(nlh, CTA_STATUS, htonl(status));
+	/* 6.18 refuses (-EBUSY) a status that would clear the CONFIRMED
+	 * bit the new entry already has
+	 */
+	mnl_attr_put_u32(nlh, CTA_STATUS, htonl(status | IPS_CONFIRMED));
 	mnl_attr_put_u32(nlh, CTA_TIMEOUT, htonl(timeout_s));
 	if (orig->l4proto == IPPROTO_TCP)
 		put_tcp(nlh, tcp_state, liberal);

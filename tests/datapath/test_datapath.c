@@ -28,6 +28,8 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include <linux/netfilter/nf_conntrack_common.h>
+#include <linux/netfilter/nf_conntrack_tcp.h>
 
 #include <linux/capability.h>
 #include <linux/if_link.h>
@@ -36,6 +38,7 @@
 
 #include "xdpfwd_maps.h"
 #include "bpf/xdpfwd.skel.h"
+#include "plugin/lib/ctnl.h"
 #include "harness.h"
 
 /* ------------------------------------------------------------------ */
@@ -52,6 +55,7 @@ static int if_fw4;	/* ingress whose IPv4 routed traffic meets a firewall */
 static int if_fw6;	/* ingress whose IPv6 routed traffic meets one */
 static int if_fw_nofwd;	/* firewall and IPv4 forwarding off */
 static int if_tc;	/* ingress with an ingress/clsact qdisc */
+static int if_ct;	/* ingress in conntrack mode, both families */
 static int if_dis;	/* ingress present in ifaces but not enabled */
 static int if_none;	/* ingress with no ifaces entry at all */
 static int if_gwa;	/* egress A, in tx_ports */
@@ -95,6 +99,7 @@ static void setup_links(void)
 	if_fw6 = veth("xfw6", "xfw6p");
 	if_fw_nofwd = veth("xfwn", "xfwnp");
 	if_tc = veth("xtc", "xtcp");
+	if_ct = veth("xct", "xctp");
 	if_dis = veth("xdis0", "xdis0p");
 	if_none = veth("xnone0", "xnone0p");
 	if_gwa = veth("xgwa0", "xgwa0p");
@@ -226,6 +231,7 @@ struct pspec {
 	int trailer;		/* bytes after the L3 packet */
 	const __u8 *dmac;	/* NULL: MAC of the ingress */
 	int seed;
+	int tcp_flags;		/* 0: PSH|ACK */
 };
 
 static int l4_hdr_len(int proto)
@@ -258,7 +264,7 @@ static int put_l4(__u8 *p, const struct pspec *s, int proto, int with_hdr,
 			put16(p + 2, s->dport);
 			p[4] = 0x11; p[5] = 0x22; p[6] = 0x33; p[7] = 0x44;
 			p[12] = 5 << 4;
-			p[13] = 0x18;
+			p[13] = s->tcp_flags ? s->tcp_flags : 0x18;
 			put16(p + 14, 0xffff);
 			break;
 		case IPPROTO_ICMP:
@@ -601,6 +607,9 @@ static void configure(void)
 		  0, 0);
 	set_iface(skel, if_tc, MAC_IN,
 		  XDPFWD_IF_F_ENABLED | XDPFWD_IF_F_TC | XDPFWD_IF_F_FW4, 0,
+		  0);
+	set_iface(skel, if_ct, MAC_IN,
+		  XDPFWD_IF_F_ENABLED | XDPFWD_IF_F_CT4 | XDPFWD_IF_F_CT6, 0,
 		  0);
 	set_iface(skel, if_dis, MAC_IN, 0, 0, 0);
 	set_iface(skel, if_gwa, MAC_S1, XDPFWD_IF_F_ENABLED, 0, 0);
@@ -1887,6 +1896,189 @@ static void load_without_perfmon(void)
 }
 
 /* ------------------------------------------------------------------ */
+/*
+ * Conntrack mode (bpf/conntrack.h) through BPF_PROG_TEST_RUN: the frame's
+ * ingress (if_ct) puts the kfunc's lookup in this program's namespace,
+ * where the entries are made over ctnetlink (plugin/lib/ctnl.c).
+ */
+#define CT_SRC4 "203.0.113.5"
+#define CT_DST4 "198.51.100.7"
+#define CT_SRC6 "2001:db8:9::5"
+#define CT_DST6 "2001:db8:100::7"
+#define CT_OK (IPS_SEEN_REPLY | IPS_ASSURED)
+
+static struct xctnl *ctnl;
+
+static void ct_tuple(struct xdpfwd_ct_report *r, const struct pspec *s)
+{
+	memset(r, 0, sizeof(*r));
+	r->family = s->af == 4 ? AF_INET : AF_INET6;
+	r->l4proto = s->proto ? s->proto : IPPROTO_UDP;
+	inet_pton(r->family, s->src, r->saddr);
+	inet_pton(r->family, s->dst, r->daddr);
+	r->sport = htons(s->sport);
+	r->dport = htons(s->dport);
+}
+
+/* an entry for @s's connection (s as the original direction) */
+static void ct_make(const struct pspec *s, uint32_t status, uint8_t state,
+		    bool liberal, uint32_t timeout_s)
+{
+	struct xdpfwd_ct_report r;
+	int err;
+
+	ct_tuple(&r, s);
+	err = xctnl_create(ctnl, &r, status, state, liberal, timeout_s);
+	if (err)
+		die("ctnetlink: creating an entry for port %u: %s", s->sport,
+		    strerror(-err));
+}
+
+static int ct_reports(void *ctx, void *data, size_t size)
+{
+	struct xdpfwd_ct_report *last = ctx;
+
+	if (size >= sizeof(*last))
+		memcpy(last, data, sizeof(*last));
+	return 0;
+}
+
+/* a case on if_ct: PASS(r) or FWD4/FWD6(...) as in the tables */
+#define ct_case(d, sp, ...)                                                  \
+	do {                                                                 \
+		struct tcase tc_ = { d, &if_ct, *(sp), __VA_ARGS__ };        \
+		run_case(&tc_);                                              \
+	} while (0)
+
+static void conntrack(void)
+{
+	const struct pspec tcp4 = V4(.src = CT_SRC4, .dst = CT_DST4,
+				     .proto = IPPROTO_TCP, .sport = 40001,
+				     .dport = 80, .payload = 100);
+	const struct pspec tcp6 = V6(.src = CT_SRC6, .dst = CT_DST6,
+				     .proto = IPPROTO_TCP, .sport = 40001,
+				     .dport = 80, .payload = 100);
+	struct xdpfwd_ct_report got = {}, want;
+	struct ring_buffer *rb;
+	struct pspec s;
+	uint32_t timeout;
+	uint8_t fo, fr;
+	int err = 0;
+
+	ctnl = xctnl_open(&err);
+	if (!ctnl)
+		die("ctnetlink socket: %s", strerror(-err));
+	/* what the plugin writes from the sysctls */
+	skel->bss->xdpfwd_ct_timeout_ms[0] = 300000;
+	skel->bss->xdpfwd_ct_timeout_ms[1] = 120000;
+
+	s = tcp4;
+	ct_case("ct v4 TCP without an entry: the kernel's", &s, PASS(CONNTRACK));
+	ct_make(&tcp4, CT_OK, TCP_CONNTRACK_ESTABLISHED, true, 3600);
+	ct_case("ct v4 TCP established, liberal: forwarded", &tcp4,
+		FWD4(if_gwa, MAC_GWA, MAC_S1));
+	s.tcp_flags = 0x11;
+	ct_case("ct v4 TCP established, FIN: the kernel's", &s,
+		PASS(CONNTRACK));
+	s.tcp_flags = 0x04;
+	ct_case("ct v4 TCP established, RST: the kernel's", &s,
+		PASS(CONNTRACK));
+	s.tcp_flags = 0x02;
+	ct_case("ct v4 TCP established, SYN: the kernel's", &s,
+		PASS(CONNTRACK));
+	s = tcp4;
+	s.fragment = 1;
+	s.frag_mf = 1;
+	ct_case("ct v4 TCP established, a fragment: the kernel's", &s,
+		PASS(CONNTRACK));
+
+	s = tcp4;
+	s.sport = 40002;
+	ct_make(&s, 0, TCP_CONNTRACK_SYN_SENT, true, 60);
+	ct_case("ct v4 TCP SYN_SENT, not seen both ways: the kernel's", &s,
+		PASS(CONNTRACK));
+	s.sport = 40003;
+	ct_make(&s, CT_OK, TCP_CONNTRACK_FIN_WAIT, true, 60);
+	ct_case("ct v4 TCP FIN_WAIT: the kernel's", &s, PASS(CONNTRACK));
+	s.sport = 40004;
+	ct_make(&s, CT_OK | IPS_HELPER, TCP_CONNTRACK_ESTABLISHED, true, 60);
+	ct_case("ct v4 TCP established with a helper: the kernel's", &s,
+		PASS(CT_NAT));
+
+	/* not liberal: passed and reported, then marked, then forwarded */
+	s.sport = 40005;
+	ct_make(&s, CT_OK, TCP_CONNTRACK_ESTABLISHED, false, 3600);
+	rb = ring_buffer__new(bpf_map__fd(skel->maps.ct_ring), ct_reports,
+			      &got, NULL);
+	if (!rb)
+		die("ring buffer: %s", strerror(errno));
+	ring_buffer__consume(rb);
+	memset(&got, 0, sizeof(got));
+	ct_case("ct v4 TCP established, not liberal: the kernel's", &s,
+		PASS(CT_LIBERAL));
+	ring_buffer__consume(rb);
+	ct_tuple(&want, &s);
+	report(!memcmp(&got, &want, sizeof(want)),
+	       "ct v4 TCP not liberal: its tuple reported (port %u)",
+	       ntohs(got.sport));
+	err = xctnl_set_liberal(ctnl, &got);
+	xctnl_get(ctnl, &want, &timeout, &fo, &fr);
+	report(!err && (fo & fr & IP_CT_TCP_FLAG_BE_LIBERAL),
+	       "ct: ctnetlink marks both directions liberal (%s, flags %#x/%#x)",
+	       strerror(-err), fo, fr);
+	ct_case("ct v4 TCP marked liberal: forwarded", &s,
+		FWD4(if_gwa, MAC_GWA, MAC_S1));
+	ring_buffer__free(rb);
+
+	/* the timeout: refreshed below half of the established one */
+	s.sport = 40006;
+	ct_make(&s, CT_OK, TCP_CONNTRACK_ESTABLISHED, true, 10);
+	ct_case("ct v4 TCP, 10 s left: forwarded", &s,
+		FWD4(if_gwa, MAC_GWA, MAC_S1));
+	ct_tuple(&want, &s);
+	err = xctnl_get(ctnl, &want, &timeout, &fo, &fr);
+	report(!err && timeout > 250,
+	       "ct: 10 s left of 300: refreshed to %u s (%s)", timeout,
+	       strerror(-err));
+	s.sport = 40007;
+	ct_make(&s, CT_OK, TCP_CONNTRACK_ESTABLISHED, true, 200);
+	ct_case("ct v4 TCP, 200 s left: forwarded", &s,
+		FWD4(if_gwa, MAC_GWA, MAC_S1));
+	ct_tuple(&want, &s);
+	err = xctnl_get(ctnl, &want, &timeout, &fo, &fr);
+	report(!err && timeout <= 200,
+	       "ct: 200 s left of 300: not refreshed (%u s, %s)", timeout,
+	       strerror(-err));
+
+	/* UDP: a stream (assured) only */
+	s = tcp4;
+	s.proto = IPPROTO_UDP;
+	s.sport = 5001;
+	ct_make(&s, IPS_SEEN_REPLY, 0, false, 30);
+	ct_case("ct v4 UDP seen both ways, not assured: the kernel's", &s,
+		PASS(CONNTRACK));
+	s.sport = 5002;
+	ct_make(&s, CT_OK, 0, false, 120);
+	ct_case("ct v4 UDP assured: forwarded", &s,
+		FWD4(if_gwa, MAC_GWA, MAC_S1));
+	s.proto = IPPROTO_ICMP;
+	ct_case("ct v4 ICMP: the kernel's", &s, PASS(CONNTRACK));
+
+	ct_make(&tcp6, CT_OK, TCP_CONNTRACK_ESTABLISHED, true, 3600);
+	ct_case("ct v6 TCP established, liberal: forwarded", &tcp6,
+		FWD6(if_gwa, MAC_GWA, MAC_S1));
+	s = tcp6;
+	s.sport = 40002;
+	ct_case("ct v6 TCP without an entry: the kernel's", &s,
+		PASS(CONNTRACK));
+	s = tcp6;
+	s.fragment = 1;
+	s.frag_mf = 1;
+	ct_case("ct v6 TCP, a fragment: the kernel's", &s, PASS(CONNTRACK));
+	xctnl_close(ctnl);
+}
+
+/* ------------------------------------------------------------------ */
 /* real attach and a live redirect through a veth */
 
 static void attach_and_live(void)
@@ -2085,7 +2277,12 @@ int main(void)
 
 	harness_init();
 	setup_links();
-	load_skel(xdpfwd_bpf__open(), "object passes the verifier and loads");
+	skel = xdpfwd_bpf__open();
+	if (!skel)
+		die("open: %s", strerror(errno));
+	/* as the plugin loads it (conntrack mode reads nf_conn) */
+	skel->rodata->xdpfwd_ct_reads = 1;
+	load_skel(skel, "object passes the verifier and loads");
 	prog_stats();
 	load_without_perfmon();
 	configure();
@@ -2118,6 +2315,7 @@ int main(void)
 	ecmp_fragment_ports("ECMP v6 fragments", 6, "2001:db8:80::3");
 	ecmp_hairpin();
 
+	conntrack();
 	seeded_hash();
 	resized_maps();
 	attach_and_live();
