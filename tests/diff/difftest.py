@@ -243,6 +243,20 @@ def sc_nft_masquerade(t):
             "}\n")
 
 
+def _conntrack_mode(apply):
+    """apply, in `xdpfwd firewall conntrack`: the packets of connections
+    conntrack holds as established (none in the corpus: single frames, no
+    handshake) are forwarded in XDP, the rest goes to the kernel."""
+    def sc(t):
+        res = t.frr.xdpfwd("configure terminal", "xdpfwd firewall conntrack",
+                           check=False)
+        if res.returncode != 0:
+            raise HarnessError(f"xdpfwd-vtysh failed: {res.stdout}"
+                               f"{res.stderr}")
+        apply(t)
+    return sc
+
+
 @dataclass
 class Scenario:
     name: str
@@ -308,6 +322,12 @@ SCENARIOS = [
     Scenario("nft-masquerade", "an nftables ip nat postrouting chain "
              "masquerading out of to-s1; send_redirects off",
              sc_nft_masquerade),
+    Scenario("nft-forward-drop-conntrack", "nft-forward-drop in "
+             "`xdpfwd firewall conntrack`",
+             _conntrack_mode(sc_nft_forward_drop)),
+    Scenario("nft-masquerade-conntrack", "nft-masquerade in "
+             "`xdpfwd firewall conntrack`",
+             _conntrack_mode(sc_nft_masquerade)),
 ]
 SCENARIO_BY_NAME = {s.name: s for s in SCENARIOS}
 
