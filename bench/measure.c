@@ -592,7 +592,7 @@ static __u64 sink_packets(void)
  * is scheduled out, so other load on this shared machine disturbs it
  * less than wall time would); *wall gets the wall-clock rate.
  */
-static double live_run(int t, size_t flen, double *delivered, double *wall)
+double live_run(int t, size_t flen, double *delivered, double *wall)
 {
 	uint8_t frame[FRAME_MAX];
 	struct xdp_md ctx = { .data_end = flen, .ingress_ifindex = ifx.in };

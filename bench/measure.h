@@ -94,6 +94,10 @@ void measure_checks(int family, size_t n, struct check_row *row);
 void measure_cost(int family, size_t n, struct cost_row *row);
 /* IPv4, first n routes: fills rows[0..TPUT_ROWS-1] */
 void measure_tput(size_t n, struct tput_row *rows);
+/* one live-frames run of forwarder @t (T_*) with frames of @flen bytes:
+ * Mpps over the kernel's timing, the share delivered, the wall-clock Mpps
+ */
+double live_run(int t, size_t flen, double *delivered, double *wall);
 /* opt.builder_routes IPv4 routes, added to and deleted from a second
  * xdpfwd instance
  */

@@ -10,6 +10,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "conntrack.h"
 #include "frames.h"
 #include "measure.h"
 #include "report.h"
@@ -248,6 +249,7 @@ static void write_json(const struct results *res)
 	     true);
 	jnum(f, "bytes_per_v4_route",
 	     builder_1m(res) ? b->bytes_per_route : NAN, true);
+	conntrack_json(f);
 	jnum(f, "kernel_fib_load_v4_s",
 	     tb->n4_loaded >= 1000000 ? tb->load4.kernel : NAN, true);
 
@@ -531,6 +533,7 @@ static void write_md(const struct results *res)
 			b->routes, b->tbl8_alloc_bytes, b->rounds);
 	}
 
+	conntrack_md(f);
 	fprintf(f, "## Goals\n\n| goal | measured | target | result |\n"
 		   "|---|---:|---:|---|\n");
 	for (i = 0; i < n_goals; i++) {

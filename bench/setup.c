@@ -262,8 +262,12 @@ void load_objects(size_t max_v4, size_t max_v6)
 {
 	int e, err, sink;
 
-	obj.xdpfwd = xdpfwd_bpf__open_and_load();
+	obj.xdpfwd = xdpfwd_bpf__open();
 	if (!obj.xdpfwd)
+		die("opening xdpfwd: %s", strerror(errno));
+	/* as the plugin loads it: conntrack mode reads nf_conn */
+	obj.xdpfwd->rodata->xdpfwd_ct_reads = 1;
+	if (xdpfwd_bpf__load(obj.xdpfwd))
 		die("loading xdpfwd: %s", strerror(errno));
 	/* a live plugin: the heartbeat never lapses during a measurement */
 	obj.xdpfwd->bss->xdpfwd_live_until_ns = UINT64_MAX;

@@ -38,6 +38,7 @@
 
 #include <bpf/libbpf.h>
 
+#include "conntrack.h"
 #include "measure.h"
 #include "report.h"
 #include "setup.h"
@@ -285,6 +286,9 @@ int main(int argc, char **argv)
 				if (opt.tput[t] == n) {
 					measure_tput(n, &res.tput[res.n_tput]);
 					res.n_tput += TPUT_ROWS;
+					/* on the first table measured */
+					if (t == 0)
+						measure_conntrack(n);
 				}
 		}
 		for (j = 0; !opt.no_v6 && j < opt.n_v6; j++) {
