@@ -914,6 +914,37 @@ static bool firewall_facts_become_flags(void)
 	CHECK(!(fake_iface(2)->flags & fw) &&
 		      !(ADJ_OF(g)->flags & (XDPFWD_ADJ_F_TC | XDPFWD_ADJ_F_FW)),
 	      "all gone: no flag");
+
+	/* conntrack mode: nftables / x_tables rules give CT4 / CT6; xfrm
+	 * and a netdev ingress chain keep FW4 / FW6, which pass whatever
+	 * conntrack says
+	 */
+	const uint32_t ct = XDPFWD_IF_F_FW4 | XDPFWD_IF_F_FW6 |
+			    XDPFWD_IF_F_CT4 | XDPFWD_IF_F_CT6;
+
+	nf.ndevs = 0;
+	xdpfwd_cfg.fw_conntrack = true;
+	ev_fw(&nf, &xt, NULL, NULL, 0);
+	CHECK((fake_iface(2)->flags & ct) ==
+		      (XDPFWD_IF_F_CT4 | XDPFWD_IF_F_CT6),
+	      "conntrack: IPv4 nftables and ip6tables rules give CT4, CT6 (%#x)",
+	      fake_iface(2)->flags);
+	ev_fw(&nf, &xt, &xf, NULL, 0);
+	CHECK((fake_iface(2)->flags & ct) ==
+		      (XDPFWD_IF_F_CT4 | XDPFWD_IF_F_FW6),
+	      "conntrack: an IPv6 xfrm policy keeps FW6 (%#x)",
+	      fake_iface(2)->flags);
+	snprintf(nf.devs[0].name, sizeof(nf.devs[0].name), "eth1");
+	nf.devs[0].hooks = XFW_HOOK_IN;
+	nf.ndevs = 1;
+	ev_fw(&nf, NULL, NULL, NULL, 0);
+	CHECK((fake_iface(2)->flags & ct) ==
+		      (XDPFWD_IF_F_FW4 | XDPFWD_IF_F_FW6),
+	      "conntrack: a netdev ingress chain on eth1 keeps FW4, FW6 (%#x)",
+	      fake_iface(2)->flags);
+	xdpfwd_cfg.fw_conntrack = false;
+	ev_fw(NULL, NULL, NULL, NULL, 0);
+	CHECK(!(fake_iface(2)->flags & ct), "conntrack: all gone: no flag");
 	return true;
 }
 
