@@ -1944,7 +1944,7 @@ static int ct_reports(void *ctx, void *data, size_t size)
 }
 
 /* a case on if_ct: PASS(r) or FWD4/FWD6(...) as in the tables */
-#define ct_case(d, sp, ...)                                                  \
+#define CT_CASE(d, sp, ...)                                                  \
 	do {                                                                 \
 		struct tcase tc_ = { d, &if_ct, *(sp), __VA_ARGS__ };        \
 		run_case(&tc_);                                              \
@@ -1973,36 +1973,36 @@ static void conntrack(void)
 	skel->bss->xdpfwd_ct_timeout_ms[1] = 120000;
 
 	s = tcp4;
-	ct_case("ct v4 TCP without an entry: the kernel's", &s, PASS(CONNTRACK));
+	CT_CASE("ct v4 TCP without an entry: the kernel's", &s, PASS(CONNTRACK));
 	ct_make(&tcp4, CT_OK, TCP_CONNTRACK_ESTABLISHED, true, 3600);
-	ct_case("ct v4 TCP established, liberal: forwarded", &tcp4,
+	CT_CASE("ct v4 TCP established, liberal: forwarded", &tcp4,
 		FWD4(if_gwa, MAC_GWA, MAC_S1));
 	s.tcp_flags = 0x11;
-	ct_case("ct v4 TCP established, FIN: the kernel's", &s,
+	CT_CASE("ct v4 TCP established, FIN: the kernel's", &s,
 		PASS(CONNTRACK));
 	s.tcp_flags = 0x04;
-	ct_case("ct v4 TCP established, RST: the kernel's", &s,
+	CT_CASE("ct v4 TCP established, RST: the kernel's", &s,
 		PASS(CONNTRACK));
 	s.tcp_flags = 0x02;
-	ct_case("ct v4 TCP established, SYN: the kernel's", &s,
+	CT_CASE("ct v4 TCP established, SYN: the kernel's", &s,
 		PASS(CONNTRACK));
 	s = tcp4;
 	s.fragment = 1;
 	s.frag_mf = 1;
-	ct_case("ct v4 TCP established, a fragment: the kernel's", &s,
+	CT_CASE("ct v4 TCP established, a fragment: the kernel's", &s,
 		PASS(CONNTRACK));
 
 	s = tcp4;
 	s.sport = 40002;
 	ct_make(&s, 0, TCP_CONNTRACK_SYN_SENT, true, 60);
-	ct_case("ct v4 TCP SYN_SENT, not seen both ways: the kernel's", &s,
+	CT_CASE("ct v4 TCP SYN_SENT, not seen both ways: the kernel's", &s,
 		PASS(CONNTRACK));
 	s.sport = 40003;
 	ct_make(&s, CT_OK, TCP_CONNTRACK_FIN_WAIT, true, 60);
-	ct_case("ct v4 TCP FIN_WAIT: the kernel's", &s, PASS(CONNTRACK));
+	CT_CASE("ct v4 TCP FIN_WAIT: the kernel's", &s, PASS(CONNTRACK));
 	s.sport = 40004;
 	ct_make(&s, CT_OK | IPS_HELPER, TCP_CONNTRACK_ESTABLISHED, true, 60);
-	ct_case("ct v4 TCP established with a helper: the kernel's", &s,
+	CT_CASE("ct v4 TCP established with a helper: the kernel's", &s,
 		PASS(CT_NAT));
 
 	/* not liberal: passed and reported, then marked, then forwarded */
@@ -2014,7 +2014,7 @@ static void conntrack(void)
 		die("ring buffer: %s", strerror(errno));
 	ring_buffer__consume(rb);
 	memset(&got, 0, sizeof(got));
-	ct_case("ct v4 TCP established, not liberal: the kernel's", &s,
+	CT_CASE("ct v4 TCP established, not liberal: the kernel's", &s,
 		PASS(CT_LIBERAL));
 	ring_buffer__consume(rb);
 	ct_tuple(&want, &s);
@@ -2026,14 +2026,14 @@ static void conntrack(void)
 	report(!err && (fo & fr & IP_CT_TCP_FLAG_BE_LIBERAL),
 	       "ct: ctnetlink marks both directions liberal (%s, flags %#x/%#x)",
 	       strerror(-err), fo, fr);
-	ct_case("ct v4 TCP marked liberal: forwarded", &s,
+	CT_CASE("ct v4 TCP marked liberal: forwarded", &s,
 		FWD4(if_gwa, MAC_GWA, MAC_S1));
 	ring_buffer__free(rb);
 
 	/* the timeout: refreshed below half of the established one */
 	s.sport = 40006;
 	ct_make(&s, CT_OK, TCP_CONNTRACK_ESTABLISHED, true, 10);
-	ct_case("ct v4 TCP, 10 s left: forwarded", &s,
+	CT_CASE("ct v4 TCP, 10 s left: forwarded", &s,
 		FWD4(if_gwa, MAC_GWA, MAC_S1));
 	ct_tuple(&want, &s);
 	err = xctnl_get(ctnl, &want, &timeout, &fo, &fr);
@@ -2042,7 +2042,7 @@ static void conntrack(void)
 	       strerror(-err));
 	s.sport = 40007;
 	ct_make(&s, CT_OK, TCP_CONNTRACK_ESTABLISHED, true, 200);
-	ct_case("ct v4 TCP, 200 s left: forwarded", &s,
+	CT_CASE("ct v4 TCP, 200 s left: forwarded", &s,
 		FWD4(if_gwa, MAC_GWA, MAC_S1));
 	ct_tuple(&want, &s);
 	err = xctnl_get(ctnl, &want, &timeout, &fo, &fr);
@@ -2055,26 +2055,26 @@ static void conntrack(void)
 	s.proto = IPPROTO_UDP;
 	s.sport = 5001;
 	ct_make(&s, IPS_SEEN_REPLY, 0, false, 30);
-	ct_case("ct v4 UDP seen both ways, not assured: the kernel's", &s,
+	CT_CASE("ct v4 UDP seen both ways, not assured: the kernel's", &s,
 		PASS(CONNTRACK));
 	s.sport = 5002;
 	ct_make(&s, CT_OK, 0, false, 120);
-	ct_case("ct v4 UDP assured: forwarded", &s,
+	CT_CASE("ct v4 UDP assured: forwarded", &s,
 		FWD4(if_gwa, MAC_GWA, MAC_S1));
 	s.proto = IPPROTO_ICMP;
-	ct_case("ct v4 ICMP: the kernel's", &s, PASS(CONNTRACK));
+	CT_CASE("ct v4 ICMP: the kernel's", &s, PASS(CONNTRACK));
 
 	ct_make(&tcp6, CT_OK, TCP_CONNTRACK_ESTABLISHED, true, 3600);
-	ct_case("ct v6 TCP established, liberal: forwarded", &tcp6,
+	CT_CASE("ct v6 TCP established, liberal: forwarded", &tcp6,
 		FWD6(if_gwa, MAC_GWA, MAC_S1));
 	s = tcp6;
 	s.sport = 40002;
-	ct_case("ct v6 TCP without an entry: the kernel's", &s,
+	CT_CASE("ct v6 TCP without an entry: the kernel's", &s,
 		PASS(CONNTRACK));
 	s = tcp6;
 	s.fragment = 1;
 	s.frag_mf = 1;
-	ct_case("ct v6 TCP, a fragment: the kernel's", &s, PASS(CONNTRACK));
+	CT_CASE("ct v6 TCP, a fragment: the kernel's", &s, PASS(CONNTRACK));
 	xctnl_close(ctnl);
 }
 
