@@ -117,6 +117,13 @@ def test_mode_is_configured_and_shown(ct_lab):
         fw = firewall(ct_lab)
         assert fw["ipv4"]["verdict"] == "conntrack", fw
         assert fw["ipv6"]["verdict"] == "conntrack", fw
+        # the model (yang/frr-xdpfwd.yang) knows the mode, the verdict
+        # and the conntrack reasons
+        for command in ("show xdpfwd json", "show xdpfwd counters json"):
+            doc = ct_lab.frr.xdpfwd_doc(command)
+            res = lablib.yang_validate(doc)
+            assert res.returncode == 0 and res.stderr == "", (
+                f"{command}: {res.stderr}")
 
 
 @pytest.mark.parametrize("family", [4, 6])
