@@ -27,7 +27,8 @@
 /*
  * nftables, xfrm and qdiscs notify: a notification marks its source
  * dirty and a scan follows after FW_SETTLE_MSEC (one scan for a whole
- * `nft -f` batch).  x_tables and br_netfilter say nothing: polled.  A
+ * `nft -f` batch).  x_tables, br_netfilter and tcx programs say nothing:
+ * polled (tcx with the qdiscs).  A
  * scan that fails keeps the last facts and is retried at the next poll.
  */
 #define FW_SETTLE_MSEC 20
@@ -142,14 +143,29 @@ static bool fw_scan_some(unsigned int dirty, struct xqdisc *q,
 			changed = true;
 	}
 	if (dirty & FW_TC) {
+		int tcx = 0;
+
 		err = xkh_scan_qdiscs(xkh, q, qmax);
+		/* tcx programs after the qdiscs, as entries of kind "tcx" */
+		if (err >= 0) {
+			unsigned int stored = MIN((unsigned int)err, qmax);
+
+			tcx = xkh_scan_tcx(q + stored, qmax - stored);
+			if (tcx < 0)
+				flog_err(EC_LIB_SYSTEM_CALL,
+					 "xdpfwd: tcx query: %s (retried)",
+					 strerror(-tcx));
+		}
 		if (err < 0) {
 			fw_dirty |= FW_TC;
 			flog_err(EC_LIB_SYSTEM_CALL,
 				 "xdpfwd: qdisc dump: %s (retried)",
 				 strerror(-err));
-		} else if (mirror_fw_set_qdiscs(q, err,
-						MIN((unsigned int)err, qmax)))
+		} else if (tcx < 0) {
+			fw_dirty |= FW_TC;
+		} else if (mirror_fw_set_qdiscs(q, err + tcx,
+						MIN((unsigned int)(err + tcx),
+						    qmax)))
 			changed = *devs = true;
 	}
 	if (dirty & FW_POLLED) {
@@ -267,7 +283,7 @@ static void fw_poll(struct thread *t)
 {
 	thread_add_timer_msec(xdpfwd_master, fw_poll, NULL, FW_POLL_MSEC,
 			      &t_fw_poll);
-	fw_mark(FW_POLLED);
+	fw_mark(FW_POLLED | FW_TC);
 	fw_ct_timeouts();
 }
 

@@ -140,6 +140,13 @@ int xkh_scan_xfrm(struct xkh *k, struct xxfrm_facts *out);
  * returns how many there are (may exceed @max) or negative errno
  */
 int xkh_scan_qdiscs(struct xkh *k, struct xqdisc *q, unsigned int max);
+/*
+ * Devices with tc programs attached through tcx (BPF_TCX_INGRESS/EGRESS
+ * links or attachments, kernel >= 6.6: no qdisc, no notification), into
+ * @q as kind "tcx" (up to @max); how many there are, or negative errno.
+ * Needs CAP_NET_ADMIN (BPF_PROG_QUERY).
+ */
+int xkh_scan_tcx(struct xqdisc *q, unsigned int max);
 
 /* ---- br_netfilter ---- */
 

@@ -17,7 +17,9 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <net/if.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <netinet/in.h>
 
 #include <libmnl/libmnl.h>
@@ -26,6 +28,7 @@
 #include <linux/pkt_sched.h>
 #include <linux/rtnetlink.h>
 #include <linux/xfrm.h>
+#include <linux/bpf.h>
 
 #include "plugin/lib/fwhooks.h"
 
@@ -487,4 +490,80 @@ int xkh_scan_qdiscs(struct xkh *k, struct xqdisc *q, unsigned int max)
 				 &tcm, sizeof(tcm), qdisc_cb, &c);
 	} while (err == -EINTR && --tries);
 	return err ? err : (int)c.n;
+}
+
+/* ---- tcx: tc programs attached without a qdisc (kernel >= 6.6) ---- */
+
+/* enum bpf_attach_type of 6.6 (Debian 12's headers are 6.1's) */
+#define XKH_BPF_TCX_INGRESS 46
+#define XKH_BPF_TCX_EGRESS 47
+
+/* BPF_PROG_QUERY's part of union bpf_attr as 6.6 lays it out: the kernel
+ * writes count and revision back whatever size it is given
+ */
+struct xkh_prog_query {
+	uint32_t target_ifindex;
+	uint32_t attach_type;
+	uint32_t query_flags;
+	uint32_t attach_flags;
+	uint64_t prog_ids;
+	uint32_t count;
+	uint32_t pad;
+	uint64_t prog_attach_flags;
+	uint64_t link_ids;
+	uint64_t link_attach_flags;
+	uint64_t revision;
+	uint8_t rest[64]; /* later fields, zero */
+};
+
+/* programs attached by tcx to one direction of @ifindex: >= 0, or
+ * negative errno (-EINVAL: a kernel without tcx)
+ */
+static int tcx_count(int ifindex, uint32_t type)
+{
+	struct xkh_prog_query q = {
+		.target_ifindex = (uint32_t)ifindex,
+		.attach_type = type,
+	};
+
+	if (syscall(__NR_bpf, BPF_PROG_QUERY, &q, sizeof(q)) < 0)
+		return -errno;
+	return (int)q.count;
+}
+
+int xkh_scan_tcx(struct xqdisc *q, unsigned int max)
+{
+	struct if_nameindex *ifs = if_nameindex(), *i;
+	unsigned int n = 0;
+	int err = 0;
+
+	if (!ifs)
+		return -errno;
+	for (i = ifs; i->if_index && !err; i++) {
+		int in = tcx_count(i->if_index, XKH_BPF_TCX_INGRESS);
+		int out = tcx_count(i->if_index, XKH_BPF_TCX_EGRESS);
+		uint8_t dirs;
+
+		/* no tcx in this kernel: nothing can be attached that way;
+		 * a device gone meanwhile has nothing either
+		 */
+		if (in == -EINVAL || in == -ENODEV)
+			continue;
+		if (in < 0 || out < 0) {
+			err = in < 0 ? in : out;
+			break;
+		}
+		dirs = (in ? XFW_HOOK_IN : 0) | (out ? XFW_HOOK_OUT : 0);
+		if (!dirs)
+			continue;
+		if (n < max) {
+			memset(&q[n], 0, sizeof(q[n]));
+			q[n].ifindex = (int)i->if_index;
+			q[n].dirs = dirs;
+			strncpy(q[n].kind, "tcx", sizeof(q[n].kind) - 1);
+		}
+		n++;
+	}
+	if_freenameindex(ifs);
+	return err ? err : (int)n;
 }

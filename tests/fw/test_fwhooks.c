@@ -19,6 +19,7 @@
 #include <unistd.h>
 #include <net/if.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 
 #include <libmnl/libmnl.h>
 #include <libnftnl/chain.h>
@@ -28,6 +29,7 @@
 #include <linux/pkt_sched.h>
 #include <linux/rtnetlink.h>
 #include <linux/xfrm.h>
+#include <linux/bpf.h>
 
 #include "plugin/lib/fwhooks.h"
 #include "tests/tap.h"
@@ -341,6 +343,103 @@ static void live_kh(void)
 	xkh_close(k);
 }
 
+/* ---- tcx (kernel >= 6.6): raw bpf(2), Debian 12's headers are 6.1's ---- */
+
+#define T_BPF_TCX_INGRESS 46
+#define T_BPF_TCX_EGRESS 47
+
+static int sys_bpf(int cmd, void *attr, unsigned int size)
+{
+	return (int)syscall(__NR_bpf, cmd, attr, size);
+}
+
+/* a tc program that lets everything through (r0 = TCX_NEXT; exit) */
+static int load_tc_next(void)
+{
+	struct bpf_insn insns[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = 0, .imm = -1 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	union bpf_attr a = {};
+
+	a.prog_type = BPF_PROG_TYPE_SCHED_CLS;
+	a.insn_cnt = 2;
+	a.insns = (uint64_t)(uintptr_t)insns;
+	a.license = (uint64_t)(uintptr_t)"GPL";
+	return sys_bpf(BPF_PROG_LOAD, &a, sizeof(a));
+}
+
+/* a tcx link (BPF_LINK_CREATE) on one direction of @ifindex */
+static int tcx_link(int prog, int ifindex, uint32_t type)
+{
+	union bpf_attr a = {};
+
+	a.link_create.prog_fd = prog;
+	a.link_create.target_ifindex = ifindex;
+	a.link_create.attach_type = type;
+	return sys_bpf(BPF_LINK_CREATE, &a, sizeof(a));
+}
+
+static int tcx_found(struct xqdisc *q, int n, int ifindex)
+{
+	for (int i = 0; i < n && i < 8; i++)
+		if (q[i].ifindex == ifindex && !strcmp(q[i].kind, "tcx"))
+			return q[i].dirs;
+	return 0;
+}
+
+static void live_tcx(void)
+{
+	int if0 = (int)if_nametoindex("fwt0"), if1 = (int)if_nametoindex("fwt1");
+	struct xqdisc q[8];
+	int prog, l_in, l_out, n;
+	union bpf_attr a = {};
+
+	n = xkh_scan_tcx(q, 8);
+	result(n == 0, "tcx: nothing attached (%d)", n);
+	prog = load_tc_next();
+	if (prog < 0) {
+		printf("# tcx: no tc program loaded (%s)\n", strerror(errno));
+		n_fail++;
+		return;
+	}
+	l_in = tcx_link(prog, if0, T_BPF_TCX_INGRESS);
+	l_out = tcx_link(prog, if1, T_BPF_TCX_EGRESS);
+	result(l_in >= 0 && l_out >= 0, "tcx: links on fwt0 ingress and fwt1 egress (%s)",
+	      strerror(errno));
+	n = xkh_scan_tcx(q, 8);
+	result(n == 2 && tcx_found(q, n, if0) == XFW_HOOK_IN &&
+		      tcx_found(q, n, if1) == XFW_HOOK_OUT,
+	      "tcx: both found, by direction (%d)", n);
+	/* an attachment without a link (BPF_PROG_ATTACH) counts too */
+	a.target_fd = (uint32_t)if1; /* target_ifindex in 6.6 */
+	a.attach_bpf_fd = (uint32_t)prog;
+	a.attach_type = T_BPF_TCX_INGRESS;
+	result(sys_bpf(BPF_PROG_ATTACH, &a, sizeof(a)) == 0,
+	      "tcx: a program attached to fwt1 ingress without a link (%s)",
+	      strerror(errno));
+	n = xkh_scan_tcx(q, 8);
+	result(n == 2 && tcx_found(q, n, if1) == (XFW_HOOK_IN | XFW_HOOK_OUT),
+	      "tcx: fwt1 in both directions (%d)", n);
+	result(xkh_scan_tcx(q, 0) == 2, "tcx: counted beyond what is stored");
+	/* a link's fd closed detaches later (deferred): detach explicitly */
+	memset(&a, 0, sizeof(a));
+	a.link_detach.link_fd = (uint32_t)l_in;
+	sys_bpf(BPF_LINK_DETACH, &a, sizeof(a));
+	a.link_detach.link_fd = (uint32_t)l_out;
+	sys_bpf(BPF_LINK_DETACH, &a, sizeof(a));
+	memset(&a, 0, sizeof(a));
+	a.target_fd = (uint32_t)if1; /* target_ifindex in 6.6 */
+	a.attach_bpf_fd = (uint32_t)prog;
+	a.attach_type = T_BPF_TCX_INGRESS;
+	sys_bpf(BPF_PROG_DETACH, &a, sizeof(a));
+	n = xkh_scan_tcx(q, 8);
+	result(n == 0, "tcx: all detached (%d)", n);
+	close(l_in);
+	close(l_out);
+	close(prog);
+}
+
 int main(void)
 {
 	if (unshare(CLONE_NEWNET)) {
@@ -354,6 +453,7 @@ int main(void)
 	live_nft();
 	live_xt();
 	live_kh();
+	live_tcx();
 	printf("# br_netfilter: call-iptables %d, call-ip6tables %d\n",
 	       xbrnf_calls(AF_INET), xbrnf_calls(AF_INET6));
 	return tap_done();

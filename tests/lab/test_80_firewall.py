@@ -327,6 +327,46 @@ def test_shaper_on_the_egress_in_every_mode(fw_lab, mode):
     assert reason_delta(before, counters(fw_lab), "fwdV4") >= PACKETS
 
 
+TCX_SCRIPT = lablib.LAB_DIR / "tcxlink.py"
+
+
+@pytest.mark.parametrize("ifname,direction", [("to-c", "ingress"),
+                                              ("to-s1", "egress")])
+def test_tcx_program_sends_traffic_to_the_kernel(fw_lab, ifname, direction):
+    """A tc program attached through a tcx link (no qdisc, no
+    notification) on R's ingress from C or its egress to S1: within the
+    poll period the traffic concerned goes to the kernel (passTc grows by
+    every datagram, fwdV4 does not), `show xdpfwd json` names it, and it
+    is forwarded in XDP again once the link is detached."""
+    proc = fw_lab.lab.popen(fw_lab.r, sys.executable, str(TCX_SCRIPT),
+                            ifname, direction, stdin=lablib.subprocess.PIPE,
+                            stdout=lablib.subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout.readline().strip() == "attached"
+        lablib.wait_until(
+            lambda: firewall(fw_lab)["interfaces"].get(ifname, {}).get(
+                "tc") == direction, POLLED_S, interval=0.1,
+            what=f"tcx on {ifname} {direction} detected")
+        before = counters(fw_lab)
+        got = received(udp(fw_lab, 4, OPEN_PORT))
+        after = counters(fw_lab)
+        assert got == PACKETS
+        assert reason_delta(before, after, "passTc") >= PACKETS
+        assert reason_delta(before, after, "fwdV4") == 0
+    finally:
+        proc.stdin.close()
+        proc.wait(timeout=10)
+    assert proc.returncode == 0
+    lablib.wait_until(
+        lambda: firewall(fw_lab)["interfaces"][ifname]["tc"] == "-", POLLED_S,
+        interval=0.1, what=f"tcx on {ifname} gone")
+    before = counters(fw_lab)
+    assert received(udp(fw_lab, 4, OPEN_PORT)) == PACKETS
+    after = counters(fw_lab)
+    assert reason_delta(before, after, "fwdV4") >= PACKETS
+    assert reason_delta(before, after, "passTc") == 0
+
+
 def test_bypass_mode_forwards_and_says_so(fw_lab):
     """`xdpfwd firewall bypass`: with the drop rule in place the flow is
     forwarded in XDP (it arrives, fwdV4 grows, the rule's counter stays
