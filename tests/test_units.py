@@ -22,6 +22,7 @@ PROGRAMS = [
     "tests/builder/test_nhg_slots",
     "tests/netlink/test_netlink",
     "tests/fw/test_fwhooks",
+    "tests/fw/test_vlanhw",
     "tests/writers/test_writers",
     "tests/apid/test_apid_request",
 ]
