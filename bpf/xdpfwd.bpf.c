@@ -10,7 +10,7 @@
  * Order of the checks (the first that applies is the counted reason):
  * ingress enabled, the plugin alive (liveness.h), Ethernet header,
  * destination MAC, ethertype (VLAN, other); the kernel settings of the
- * ingress (forwarding, rp_filter, policy rules, tc, firewall); IP header
+ * ingress (a VLAN tag possibly held as metadata, forwarding, rp_filter, policy rules, tc, firewall); IP header
  * (malformed, options / hop-by-hop), TTL, special addresses, a source that is the router's own (IPv4), FIB,
  * nexthop group (and a member of it back out of the ingress), adjacency
  * valid, destination MAC (neighbour), bridge port of the neighbour,
@@ -96,7 +96,8 @@ static __always_inline bool egress_takes_it(const struct ingress *in,
 
 /*
  * What the kernel reads or runs for a packet routed from this ingress,
- * in the order it does: forwarding and rp_filter of the ingress device
+ * in the order it does: the frame's VLAN tag if the driver held it as
+ * metadata (__netif_receive_skb_core()), forwarding and rp_filter of the ingress device
  * (ip_route_input_slow()), policy rules (they may select another table
  * than main, the only one the fast path has; an IPv4 local route ever
  * added counts as one: the kernel validates every source from then on),
@@ -107,6 +108,11 @@ static __always_inline bool egress_takes_it(const struct ingress *in,
 static __always_inline __u32 ingress_gate(__u32 flags, __u32 no_fwd,
 					  __u32 rpf, __u32 rules, __u32 fw)
 {
+	/* a tag in metadata: the kernel sees a tagged frame (drops it
+	 * without a VLAN device for its id) where XDP sees it untagged
+	 */
+	if (flags & XDPFWD_IF_F_VLAN_HW)
+		return XDPFWD_R_PASS_VLAN_HW;
 	if (flags & no_fwd)
 		return XDPFWD_R_PASS_FORWARDING;
 	if (flags & rpf)
@@ -146,7 +152,8 @@ static __always_inline __u32 forward_ipv4(struct cursor *c, struct ethhdr *eth,
 	/* one test for the common case, where none applies */
 	if (in->iface->flags & (XDPFWD_IF_F_NO_FWD4 | XDPFWD_IF_F_RPF4 |
 				XDPFWD_IF_F_RULES4 | XDPFWD_IF_F_FW4 |
-				XDPFWD_IF_F_TC | XDPFWD_IF_F_CT4)) {
+				XDPFWD_IF_F_TC | XDPFWD_IF_F_CT4 |
+				XDPFWD_IF_F_VLAN_HW)) {
 		r = ingress_gate(in->iface->flags, XDPFWD_IF_F_NO_FWD4,
 				 XDPFWD_IF_F_RPF4, XDPFWD_IF_F_RULES4,
 				 XDPFWD_IF_F_FW4);
@@ -230,7 +237,7 @@ static __always_inline __u32 forward_ipv6(struct cursor *c, struct ethhdr *eth,
 #ifndef XDPFWD_OMIT_SETTINGS
 	if (in->iface->flags & (XDPFWD_IF_F_NO_FWD6 | XDPFWD_IF_F_RULES6 |
 				XDPFWD_IF_F_FW6 | XDPFWD_IF_F_TC |
-				XDPFWD_IF_F_CT6)) {
+				XDPFWD_IF_F_CT6 | XDPFWD_IF_F_VLAN_HW)) {
 		/* (ip6_forward() reads all.forwarding; no rp_filter) */
 		r = ingress_gate(in->iface->flags, XDPFWD_IF_F_NO_FWD6, 0,
 				 XDPFWD_IF_F_RULES6, XDPFWD_IF_F_FW6);
@@ -331,10 +338,14 @@ static __always_inline __u32 bridge_port_frame(struct cursor *c,
 	__u32 r;
 
 	/* the port's tc and the bridge's netfilter see every frame, routed
-	 * or bridged, before the bridge decides
+	 * or bridged, before the bridge decides; a tag in metadata is kept
+	 * by the kernel bridge, lost by a redirect
 	 */
-	if (in->iface->flags & (XDPFWD_IF_F_TC | XDPFWD_IF_F_FW_BRIDGE))
-		return in->iface->flags & XDPFWD_IF_F_TC
+	if (in->iface->flags & (XDPFWD_IF_F_TC | XDPFWD_IF_F_FW_BRIDGE |
+				XDPFWD_IF_F_VLAN_HW))
+		return in->iface->flags & XDPFWD_IF_F_VLAN_HW
+			       ? XDPFWD_R_PASS_VLAN_HW
+		       : in->iface->flags & XDPFWD_IF_F_TC
 			       ? XDPFWD_R_PASS_TC
 			       : XDPFWD_R_PASS_FIREWALL;
 	r = bridge_ingress(eth, in->iface, in->ifindex, &src);

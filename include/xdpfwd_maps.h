@@ -271,6 +271,11 @@ struct xdpfwd_neigh {
  */
 #define XDPFWD_IF_F_CT4 0x10000
 #define XDPFWD_IF_F_CT6 0x20000
+/* a VLAN tag held as metadata (rx VLAN offload, a veth peer's tx
+ * insertion) can arrive here, where XDP sees the frame as untagged: every
+ * frame goes to the kernel (passVlanOffload)
+ */
+#define XDPFWD_IF_F_VLAN_HW 0x100000
 
 struct xdpfwd_iface {
 	__u8 mac[6];
@@ -382,6 +387,7 @@ enum xdpfwd_reason {
 	 * plugin, which marks it (struct xdpfwd_ct_report)
 	 */
 	XDPFWD_R_PASS_CT_LIBERAL,
+	XDPFWD_R_PASS_VLAN_HW,	  /* a VLAN tag may be held as metadata */
 	XDPFWD_R__MAX
 };
 

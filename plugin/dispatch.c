@@ -19,6 +19,7 @@
 #include "lib/lib_errors.h"
 #include "lib/log.h"
 #include "lib/memory.h"
+#include "lib/privs.h"
 #include "lib/thread.h"
 #include "lib/vty.h"
 
@@ -27,6 +28,7 @@
 #include "plugin/dp/dp.h"
 #include "plugin/dispatch_fw.h"
 #include "plugin/lib/netlink.h"
+#include "plugin/lib/vlanhw.h"
 #include "plugin/mirror/mirror.h"
 #include "plugin/writers/bridge.h"
 #include "plugin/writers/iface.h"
@@ -98,13 +100,50 @@ static void mtu6_refresh(const struct xdpfwd_link *l)
 		nexthop_link_changed(l->ifindex);
 }
 
+/* ---- VLAN tags held as metadata (lib/vlanhw.h) ---- */
+
+/* ethtool and, for a veth peer elsewhere, setns() */
+extern struct zebra_privs_t zserv_privs;
+
+/*
+ * Whether a tag in metadata can reach XDP on a configured link, into the
+ * mirror: true if that changed.  Features change with a RTM_NEWLINK of
+ * the link itself, a veth peer's in another namespace without one here:
+ * polled each second with the IPv6 MTU.  What cannot be read passes.
+ */
+static bool vlan_hw_read(const struct xdpfwd_link *l)
+{
+	struct xvlan_facts f;
+	uint8_t v;
+	int err = 0;
+
+	if (!iface_configured(l->name, NULL))
+		return false;
+	frr_with_privs (&zserv_privs) {
+		err = xvlan_probe(l->ifindex, &f);
+	}
+	v = err ? XVLAN_UNKNOWN : xvlan_decide(&f);
+	if (!mirror_link_set_vlan_hw(l->ifindex, v))
+		return false;
+	if (err)
+		zlog_warn("xdpfwd: %s: VLAN offload not readable (%s): its traffic is the kernel's",
+			  l->name, strerror(-err));
+	else
+		zlog_info("xdpfwd: %s: VLAN tags held as metadata: %s",
+			  l->name, xvlan_why(v));
+	return true;
+}
+
 static void mtu6_poll(struct thread *t)
 {
 	thread_add_timer_msec(xdpfwd_master, mtu6_poll, NULL, MTU6_POLL_MSEC,
 			      &t_mtu6);
 	for (const struct xdpfwd_link *l = mirror_link_next(NULL); l;
-	     l = mirror_link_next(l))
+	     l = mirror_link_next(l)) {
 		mtu6_refresh(l);
+		if (vlan_hw_read(l))
+			iface_link_changed(l->ifindex);
+	}
 }
 
 /* ---- netlink events ---- */
@@ -116,6 +155,9 @@ static void on_link(void *arg, const struct xnl_link *nl, bool deleted)
 	int old_master = l ? l->other_master : 0;
 
 	mirror_link_update(nl, deleted);
+	l = mirror_link(nl->ifindex);
+	if (!deleted && l)
+		vlan_hw_read(l); /* before it is attached or written */
 	if (deleted) {
 		iface_link_gone(nl->ifindex);
 		if (was_bridge)
@@ -439,6 +481,11 @@ int dispatch_if_enable(const char *ifname, bool generic, char *errbuf,
 	if (err)
 		return err;
 	l = mirror_link_by_name(ifname);
+	/* configured now: read before the first frames (iface_enable()
+	 * wrote the entry as unread, which passes)
+	 */
+	if (l && vlan_hw_read(l))
+		iface_link_changed(l->ifindex);
 	if (l)
 		nexthop_link_changed(l->ifindex);
 	/* a port's mode is its bridge's adjacencies' too */

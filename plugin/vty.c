@@ -155,6 +155,7 @@ static const char *const reason_names[XDPFWD_R__MAX] = {
 	[XDPFWD_R_PASS_CONNTRACK] = "passConntrack",
 	[XDPFWD_R_PASS_CT_NAT] = "passConntrackNat",
 	[XDPFWD_R_PASS_CT_LIBERAL] = "passConntrackLiberal",
+	[XDPFWD_R_PASS_VLAN_HW] = "passVlanOffload",
 };
 
 const char *xdpfwd_reason_name(uint32_t reason)

@@ -149,6 +149,7 @@ void mirror_link_update(const struct xnl_link *nl, bool deleted)
 	if (!li) {
 		li = XCALLOC(MTYPE_XDPFWD_LINK, sizeof(*li));
 		li->l.ifindex = nl->ifindex;
+		li->l.vlan_hw = XVLAN_UNKNOWN;
 		links_add(&links_head, li);
 	}
 	li->stale = false;
@@ -172,6 +173,16 @@ bool mirror_link_set_mtu6(int ifindex, uint32_t mtu6)
 	if (!li || li->l.mtu6 == mtu6)
 		return false;
 	li->l.mtu6 = mtu6;
+	return true;
+}
+
+bool mirror_link_set_vlan_hw(int ifindex, uint8_t verdict)
+{
+	struct link_item *li = link_find(ifindex);
+
+	if (!li || li->l.vlan_hw == verdict)
+		return false;
+	li->l.vlan_hw = verdict;
 	return true;
 }
 

@@ -19,6 +19,7 @@
 
 #include "plugin/lib/fwhooks.h"
 #include "plugin/lib/netlink.h"
+#include "plugin/lib/vlanhw.h"
 
 /* ---- links ---- */
 struct xdpfwd_link {
@@ -39,6 +40,12 @@ struct xdpfwd_link {
 	 * /proc/sys, which sends no notification of its changes
 	 */
 	uint32_t mtu6;
+	/* can a VLAN tag held as metadata arrive here (enum xvlan_verdict,
+	 * plugin/lib/vlanhw.h)?  Read by the dispatcher for configured
+	 * links; anything but XVLAN_NONE (0) passes, and a new link starts
+	 * unread (XVLAN_UNKNOWN)
+	 */
+	uint8_t vlan_hw;
 };
 
 void mirror_init(void);
@@ -52,6 +59,7 @@ const struct xdpfwd_link *mirror_link_next(const struct xdpfwd_link *prev);
 void mirror_link_update(const struct xnl_link *nl, bool deleted);
 /* true when it changed */
 bool mirror_link_set_mtu6(int ifindex, uint32_t mtu6);
+bool mirror_link_set_vlan_hw(int ifindex, uint8_t verdict);
 
 /* ---- addresses ---- */
 /* false when nothing changed (a duplicate) */

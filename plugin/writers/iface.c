@@ -275,6 +275,8 @@ static void iface_value(const struct xdpfwd_link *l, bool attached,
 	if (mirror_policy_rules(AF_INET6))
 		v->flags |= XDPFWD_IF_F_RULES6;
 	fw_flags(l, dev, v);
+	if (l->vlan_hw != XVLAN_NONE)
+		v->flags |= XDPFWD_IF_F_VLAN_HW;
 	memcpy(v->mac, l->mac, sizeof(v->mac));
 	*tx = attached && l->oper_up;
 	if (l->bridge)
@@ -499,13 +501,22 @@ void iface_show(struct vty *vty, struct json_object *json)
 					o, "notFastPath",
 					"enslaved to ifindex %d, not a bridge: its traffic is the kernel's",
 					l->other_master);
+			json_object_boolean_add(o, "vlanOffloadPasses",
+						l->vlan_hw != XVLAN_NONE);
+			json_object_string_add(o, "vlanOffload",
+					       xvlan_why(l->vlan_hw));
 			json_object_array_add(arr, o);
 		} else
+		{
 			vty_out(vty, "%-16s %-7d %-8s %-5s %pEA%s\n", l->name,
 				l->ifindex, a->generic ? "generic" : "native",
 				l->oper_up ? "up" : "down", &mac,
 				l->other_master ? "  (enslaved, not a bridge port: kernel path)"
 						: "");
+			if (l->vlan_hw != XVLAN_NONE)
+				vty_out(vty, "  %s: VLAN tags held as metadata: %s\n",
+					l->name, xvlan_why(l->vlan_hw));
+		}
 	}
 	if (json)
 		json_object_object_add(json, "interfaces", arr);

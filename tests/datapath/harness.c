@@ -106,6 +106,7 @@ const char *reason_name(int r)
 		[XDPFWD_R_PASS_CONNTRACK] = "PASS_CONNTRACK",
 		[XDPFWD_R_PASS_CT_NAT] = "PASS_CT_NAT",
 		[XDPFWD_R_PASS_CT_LIBERAL] = "PASS_CT_LIBERAL",
+		[XDPFWD_R_PASS_VLAN_HW] = "PASS_VLAN_HW",
 	};
 
 	if (r < 0 || r >= XDPFWD_R__MAX)

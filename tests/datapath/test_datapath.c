@@ -56,6 +56,7 @@ static int if_fw6;	/* ingress whose IPv6 routed traffic meets one */
 static int if_fw_nofwd;	/* firewall and IPv4 forwarding off */
 static int if_tc;	/* ingress with an ingress/clsact qdisc */
 static int if_ct;	/* ingress in conntrack mode, both families */
+static int if_vlanhw;	/* ingress where a VLAN tag may be metadata */
 static int if_dis;	/* ingress present in ifaces but not enabled */
 static int if_none;	/* ingress with no ifaces entry at all */
 static int if_gwa;	/* egress A, in tx_ports */
@@ -100,6 +101,7 @@ static void setup_links(void)
 	if_fw_nofwd = veth("xfwn", "xfwnp");
 	if_tc = veth("xtc", "xtcp");
 	if_ct = veth("xct", "xctp");
+	if_vlanhw = veth("xvhw", "xvhwp");
 	if_dis = veth("xdis0", "xdis0p");
 	if_none = veth("xnone0", "xnone0p");
 	if_gwa = veth("xgwa0", "xgwa0p");
@@ -611,6 +613,10 @@ static void configure(void)
 	set_iface(skel, if_ct, MAC_IN,
 		  XDPFWD_IF_F_ENABLED | XDPFWD_IF_F_CT4 | XDPFWD_IF_F_CT6, 0,
 		  0);
+	set_iface(skel, if_vlanhw, MAC_IN,
+		  XDPFWD_IF_F_ENABLED | XDPFWD_IF_F_VLAN_HW | XDPFWD_IF_F_TC |
+			  XDPFWD_IF_F_NO_FWD4,
+		  0, 0);
 	set_iface(skel, if_dis, MAC_IN, 0, 0, 0);
 	set_iface(skel, if_gwa, MAC_S1, XDPFWD_IF_F_ENABLED, 0, 0);
 	set_iface(skel, if_gwb, MAC_S2, XDPFWD_IF_F_ENABLED, 0, 0);
@@ -879,6 +885,11 @@ static const struct tcase cases1[] = {
 	  V4(.dst = "198.51.100.7", .payload = 10), PASS(TC) },
 	{ "v6 tc on the ingress: the kernel's", &if_tc,
 	  V6(.dst = "2001:db8:100::7", .payload = 10), PASS(TC) },
+	{ "v4 VLAN tag possibly in metadata: the kernel's, before all else",
+	  &if_vlanhw, V4(.dst = "198.51.100.7", .payload = 10),
+	  PASS(VLAN_HW) },
+	{ "v6 VLAN tag possibly in metadata: the kernel's", &if_vlanhw,
+	  V6(.dst = "2001:db8:100::7", .payload = 10), PASS(VLAN_HW) },
 	{ "v4 to an egress with a qdisc: the kernel's", NULL,
 	  V4(.dst = "10.97.0.1", .payload = 10), PASS(TC) },
 	{ "v6 to an egress with a qdisc: the kernel's", NULL,

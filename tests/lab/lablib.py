@@ -1064,12 +1064,14 @@ BR_XDP_IFS = ["p1", "p2", "p3", "p4", "p5", "to-x"]
 
 def host_link_offloads(ns: Netns, ifname: str) -> None:
     """A lab host's link as lablib.build_topology sets it (GRO on so that
-    XDP-redirected frames are delivered, tx checksum/TSO/GSO off).  Must
+    XDP-redirected frames are delivered, tx checksum/TSO/GSO off, VLAN tag
+    insertion off so that a tag travels in the frame: with it on, xdpfwd
+    leaves the router's end to the kernel, passVlanOffload).  Must
     run before the router's end comes up: a veth becomes a redirect
     target when it opens (or when its peer's GRO is toggled while the
     peer is up), not when GRO is turned on in a peer that is down."""
     ns.run("ethtool", "-K", ifname, "gro", "on", "tx", "off", "tso", "off",
-           "gso", "off")
+           "gso", "off", "txvlan", "off", "tx-vlan-stag-hw-insert", "off")
 
 
 @dataclass

@@ -291,6 +291,22 @@ static bool route_via_resolved_gateway(void)
 	      a->flags);
 	CHECK(fake_iface(2)->flags & XDPFWD_IF_F_NATIVE,
 	      "eth1 is a native-mode ingress");
+	/* a link starts unread: a VLAN tag may be metadata there */
+	CHECK(fake_iface(2)->flags & XDPFWD_IF_F_VLAN_HW,
+	      "eth1's VLAN offload not read: its frames are the kernel's");
+	CHECK(mirror_link_set_vlan_hw(2, XVLAN_NONE) &&
+		      !mirror_link_set_vlan_hw(2, XVLAN_NONE),
+	      "eth1 read: tags arrive in the frame (one change)");
+	iface_link_changed(2);
+	CHECK(!(fake_iface(2)->flags & XDPFWD_IF_F_VLAN_HW),
+	      "eth1 forwards in XDP");
+	CHECK(mirror_link_set_vlan_hw(2, XVLAN_PEER_INSERTS),
+	      "eth1's peer inserts tags as metadata");
+	iface_link_changed(2);
+	CHECK(fake_iface(2)->flags & XDPFWD_IF_F_VLAN_HW,
+	      "eth1's frames are the kernel's again");
+	mirror_link_set_vlan_hw(2, XVLAN_NONE);
+	iface_link_changed(2);
 	CHECK(a->mtu == 1500 && a->mtu6 == 1500, "mtu %u, IPv6 %u", a->mtu,
 	      a->mtu6);
 	CHECK(mirror_link_set_mtu6(2, 1400), "eth1's IPv6 MTU read: 1400");
