@@ -508,6 +508,11 @@ static void p1_tc(void)
 {
 	set_iface(skel, p1, BR_A_MAC, F_FWD | XDPFWD_IF_F_TC, br_a, 1500);
 }
+static void p1_vlan_hw(void)
+{
+	set_iface(skel, p1, BR_A_MAC,
+		  F_FWD | XDPFWD_IF_F_VLAN_HW | XDPFWD_IF_F_TC, br_a, 1500);
+}
 static void p2_tx_tc(void)
 {
 	set_iface(skel, p2, BR_A_MAC, F_FWD | XDPFWD_IF_F_TX_TC, br_a, 1500);
@@ -684,6 +689,10 @@ static const struct bcase cases[] = {
 	  &p1, H2, H1, U4(), PASS(TC) },
 	{ "tc on the ingress port, router MAC: kernel", NULL,
 	  &p1, BR_A_MAC, H1, U4(.dst = "198.51.100.7"), PASS(TC) },
+	{ "a VLAN tag possibly metadata on the ingress port: kernel, first (the kernel bridge keeps the tag, a redirect would lose it)",
+	  p1_vlan_hw, &p1, H2, H1, U4(), PASS(VLAN_HW) },
+	{ "same port, to the router MAC: kernel too", NULL,
+	  &p1, BR_A_MAC, H1, U4(.dst = "198.51.100.7"), PASS(VLAN_HW) },
 	{ "a qdisc on the egress port: kernel", p2_tx_tc,
 	  &p3, H2, H3, U4(), PASS(TC) },
 	{ "a netdev egress chain on the egress port: kernel", p2_tx_fw,
