@@ -129,8 +129,8 @@ static bool vlan_hw_read(const struct xdpfwd_link *l)
 		zlog_warn("xdpfwd: %s: VLAN offload not readable (%s): its traffic is the kernel's",
 			  l->name, strerror(-err));
 	else
-		zlog_info("xdpfwd: %s: VLAN tags held as metadata: %s",
-			  l->name, xvlan_why(v));
+		zlog_info("xdpfwd: %s: VLAN offload: %s", l->name,
+			  xvlan_why(v));
 	return true;
 }
 

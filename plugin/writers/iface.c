@@ -506,8 +506,7 @@ void iface_show(struct vty *vty, struct json_object *json)
 			json_object_string_add(o, "vlanOffload",
 					       xvlan_why(l->vlan_hw));
 			json_object_array_add(arr, o);
-		} else
-		{
+		} else {
 			vty_out(vty, "%-16s %-7d %-8s %-5s %pEA%s\n", l->name,
 				l->ifindex, a->generic ? "generic" : "native",
 				l->oper_up ? "up" : "down", &mac,
