@@ -330,6 +330,14 @@ def test_shaper_on_the_egress_in_every_mode(fw_lab, mode):
 TCX_SCRIPT = lablib.LAB_DIR / "tcxlink.py"
 
 
+def fw_tc(topo, ifname: str) -> str | None:
+    """What `show xdpfwd json` says of tc on ifname."""
+    for i in firewall(topo)["interfaces"]:
+        if i["name"] == ifname:
+            return i["tc"]
+    return None
+
+
 @pytest.mark.parametrize("ifname,direction", [("to-c", "ingress"),
                                               ("to-s1", "egress")])
 def test_tcx_program_sends_traffic_to_the_kernel(fw_lab, ifname, direction):
@@ -343,10 +351,9 @@ def test_tcx_program_sends_traffic_to_the_kernel(fw_lab, ifname, direction):
                             stdout=lablib.subprocess.PIPE, text=True)
     try:
         assert proc.stdout.readline().strip() == "attached"
-        lablib.wait_until(
-            lambda: firewall(fw_lab)["interfaces"].get(ifname, {}).get(
-                "tc") == direction, POLLED_S, interval=0.1,
-            what=f"tcx on {ifname} {direction} detected")
+        lablib.wait_until(lambda: fw_tc(fw_lab, ifname) == direction,
+                          POLLED_S, interval=0.1,
+                          what=f"tcx on {ifname} {direction} detected")
         before = counters(fw_lab)
         got = received(udp(fw_lab, 4, OPEN_PORT))
         after = counters(fw_lab)
@@ -357,9 +364,8 @@ def test_tcx_program_sends_traffic_to_the_kernel(fw_lab, ifname, direction):
         proc.stdin.close()
         proc.wait(timeout=10)
     assert proc.returncode == 0
-    lablib.wait_until(
-        lambda: firewall(fw_lab)["interfaces"][ifname]["tc"] == "-", POLLED_S,
-        interval=0.1, what=f"tcx on {ifname} gone")
+    lablib.wait_until(lambda: fw_tc(fw_lab, ifname) == "-", POLLED_S,
+                      interval=0.1, what=f"tcx on {ifname} gone")
     before = counters(fw_lab)
     assert received(udp(fw_lab, 4, OPEN_PORT)) == PACKETS
     after = counters(fw_lab)
