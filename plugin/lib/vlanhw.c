@@ -9,6 +9,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <sched.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -255,55 +256,65 @@ static int nsid_of(struct mnl_socket *nl, int fd, unsigned int seq)
 	return c.nsid;
 }
 
+/* the socket() of socket_in_nsid(), in a thread of its own */
+struct ns_socket {
+	int nsfd;
+	int ret;
+};
+
+static void *ns_socket_thread(void *arg)
+{
+	struct ns_socket *a = arg;
+
+	/* this thread only, and it ends here: the caller's stays put */
+	if (setns(a->nsfd, CLONE_NEWNET) < 0)
+		a->ret = -errno;
+	else if ((a->ret = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0)) < 0)
+		a->ret = -errno;
+	return NULL;
+}
+
 /*
  * An AF_INET socket in the namespace our namespace calls @nsid, if it is
- * a named one (/run/netns, as `ip netns add` makes them): the calling
- * thread enters it for the socket() call only.  -errno if not found.
+ * a named one (/run/netns, as `ip netns add` makes them).  A socket stays
+ * in the namespace it was made in, so a short-lived thread enters the
+ * namespace to make it: the calling thread (zebra's main one) never
+ * leaves its own, whatever fails.  The thread inherits the caller's
+ * capabilities (setns needs CAP_SYS_ADMIN).  -errno if not found.
  */
 static int socket_in_nsid(struct mnl_socket *nl, int nsid)
 {
-	int self, ret = -ENOENT;
+	int ret = -ENOENT;
 	unsigned int seq = 100;
 	struct dirent *e;
 	DIR *d;
 
-	self = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
-	if (self < 0)
-		return -errno;
 	d = opendir("/run/netns");
-	if (!d) {
-		close(self);
+	if (!d)
 		return -ENOENT;
-	}
 	while (ret == -ENOENT && (e = readdir(d))) {
+		struct ns_socket a = { .ret = -ENOENT };
 		char path[300];
-		int fd;
+		pthread_t t;
+		int err;
 
 		if (e->d_name[0] == '.')
 			continue;
 		snprintf(path, sizeof(path), "/run/netns/%s", e->d_name);
-		fd = open(path, O_RDONLY | O_CLOEXEC);
-		if (fd < 0)
+		a.nsfd = open(path, O_RDONLY | O_CLOEXEC);
+		if (a.nsfd < 0)
 			continue;
-		if (nsid_of(nl, fd, seq++) == nsid) {
-			if (setns(fd, CLONE_NEWNET) < 0) {
-				ret = -errno;
-			} else {
-				ret = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC,
-					     0);
-				if (ret < 0)
-					ret = -errno;
-				/* back, or this thread would go on in the
-				 * peer's namespace: nothing sane is left then
-				 */
-				if (setns(self, CLONE_NEWNET) < 0)
-					abort();
-			}
+		if (nsid_of(nl, a.nsfd, seq++) == nsid) {
+			err = pthread_create(&t, NULL, ns_socket_thread, &a);
+			if (err)
+				a.ret = -err;
+			else
+				pthread_join(t, NULL);
+			ret = a.ret;
 		}
-		close(fd);
+		close(a.nsfd);
 	}
 	closedir(d);
-	close(self);
 	return ret;
 }
 
