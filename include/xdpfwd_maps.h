@@ -46,7 +46,39 @@ struct xdpfwd_fib4_block {
 	__u16 entry[XDPFWD_FIB4_BLOCK];
 };
 
-/* ---- IPv6 FIB: BPF LPM trie keyed by prefix ---- */
+/* ---- IPv6 FIB: direct table, then sorted range tables (DXR-like) ----
+ *
+ * fib6_dir has one 32-bit entry per /XDPFWD_FIB6_DIR_BITS (the top bits of
+ * the address).  fib6_keys/fib6_vals are a pool of slots holding range
+ * tables: a table at slot o has n = fib6_keys[o] ranges in slots o+1..o+n,
+ * keys ascending; range i covers [keys[i], keys[i+1]) and answers vals[i].
+ * A table reached from fib6_dir is keyed on the upper 64 bits of the
+ * address (as a host-order integer); a table reached from such a table's
+ * value covers one /64 and is keyed on the lower 64 bits.  Lookup: the
+ * last range whose key is <= the address's key.
+ *
+ * Entry / value encoding:
+ *   0                        no route (pass to the kernel)
+ *   XDPFWD_FIB6_EXT | o      continue in the range table at slot o
+ *   n (1..0x7fffffff)        nexthop-group id n
+ *
+ * All three are BPF_F_MMAPABLE arrays: the plugin writes a table
+ * completely before the single store that publishes it, never changes a
+ * published table, and reuses its slots only after a grace period.
+ */
+#ifndef XDPFWD_FIB6_DIR_BITS
+#define XDPFWD_FIB6_DIR_BITS 20
+#endif
+#define XDPFWD_FIB6_DIR_ENTRIES (1u << XDPFWD_FIB6_DIR_BITS)
+#define XDPFWD_FIB6_EXT 0x80000000u
+#define XDPFWD_FIB6_VAL_MASK 0x7fffffffu
+#ifndef XDPFWD_FIB6_SLOTS
+#define XDPFWD_FIB6_SLOTS (1u << 21)
+#endif
+/* binary search steps: enough for any table of the largest pool (2^30) */
+#define XDPFWD_FIB6_STEPS 31
+
+/* ---- IPv6 LPM trie key (the benchmark's reference, the old FIB) ---- */
 #ifndef XDPFWD_FIB6_MAX
 #define XDPFWD_FIB6_MAX 262144
 #endif

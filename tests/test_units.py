@@ -19,6 +19,7 @@ PROGRAMS = [
     "tests/datapath/test_datapath",
     "tests/datapath/test_bridge",
     "tests/builder/test_fib4",
+    "tests/builder/test_fib6",
     "tests/builder/test_nhg_slots",
     "tests/netlink/test_netlink",
     "tests/fw/test_fwhooks",

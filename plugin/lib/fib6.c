@@ -1,0 +1,1214 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * xdpfwd IPv6 FIB builder: direct table + sorted range tables (DXR-like).
+ *
+ * Why ranges: most IPv6 routes are /48 or shorter and sit sparsely in a
+ * 2^48 space, where a multibit trie needs a node per stride per route
+ * (kilobytes per /48) unless nodes are compressed with popcount bitmaps,
+ * which BPF lacks.  A sorted range table needs about two 12-byte slots
+ * per route whatever the prefix lengths, and a binary search over it
+ * touches a few cache lines: the upper steps are shared by every lookup in
+ * the chunk and stay cached.
+ *
+ * Userspace shadow state (not in the maps):
+ *  - per directory entry: the depth (prefix length + 1, 0 = none) of the
+ *    route of length <= XDPFWD_FIB6_DIR_BITS that wrote it, and its chunk
+ *    (struct fib6_tbl) when routes longer than that exist under it;
+ *  - per table: its ranges with, for each, the depth of the route owning
+ *    it and the second-level table of a /64 holding longer routes;
+ *  - the installed routes in a hash, for exact lookups and for finding a
+ *    deleted route's cover.
+ * Updates edit the shadow ranges in place (split, overwrite by depth,
+ * merge) and then copy the table into fresh slots (copy on write): a
+ * reader binary-searching a table must never see it shift.
+ *
+ * When the slots run out, the chunk being published is "degraded": its
+ * directory entry becomes XDPFWD_NHG_ID_KERNEL (the whole chunk passes to
+ * the kernel, which has the routes) and its shadow keeps being updated,
+ * so fib6_restore() only has to publish it again.
+ */
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "fib6.h"
+
+#define DIR_BITS XDPFWD_FIB6_DIR_BITS
+#define DIR_ENTRIES XDPFWD_FIB6_DIR_ENTRIES
+#define CHUNK_SHIFT (64 - DIR_BITS)
+#define MAX_ORDER 30
+
+struct fib6_tbl;
+
+struct fib6_blk {
+	uint32_t off;
+	uint8_t order;
+};
+
+struct fib6_rng {
+	uint64_t key;	      /* first key of the range */
+	uint32_t val;	      /* owner's nhg, 0 = none */
+	uint8_t depth;	      /* owner's length + 1, 0 = none */
+	struct fib6_tbl *sub; /* second level of this /64, or NULL */
+};
+
+struct fib6_tbl {
+	struct fib6_rng *r;
+	uint32_t n, cap;
+	uint32_t off;	     /* published slots, when published */
+	uint8_t order;	     /* of the published block */
+	bool published;
+	bool dirty;	     /* shadow differs from the published copy */
+	bool degraded;	     /* chunk only: directory entry is KERNEL */
+	uint64_t lo, hi;     /* window of keys, inclusive */
+	uint32_t nroutes;    /* routes deeper than the table's base */
+	uint32_t idx;	     /* chunk: directory index */
+	uint64_t lmask;	     /* lengths present: bit (len - base - 1) */
+	uint16_t *lcnt;	     /* routes per length, 64 counters */
+	struct fib6_tbl *dg_next, **dg_pprev; /* degraded queue (chunks) */
+};
+
+struct fib6_route {
+	struct fib6_route *next; /* hash chain or free list */
+	uint64_t hi, lo;
+	uint8_t len;
+	uint32_t nhg;
+};
+
+#define ROUTE_CHUNK 4096
+struct fib6_rchunk {
+	struct fib6_rchunk *next;
+	struct fib6_route r[ROUTE_CHUNK];
+};
+
+struct fib6 {
+	uint32_t *dir;
+	uint64_t *keys;
+	uint32_t *vals;
+	uint32_t nslots;
+
+	uint8_t *dir_depth;
+	struct fib6_tbl **dir_tbl;
+	uint64_t short_lmask; /* lengths 0..DIR_BITS present */
+	uint32_t short_lcnt[DIR_BITS + 1];
+
+	/* buddy allocator over the slots */
+	uint32_t *fnext, *fprev; /* free lists, by block start */
+	uint8_t *ford;		 /* order + 1 of a free block's start */
+	uint32_t fhead[MAX_ORDER + 1];
+	uint32_t used;		 /* slots allocated, pending included */
+	/*
+	 * Freed blocks: "defer" during an update, whose old copies may
+	 * still be linked from the published tables until its last store;
+	 * "pend" once the update is done: reusable after a grace period.
+	 */
+	struct fib6_blk *defer, *pend;
+	uint32_t ndefer, defer_cap, npend, pend_cap;
+	void (*synchronize)(void *arg);
+	void *sync_arg;
+
+	/* routes */
+	struct fib6_route **buckets;
+	uint32_t nbuckets, nroutes;
+	struct fib6_rchunk *rchunks;
+	struct fib6_route *rfree;
+
+	uint32_t ntables;
+	struct fib6_tbl *dg_head, **dg_tail;
+	uint32_t ndg;
+};
+
+#define NIL UINT32_MAX
+
+static inline uint64_t be64_at(const uint8_t *p)
+{
+	uint64_t v = 0;
+	int i;
+
+	for (i = 0; i < 8; i++)
+		v = (v << 8) | p[i];
+	return v;
+}
+
+static inline void put_be64(uint8_t *p, uint64_t v)
+{
+	int i;
+
+	for (i = 7; i >= 0; i--) {
+		p[i] = v & 0xff;
+		v >>= 8;
+	}
+}
+
+/* mask of the top len bits of a 64-bit half, len 0..64 */
+static inline uint64_t mask64(int len)
+{
+	if (len <= 0)
+		return 0;
+	if (len >= 64)
+		return ~0ULL;
+	return ~0ULL << (64 - len);
+}
+
+static inline void mask_pfx(uint64_t *hi, uint64_t *lo, uint8_t len)
+{
+	*hi &= mask64(len);
+	*lo &= mask64((int)len - 64);
+}
+
+static inline void slot_store32(uint32_t *p, uint32_t v)
+{
+	__atomic_store_n(p, v, __ATOMIC_RELAXED);
+}
+
+static inline void slot_store64(uint64_t *p, uint64_t v)
+{
+	__atomic_store_n(p, v, __ATOMIC_RELAXED);
+}
+
+static void *big_alloc(size_t size)
+{
+	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		return NULL;
+	(void)madvise(p, size, MADV_HUGEPAGE); /* best effort */
+	return p;
+}
+
+static void big_free(void *p, size_t size)
+{
+	if (p)
+		munmap(p, size);
+}
+
+/* ---- buddy allocator over the slots ---- */
+
+static void fl_push(struct fib6 *f, uint32_t off, uint8_t order)
+{
+	uint32_t h = f->fhead[order];
+
+	f->fnext[off] = h;
+	f->fprev[off] = NIL;
+	if (h != NIL)
+		f->fprev[h] = off;
+	f->fhead[order] = off;
+	f->ford[off] = order + 1;
+}
+
+static void fl_remove(struct fib6 *f, uint32_t off, uint8_t order)
+{
+	uint32_t n = f->fnext[off], p = f->fprev[off];
+
+	if (p != NIL)
+		f->fnext[p] = n;
+	else
+		f->fhead[order] = n;
+	if (n != NIL)
+		f->fprev[n] = p;
+	f->ford[off] = 0;
+}
+
+static void blk_release(struct fib6 *f, uint32_t off, uint8_t order)
+{
+	while (order < MAX_ORDER) {
+		uint32_t buddy = off ^ (1u << order);
+
+		if (buddy >= f->nslots || f->ford[buddy] != order + 1 ||
+		    buddy + (1u << order) > f->nslots)
+			break;
+		fl_remove(f, buddy, order);
+		off &= ~(1u << order);
+		order++;
+	}
+	fl_push(f, off, order);
+}
+
+static bool blk_take(struct fib6 *f, uint8_t order, uint32_t *off)
+{
+	uint8_t o = order;
+	uint32_t b;
+
+	while (o <= MAX_ORDER && f->fhead[o] == NIL)
+		o++;
+	if (o > MAX_ORDER)
+		return false;
+	b = f->fhead[o];
+	fl_remove(f, b, o);
+	while (o > order) {
+		o--;
+		fl_push(f, b + (1u << o), o);
+	}
+	*off = b;
+	return true;
+}
+
+/* a block of 2^order slots; false when none (after a grace period) */
+static bool blk_alloc(struct fib6 *f, uint8_t order, uint32_t *off)
+{
+	uint32_t i;
+
+	if (blk_take(f, order, off))
+		goto ok;
+	if (!f->npend)
+		return false;
+	/* freed blocks may still be read by lookups that began earlier */
+	if (f->synchronize)
+		f->synchronize(f->sync_arg);
+	for (i = 0; i < f->npend; i++) {
+		f->used -= 1u << f->pend[i].order;
+		blk_release(f, f->pend[i].off, f->pend[i].order);
+	}
+	f->npend = 0;
+	if (!blk_take(f, order, off))
+		return false;
+ok:
+	f->used += 1u << order;
+	return true;
+}
+
+static bool blk_push(struct fib6_blk **v, uint32_t *n, uint32_t *cap,
+		     uint32_t off, uint8_t order)
+{
+	if (*n == *cap) {
+		uint32_t c = *cap ? 2 * *cap : 1024;
+		void *p = realloc(*v, c * sizeof(**v));
+
+		if (!p)
+			return false;
+		*v = p;
+		*cap = c;
+	}
+	(*v)[*n].off = off;
+	(*v)[*n].order = order;
+	(*n)++;
+	return true;
+}
+
+/*
+ * A block no longer wanted by the shadow; the published tables may link
+ * it until the current update's last store (defer_flush).  Out of memory
+ * to remember it: the block leaks rather than be reused too early.
+ */
+static void blk_free(struct fib6 *f, uint32_t off, uint8_t order)
+{
+	blk_push(&f->defer, &f->ndefer, &f->defer_cap, off, order);
+}
+
+/* end of an update: its freed blocks are unlinked now */
+static void defer_flush(struct fib6 *f)
+{
+	uint32_t i;
+
+	for (i = 0; i < f->ndefer; i++)
+		if (!blk_push(&f->pend, &f->npend, &f->pend_cap,
+			      f->defer[i].off, f->defer[i].order))
+			break;
+	f->ndefer = 0;
+}
+
+static uint8_t order_for(uint32_t slots)
+{
+	uint8_t o = 0;
+
+	while ((1u << o) < slots)
+		o++;
+	return o;
+}
+
+/* ---- routes ---- */
+
+static inline uint32_t route_hash(uint64_t hi, uint64_t lo, uint8_t len)
+{
+	uint64_t h = hi * 0x9e3779b97f4a7c15ULL ^ lo * 0xc2b2ae3d27d4eb4fULL ^
+		     (uint64_t)len * 0x165667b19e3779f9ULL;
+
+	return (uint32_t)(h >> 32);
+}
+
+static struct fib6_route *route_find(const struct fib6 *f, uint64_t hi,
+				     uint64_t lo, uint8_t len)
+{
+	struct fib6_route *r;
+
+	r = f->buckets[route_hash(hi, lo, len) & (f->nbuckets - 1)];
+	for (; r; r = r->next)
+		if (r->hi == hi && r->lo == lo && r->len == len)
+			return r;
+	return NULL;
+}
+
+static bool routes_grow(struct fib6 *f)
+{
+	uint32_t nb = f->nbuckets * 2, i;
+	struct fib6_route **b = calloc(nb, sizeof(*b)), *r, *next;
+
+	if (!b)
+		return false;
+	for (i = 0; i < f->nbuckets; i++) {
+		for (r = f->buckets[i]; r; r = next) {
+			uint32_t h = route_hash(r->hi, r->lo, r->len) &
+				     (nb - 1);
+
+			next = r->next;
+			r->next = b[h];
+			b[h] = r;
+		}
+	}
+	free(f->buckets);
+	f->buckets = b;
+	f->nbuckets = nb;
+	return true;
+}
+
+static struct fib6_route *route_insert(struct fib6 *f, uint64_t hi,
+				       uint64_t lo, uint8_t len, uint32_t nhg)
+{
+	struct fib6_route *r;
+	uint32_t h, i;
+
+	if (f->nroutes >= f->nbuckets && !routes_grow(f))
+		return NULL;
+	if (!f->rfree) {
+		struct fib6_rchunk *c = malloc(sizeof(*c));
+
+		if (!c)
+			return NULL;
+		c->next = f->rchunks;
+		f->rchunks = c;
+		for (i = ROUTE_CHUNK; i-- > 0;) {
+			c->r[i].next = f->rfree;
+			f->rfree = &c->r[i];
+		}
+	}
+	r = f->rfree;
+	f->rfree = r->next;
+	r->hi = hi;
+	r->lo = lo;
+	r->len = len;
+	r->nhg = nhg;
+	h = route_hash(hi, lo, len) & (f->nbuckets - 1);
+	r->next = f->buckets[h];
+	f->buckets[h] = r;
+	f->nroutes++;
+	return r;
+}
+
+static void route_remove(struct fib6 *f, struct fib6_route *r)
+{
+	struct fib6_route **pp;
+
+	pp = &f->buckets[route_hash(r->hi, r->lo, r->len) & (f->nbuckets - 1)];
+	while (*pp != r)
+		pp = &(*pp)->next;
+	*pp = r->next;
+	r->next = f->rfree;
+	f->rfree = r;
+	f->nroutes--;
+}
+
+/* ---- tables (shadow) ---- */
+
+static struct fib6_tbl *tbl_new(struct fib6 *f, uint64_t lo, uint64_t hi,
+				uint32_t val, uint8_t depth)
+{
+	struct fib6_tbl *t = calloc(1, sizeof(*t));
+
+	if (!t)
+		return NULL;
+	t->cap = 4;
+	t->r = malloc(t->cap * sizeof(*t->r));
+	t->lcnt = calloc(64, sizeof(*t->lcnt));
+	if (!t->r || !t->lcnt) {
+		free(t->r);
+		free(t->lcnt);
+		free(t);
+		return NULL;
+	}
+	t->n = 1;
+	t->r[0] = (struct fib6_rng){ .key = lo, .val = val, .depth = depth };
+	t->lo = lo;
+	t->hi = hi;
+	t->dirty = true;
+	f->ntables++;
+	return t;
+}
+
+static void tbl_unpublish(struct fib6 *f, struct fib6_tbl *t)
+{
+	if (t->published)
+		blk_free(f, t->off, t->order);
+	t->published = false;
+	t->dirty = true;
+}
+
+/* t and its second-level tables; t is already unlinked from the maps */
+static void tbl_free(struct fib6 *f, struct fib6_tbl *t)
+{
+	uint32_t i;
+
+	for (i = 0; i < t->n; i++)
+		if (t->r[i].sub)
+			tbl_free(f, t->r[i].sub);
+	tbl_unpublish(f, t);
+	free(t->r);
+	free(t->lcnt);
+	free(t);
+	f->ntables--;
+}
+
+/* index of the range holding key k */
+static uint32_t tbl_find(const struct fib6_tbl *t, uint64_t k)
+{
+	uint32_t lo = 0, hi = t->n - 1;
+
+	while (lo < hi) {
+		uint32_t mid = (lo + hi + 1) / 2;
+
+		if (t->r[mid].key <= k)
+			lo = mid;
+		else
+			hi = mid - 1;
+	}
+	return lo;
+}
+
+static bool tbl_reserve(struct fib6_tbl *t, uint32_t extra)
+{
+	struct fib6_rng *r;
+	uint32_t cap;
+
+	if (t->n + extra <= t->cap)
+		return true;
+	cap = t->cap * 2;
+	while (cap < t->n + extra)
+		cap *= 2;
+	r = realloc(t->r, cap * sizeof(*r));
+	if (!r)
+		return false;
+	t->r = r;
+	t->cap = cap;
+	return true;
+}
+
+/* a range starts at k: its index (the caller reserved room for it) */
+static uint32_t tbl_split(struct fib6_tbl *t, uint64_t k)
+{
+	uint32_t i = tbl_find(t, k);
+
+	if (t->r[i].key == k)
+		return i;
+	/* a second-level /64 is one key wide: never split inside */
+	memmove(&t->r[i + 2], &t->r[i + 1], (t->n - i - 1) * sizeof(*t->r));
+	t->r[i + 1] = t->r[i];
+	t->r[i + 1].key = k;
+	t->r[i + 1].sub = NULL;
+	t->n++;
+	return i + 1;
+}
+
+/* merge neighbours with the same owner in [a, b] (indices clamped) */
+static void tbl_merge(struct fib6_tbl *t, uint32_t a, uint32_t b)
+{
+	uint32_t w, i;
+
+	if (a > 0)
+		a--;
+	if (b >= t->n)
+		b = t->n - 1;
+	w = a;
+	for (i = a + 1; i <= b; i++) {
+		struct fib6_rng *p = &t->r[w], *c = &t->r[i];
+
+		if (!p->sub && !c->sub && p->val == c->val &&
+		    p->depth == c->depth)
+			continue;
+		t->r[++w] = *c;
+	}
+	if (w != b) {
+		memmove(&t->r[w + 1], &t->r[b + 1],
+			(t->n - b - 1) * sizeof(*t->r));
+		t->n -= b - w;
+	}
+}
+
+enum { OP_ADD, OP_DEL };
+
+/*
+ * Over [s, e]: OP_ADD gives (val, depth) to every range owned by a route
+ * no longer than the new one; OP_DEL gives (val, depth) to every range
+ * owned by the deleted route (depth odepth).  Second-level tables follow
+ * their /64's owner.  false: out of memory (shadow unchanged enough to be
+ * consistent: only splits happened).
+ */
+static bool tbl_apply(struct fib6_tbl *t, uint64_t s, uint64_t e, int op,
+		      uint32_t val, uint8_t depth, uint8_t odepth)
+{
+	uint32_t i, j, k;
+	bool changed = false;
+
+	if (!tbl_reserve(t, 2))
+		return false;
+	i = tbl_split(t, s);
+	j = e == t->hi ? t->n : tbl_split(t, e + 1);
+	for (k = i; k < j; k++) {
+		struct fib6_rng *g = &t->r[k];
+
+		if (op == OP_ADD ? g->depth > depth : g->depth != odepth)
+			continue;
+		if (g->sub && !tbl_apply(g->sub, 0, ~0ULL, op, val, depth,
+					 odepth))
+			return false;
+		if (g->sub)
+			g->sub->dirty = true;
+		g->val = val;
+		g->depth = depth;
+		changed = true;
+	}
+	tbl_merge(t, i, j);
+	if (changed)
+		t->dirty = true;
+	return true;
+}
+
+/*
+ * Copy t (and its dirty second-level tables first) into fresh slots.
+ * The caller publishes t->off with a release store, then frees *old_off
+ * (returned in old_*) through blk_free.  false: no room; nothing of t's
+ * published state changed and the new blocks are given back.
+ */
+static bool tbl_write(struct fib6 *f, struct fib6_tbl *t)
+{
+	uint32_t off, i;
+	uint8_t order = order_for(t->n + 1);
+
+	for (i = 0; i < t->n; i++) {
+		struct fib6_tbl *s = t->r[i].sub;
+
+		if (s && (s->dirty || !s->published)) {
+			uint32_t old = s->off;
+			uint8_t oorder = s->order;
+			bool was = s->published;
+
+			if (!tbl_write(f, s))
+				return false;
+			/* reachable only through t's new copy, or through
+			 * t's old copy (the old block): free the old block
+			 * after t's new copy is published (below the caller
+			 * does it for t; for s the grace period that frees
+			 * s's old block outlasts t's publication too, as
+			 * pending blocks are released only together)
+			 */
+			if (was)
+				blk_free(f, old, oorder);
+		}
+	}
+	if (!blk_alloc(f, order, &off))
+		return false;
+	for (i = 0; i < t->n; i++) {
+		struct fib6_rng *g = &t->r[i];
+
+		slot_store64(&f->keys[off + 1 + i], g->key);
+		slot_store32(&f->vals[off + 1 + i],
+			     g->sub ? XDPFWD_FIB6_EXT | g->sub->off : g->val);
+	}
+	slot_store64(&f->keys[off], t->n);
+	slot_store32(&f->vals[off], 0);
+	t->off = off;
+	t->order = order;
+	t->published = true;
+	t->dirty = false;
+	return true;
+}
+
+/* ---- chunks ---- */
+
+static void dg_enqueue(struct fib6 *f, struct fib6_tbl *c)
+{
+	c->degraded = true;
+	c->dg_next = NULL;
+	c->dg_pprev = f->dg_tail;
+	*f->dg_tail = c;
+	f->dg_tail = &c->dg_next;
+	f->ndg++;
+}
+
+static void dg_dequeue(struct fib6 *f, struct fib6_tbl *c)
+{
+	*c->dg_pprev = c->dg_next;
+	if (c->dg_next)
+		c->dg_next->dg_pprev = c->dg_pprev;
+	else
+		f->dg_tail = c->dg_pprev;
+	c->degraded = false;
+	f->ndg--;
+}
+
+/* unpublish every copy of c (its directory entry no longer points to it) */
+static void chunk_unpublish(struct fib6 *f, struct fib6_tbl *c)
+{
+	uint32_t i;
+
+	for (i = 0; i < c->n; i++)
+		if (c->r[i].sub)
+			tbl_unpublish(f, c->r[i].sub);
+	tbl_unpublish(f, c);
+}
+
+/*
+ * No room for c: the whole chunk passes to the kernel.  Correct for every
+ * address in it (the kernel has every route), unlike its covering route.
+ */
+static void chunk_degrade(struct fib6 *f, struct fib6_tbl *c)
+{
+	__atomic_store_n(&f->dir[c->idx], XDPFWD_NHG_ID_KERNEL,
+			 __ATOMIC_RELEASE);
+	chunk_unpublish(f, c);
+	if (!c->degraded)
+		dg_enqueue(f, c);
+}
+
+/*
+ * Publish c's shadow: new copies, one release store of the directory
+ * entry, old copies freed (reused after a grace period).  false: the
+ * chunk is (or stays) degraded.
+ */
+static bool chunk_publish(struct fib6 *f, struct fib6_tbl *c)
+{
+	uint32_t old = c->off;
+	uint8_t oorder = c->order;
+	bool was = c->published;
+
+	if (!tbl_write(f, c)) {
+		/*
+		 * New second-level copies may have been written and their
+		 * old blocks freed: harmless, the old chunk copy that
+		 * points to those stays valid until the grace period, and
+		 * the chunk is unpublished now.
+		 */
+		if (was) {
+			c->off = old;
+			c->order = oorder;
+			c->published = true;
+		}
+		chunk_degrade(f, c);
+		return false;
+	}
+	__atomic_store_n(&f->dir[c->idx], XDPFWD_FIB6_EXT | c->off,
+			 __ATOMIC_RELEASE);
+	if (was)
+		blk_free(f, old, oorder);
+	if (c->degraded)
+		dg_dequeue(f, c);
+	return true;
+}
+
+/* ---- cover ---- */
+
+/*
+ * Longest installed route strictly shorter than len covering (hi, lo),
+ * among lengths in (base, len) whose bit is set in lmask (bit l - base - 1);
+ * hash lookups, longest first.
+ */
+static const struct fib6_route *cover_in(const struct fib6 *f, uint64_t hi,
+					 uint64_t lo, uint8_t len,
+					 uint8_t base, uint64_t lmask)
+{
+	int l;
+
+	for (l = len - 1; l > base; l--) {
+		const struct fib6_route *r;
+		uint64_t h = hi, w = lo;
+
+		if (!(lmask & (1ULL << (l - base - 1))))
+			continue;
+		mask_pfx(&h, &w, l);
+		r = route_find(f, h, w, l);
+		if (r)
+			return r;
+	}
+	return NULL;
+}
+
+static void short_cover(const struct fib6 *f, uint64_t hi, uint8_t len,
+			uint32_t *cval, uint8_t *cdepth)
+{
+	int l;
+
+	*cval = 0;
+	*cdepth = 0;
+	for (l = len - 1; l >= 0; l--) {
+		const struct fib6_route *r;
+
+		if (!(f->short_lmask & (1ULL << l)))
+			continue;
+		r = route_find(f, hi & mask64(l), 0, l);
+		if (r) {
+			*cval = r->nhg;
+			*cdepth = l + 1;
+			return;
+		}
+	}
+}
+
+static inline void lcount(struct fib6_tbl *t, uint8_t rel, int d)
+{
+	t->lcnt[rel] += d;
+	if (t->lcnt[rel])
+		t->lmask |= 1ULL << rel;
+	else
+		t->lmask &= ~(1ULL << rel);
+}
+
+/* ---- public ---- */
+
+struct fib6 *fib6_create(uint32_t *dir, uint64_t *keys, uint32_t *vals,
+			 uint32_t nslots)
+{
+	struct fib6 *f;
+	uint32_t off, i;
+
+	if (!dir || !keys || !vals || nslots < 2 || nslots > (1u << 30)) {
+		errno = EINVAL;
+		return NULL;
+	}
+	f = calloc(1, sizeof(*f));
+	if (!f)
+		return NULL;
+	f->dir = dir;
+	f->keys = keys;
+	f->vals = vals;
+	f->nslots = nslots;
+	f->dir_depth = big_alloc(DIR_ENTRIES);
+	f->dir_tbl = big_alloc(DIR_ENTRIES * sizeof(*f->dir_tbl));
+	f->fnext = malloc(nslots * sizeof(*f->fnext));
+	f->fprev = malloc(nslots * sizeof(*f->fprev));
+	f->ford = calloc(nslots, 1);
+	f->nbuckets = 1024;
+	f->buckets = calloc(f->nbuckets, sizeof(*f->buckets));
+	if (!f->dir_depth || !f->dir_tbl || !f->fnext || !f->fprev ||
+	    !f->ford || !f->buckets) {
+		fib6_destroy(f);
+		errno = ENOMEM;
+		return NULL;
+	}
+	for (i = 0; i <= MAX_ORDER; i++)
+		f->fhead[i] = NIL;
+	/* the pool as aligned power-of-two blocks */
+	for (off = 0; off < nslots;) {
+		uint8_t o = MAX_ORDER;
+
+		while ((off & ((1u << o) - 1)) || off + (1u << o) > nslots)
+			o--;
+		fl_push(f, off, o);
+		off += 1u << o;
+	}
+	f->dg_tail = &f->dg_head;
+	return f;
+}
+
+void fib6_destroy(struct fib6 *f)
+{
+	struct fib6_rchunk *c;
+	uint32_t i;
+
+	if (!f)
+		return;
+	if (f->dir_tbl) {
+		for (i = 0; i < DIR_ENTRIES; i++)
+			if (f->dir_tbl[i])
+				tbl_free(f, f->dir_tbl[i]);
+	}
+	while ((c = f->rchunks)) {
+		f->rchunks = c->next;
+		free(c);
+	}
+	big_free(f->dir_depth, DIR_ENTRIES);
+	big_free(f->dir_tbl, DIR_ENTRIES * sizeof(*f->dir_tbl));
+	free(f->fnext);
+	free(f->fprev);
+	free(f->ford);
+	free(f->pend);
+	free(f->defer);
+	free(f->buckets);
+	free(f);
+}
+
+void fib6_set_synchronize(struct fib6 *f, void (*fn)(void *arg), void *arg)
+{
+	f->synchronize = fn;
+	f->sync_arg = arg;
+}
+
+/* routes of length <= DIR_BITS: a run of directory entries */
+static void write_short(struct fib6 *f, uint64_t hi, uint8_t len, int op,
+			uint32_t val, uint8_t depth, uint8_t odepth)
+{
+	uint32_t first = (uint32_t)(hi >> CHUNK_SHIFT);
+	uint32_t n = 1u << (DIR_BITS - len), i;
+
+	for (i = first; i < first + n; i++) {
+		uint8_t d = f->dir_depth[i];
+		struct fib6_tbl *c = f->dir_tbl[i];
+
+		if (op == OP_ADD ? d > depth : d != odepth)
+			continue;
+		f->dir_depth[i] = depth;
+		if (!c) {
+			__atomic_store_n(&f->dir[i], val, __ATOMIC_RELEASE);
+			continue;
+		}
+		/*
+		 * The chunk's base ranges follow; out of memory for the
+		 * shadow (a few ranges) leaves the chunk degraded, never
+		 * wrong, since it is then not published.
+		 */
+		if (!tbl_apply(c, c->lo, c->hi, op, val, depth, odepth)) {
+			chunk_degrade(f, c);
+			continue;
+		}
+		if (!c->degraded)
+			chunk_publish(f, c);
+	}
+}
+
+static int add(struct fib6 *f, const uint8_t addr[16], uint8_t len,
+	       uint32_t nhg)
+{
+	uint64_t hi = be64_at(addr), lo = be64_at(addr + 8);
+	struct fib6_route *r;
+	struct fib6_tbl *c, *s;
+	uint32_t idx, i;
+	uint8_t depth = len + 1;
+	bool isnew;
+
+	if (len > 128 || nhg == 0 || nhg > XDPFWD_FIB6_VAL_MASK)
+		return -EINVAL;
+	mask_pfx(&hi, &lo, len);
+	idx = (uint32_t)(hi >> CHUNK_SHIFT);
+	__builtin_prefetch(&f->dir_tbl[idx]);
+
+	r = route_find(f, hi, lo, len);
+	isnew = !r;
+	if (r) {
+		if (r->nhg == nhg) {
+			c = len > DIR_BITS ? f->dir_tbl[idx] : NULL;
+			return c && c->degraded ? FIB6_DEGRADED : 0;
+		}
+		r->nhg = nhg;
+	} else {
+		r = route_insert(f, hi, lo, len, nhg);
+		if (!r)
+			return -ENOMEM;
+	}
+
+	if (len <= DIR_BITS) {
+		if (isnew) {
+			f->short_lcnt[len]++;
+			f->short_lmask |= 1ULL << len;
+		}
+		write_short(f, hi, len, OP_ADD, nhg, depth, 0);
+		return 0;
+	}
+
+	c = f->dir_tbl[idx];
+	if (!c) {
+		uint64_t clo = (uint64_t)idx << CHUNK_SHIFT;
+		uint32_t dv = f->dir_depth[idx] ? f->dir[idx] : 0;
+
+		c = tbl_new(f, clo, clo | (~0ULL >> DIR_BITS), dv,
+			    f->dir_depth[idx]);
+		if (!c)
+			goto nomem;
+		c->idx = idx;
+		f->dir_tbl[idx] = c;
+	}
+	if (isnew) {
+		c->nroutes++;
+		if (len <= 64)
+			lcount(c, len - DIR_BITS - 1, 1);
+	}
+	if (len <= 64) {
+		if (!tbl_apply(c, hi, hi + ~mask64(len), OP_ADD, nhg, depth, 0))
+			goto nomem_chunk;
+	} else {
+		if (!tbl_reserve(c, 2))
+			goto nomem_chunk;
+		i = tbl_split(c, hi);
+		if (hi != c->hi)
+			tbl_split(c, hi + 1);
+		s = c->r[i].sub;
+		if (!s) {
+			s = tbl_new(f, 0, ~0ULL, c->r[i].val, c->r[i].depth);
+			if (!s)
+				goto nomem_chunk;
+			c->r[i].sub = s;
+		}
+		if (isnew) {
+			s->nroutes++;
+			lcount(s, len - 65, 1);
+		}
+		if (!tbl_apply(s, lo, lo + ~mask64(len - 64), OP_ADD, nhg,
+			       depth, 0))
+			goto nomem_chunk;
+		c->dirty = true;
+	}
+	if (c->degraded)
+		return FIB6_DEGRADED;
+	return chunk_publish(f, c) ? 0 : FIB6_DEGRADED;
+
+nomem_chunk:
+	/* the shadow may lack the route: keep the kernel answering */
+	chunk_degrade(f, c);
+	return FIB6_DEGRADED;
+nomem:
+	if (isnew)
+		route_remove(f, r);
+	return -ENOMEM;
+}
+
+static int del(struct fib6 *f, const uint8_t addr[16], uint8_t len)
+{
+	uint64_t hi = be64_at(addr), lo = be64_at(addr + 8);
+	const struct fib6_route *cov;
+	struct fib6_route *r;
+	struct fib6_tbl *c, *s;
+	uint32_t idx, i, cval = 0;
+	uint8_t depth = len + 1, cdepth = 0;
+
+	if (len > 128)
+		return -ENOENT;
+	mask_pfx(&hi, &lo, len);
+	idx = (uint32_t)(hi >> CHUNK_SHIFT);
+	r = route_find(f, hi, lo, len);
+	if (!r)
+		return -ENOENT;
+	route_remove(f, r);
+
+	if (len <= DIR_BITS) {
+		if (!--f->short_lcnt[len])
+			f->short_lmask &= ~(1ULL << len);
+		short_cover(f, hi, len, &cval, &cdepth);
+		write_short(f, hi, len, OP_DEL, cval, cdepth, depth);
+		return 0;
+	}
+
+	c = f->dir_tbl[idx];
+	c->nroutes--;
+	if (len <= 64) {
+		lcount(c, len - DIR_BITS - 1, -1);
+		cov = cover_in(f, hi, 0, len, DIR_BITS, c->lmask);
+		if (cov) {
+			cval = cov->nhg;
+			cdepth = cov->len + 1;
+		} else if (f->dir_depth[idx]) {
+			/* the chunk's base: the directory entry's route */
+			short_cover(f, hi, DIR_BITS + 1, &cval, &cdepth);
+		}
+		if (!tbl_apply(c, hi, hi + ~mask64(len), OP_DEL, cval, cdepth,
+			       depth)) {
+			chunk_degrade(f, c);
+			return FIB6_DEGRADED;
+		}
+	} else {
+		i = tbl_find(c, hi);
+		s = c->r[i].sub;
+		s->nroutes--;
+		lcount(s, len - 65, -1);
+		cov = cover_in(f, hi, lo, len, 64, s->lmask);
+		if (cov) {
+			cval = cov->nhg;
+			cdepth = cov->len + 1;
+		} else {
+			cval = c->r[i].val;
+			cdepth = c->r[i].depth;
+		}
+		if (!tbl_apply(s, lo, lo + ~mask64(len - 64), OP_DEL, cval,
+			       cdepth, depth)) {
+			chunk_degrade(f, c);
+			return FIB6_DEGRADED;
+		}
+		if (!s->nroutes) {
+			/* c's next copy no longer points to s */
+			c->r[i].sub = NULL;
+			tbl_free(f, s);
+			tbl_merge(c, i, i + 1);
+		}
+		c->dirty = true;
+	}
+
+	if (!c->nroutes) {
+		/* only the base is left: back to a plain directory entry */
+		__atomic_store_n(&f->dir[idx],
+				 f->dir_depth[idx] ? c->r[0].val : 0,
+				 __ATOMIC_RELEASE);
+		if (c->degraded)
+			dg_dequeue(f, c);
+		f->dir_tbl[idx] = NULL;
+		tbl_free(f, c);
+		return 0;
+	}
+	if (c->degraded)
+		return FIB6_DEGRADED;
+	return chunk_publish(f, c) ? 0 : FIB6_DEGRADED;
+}
+
+int fib6_add(struct fib6 *f, const uint8_t addr[16], uint8_t len,
+	     uint32_t nhg)
+{
+	int ret = add(f, addr, len, nhg);
+
+	defer_flush(f);
+	return ret;
+}
+
+int fib6_del(struct fib6 *f, const uint8_t addr[16], uint8_t len)
+{
+	int ret = del(f, addr, len);
+
+	defer_flush(f);
+	return ret;
+}
+
+int fib6_get(const struct fib6 *f, const uint8_t addr[16], uint8_t len,
+	     uint32_t *nhg)
+{
+	uint64_t hi = be64_at(addr), lo = be64_at(addr + 8);
+	const struct fib6_route *r;
+
+	if (len > 128)
+		return -ENOENT;
+	mask_pfx(&hi, &lo, len);
+	r = route_find(f, hi, lo, len);
+	if (!r)
+		return -ENOENT;
+	if (nhg)
+		*nhg = r->nhg;
+	return 0;
+}
+
+/* the datapath's binary search (bpf/fib6.h), on the same slots */
+static uint32_t search(const struct fib6 *f, uint32_t off, uint64_t k)
+{
+	uint32_t n = (uint32_t)__atomic_load_n(&f->keys[off], __ATOMIC_ACQUIRE);
+	uint32_t lo = 1, hi = n, step;
+
+	for (step = 0; step < XDPFWD_FIB6_STEPS && lo < hi; step++) {
+		uint32_t mid = (lo + hi + 1) / 2;
+
+		if (__atomic_load_n(&f->keys[off + mid], __ATOMIC_RELAXED) <= k)
+			lo = mid;
+		else
+			hi = mid - 1;
+	}
+	return __atomic_load_n(&f->vals[off + lo], __ATOMIC_RELAXED);
+}
+
+uint32_t fib6_lookup(const struct fib6 *f, const uint8_t addr[16])
+{
+	uint64_t hi = be64_at(addr), lo = be64_at(addr + 8);
+	uint32_t e;
+
+	e = __atomic_load_n(&f->dir[hi >> CHUNK_SHIFT], __ATOMIC_ACQUIRE);
+	if (!(e & XDPFWD_FIB6_EXT))
+		return e;
+	e = search(f, e & XDPFWD_FIB6_VAL_MASK, hi);
+	if (!(e & XDPFWD_FIB6_EXT))
+		return e;
+	e = search(f, e & XDPFWD_FIB6_VAL_MASK, lo);
+	return e & XDPFWD_FIB6_EXT ? 0 : e;
+}
+
+uint32_t fib6_expect(const struct fib6 *f, const uint8_t addr[16])
+{
+	uint64_t hi = be64_at(addr), lo = be64_at(addr + 8);
+	uint32_t idx = (uint32_t)(hi >> CHUNK_SHIFT);
+	const struct fib6_tbl *c = f->dir_tbl[idx];
+	const struct fib6_rng *g;
+
+	if (!c)
+		return f->dir_depth[idx] ? f->dir[idx] : 0;
+	if (c->degraded)
+		return XDPFWD_NHG_ID_KERNEL;
+	g = &c->r[tbl_find(c, hi)];
+	if (g->sub)
+		g = &g->sub->r[tbl_find(g->sub, lo)];
+	return g->val;
+}
+
+uint32_t fib6_count(const struct fib6 *f)
+{
+	return f->nroutes;
+}
+
+uint32_t fib6_slots_used(const struct fib6 *f)
+{
+	return f->used;
+}
+
+uint32_t fib6_slots_live(const struct fib6 *f)
+{
+	uint32_t i, n = f->used;
+
+	for (i = 0; i < f->npend; i++)
+		n -= 1u << f->pend[i].order;
+	return n;
+}
+
+uint32_t fib6_tables(const struct fib6 *f)
+{
+	return f->ntables;
+}
+
+bool fib6_degraded(const struct fib6 *f, const uint8_t addr[16])
+{
+	const struct fib6_tbl *c = f->dir_tbl[be64_at(addr) >> CHUNK_SHIFT];
+
+	return c && c->degraded;
+}
+
+uint32_t fib6_degraded_count(const struct fib6 *f)
+{
+	return f->ndg;
+}
+
+bool fib6_restore_pending(const struct fib6 *f)
+{
+	return f->ndg != 0;
+}
+
+unsigned int fib6_restore(struct fib6 *f, unsigned int max)
+{
+	unsigned int n = 0;
+
+	while (n < max && f->dg_head) {
+		struct fib6_tbl *c = f->dg_head;
+
+		if (!chunk_publish(f, c))
+			break; /* still no room: c stays first in line */
+		n++;
+	}
+	defer_flush(f);
+	return n;
+}
+
+void fib6_walk(const struct fib6 *f,
+	       void (*cb)(const uint8_t addr[16], uint8_t len, uint32_t nhg,
+			  void *arg),
+	       void *arg)
+{
+	const struct fib6_route *r;
+	uint8_t a[16];
+	uint32_t i;
+
+	for (i = 0; i < f->nbuckets; i++) {
+		for (r = f->buckets[i]; r; r = r->next) {
+			put_be64(a, r->hi);
+			put_be64(a + 8, r->lo);
+			cb(a, r->len, r->nhg, arg);
+		}
+	}
+}
