@@ -71,7 +71,11 @@ struct xdpfwd_fib4_block {
 #endif
 #define XDPFWD_FIB6_DIR_ENTRIES (1u << XDPFWD_FIB6_DIR_BITS)
 #define XDPFWD_FIB6_EXT 0x80000000u
-#define XDPFWD_FIB6_VAL_MASK 0x7fffffffu
+#define XDPFWD_FIB6_LOW 0x40000000u
+#define XDPFWD_FIB6_OFF_MASK 0x3fffffffu
+#define XDPFWD_FIB6_VAL_MASK 0x3fffffffu
+/* tables on the way: chunk index, page, /64 index, page */
+#define XDPFWD_FIB6_LEVELS 4
 #ifndef XDPFWD_FIB6_SLOTS
 #define XDPFWD_FIB6_SLOTS (1u << 21)
 #endif

@@ -13,7 +13,7 @@
  * Userspace shadow state (not in the maps):
  *  - per directory entry: the depth (prefix length + 1, 0 = none) of the
  *    route of length <= XDPFWD_FIB6_DIR_BITS that wrote it, and its chunk
- *    (struct fib6_tbl) when routes longer than that exist under it;
+ *    (struct fib6_idx) when routes longer than that exist under it;
  *  - per table: its ranges with, for each, the depth of the route owning
  *    it and the second-level table of a /64 holding longer routes;
  *  - the installed routes in a hash, for exact lookups and for finding a
@@ -40,7 +40,17 @@
 #define CHUNK_SHIFT (64 - DIR_BITS)
 #define MAX_ORDER 30
 
-struct fib6_tbl;
+/*
+ * A page: up to PAGE_MAX ranges, published as one table of PAGE_MAX + 1
+ * slots at most; room for the two splits of one update before the page
+ * itself is split.
+ */
+#define PAGE_MAX 63
+#define PAGE_CAP (PAGE_MAX + 2)
+/* neighbour pages this small together are merged */
+#define PAGE_MERGE (PAGE_MAX / 2)
+
+struct fib6_idx;
 
 struct fib6_blk {
 	uint32_t off;
@@ -51,23 +61,40 @@ struct fib6_rng {
 	uint64_t key;	      /* first key of the range */
 	uint32_t val;	      /* owner's nhg, 0 = none */
 	uint8_t depth;	      /* owner's length + 1, 0 = none */
-	struct fib6_tbl *sub; /* second level of this /64, or NULL */
+	struct fib6_idx *sub; /* second level of this /64, or NULL */
 };
 
-struct fib6_tbl {
-	struct fib6_rng *r;
-	uint32_t n, cap;
-	uint32_t off;	     /* published slots, when published */
-	uint8_t order;	     /* of the published block */
+struct fib6_page {
+	uint64_t lo, hi; /* window of keys, inclusive; r[0].key == lo */
+	uint32_t n;
+	uint32_t off;	/* published slots */
+	uint8_t order;
 	bool published;
-	bool dirty;	     /* shadow differs from the published copy */
-	bool degraded;	     /* chunk only: directory entry is KERNEL */
-	uint64_t lo, hi;     /* window of keys, inclusive */
-	uint32_t nroutes;    /* routes deeper than the table's base */
-	uint32_t idx;	     /* chunk: directory index */
-	uint64_t lmask;	     /* lengths present: bit (len - base - 1) */
-	uint16_t *lcnt;	     /* routes per length, 64 counters */
-	struct fib6_tbl *dg_next, **dg_pprev; /* degraded queue (chunks) */
+	bool dirty; /* shadow differs from the published copy */
+	struct fib6_rng r[PAGE_CAP];
+};
+
+/*
+ * A chunk (the ranges under one directory entry, keyed on the upper 64
+ * bits) or a second level (one /64, keyed on the lower 64 bits): its
+ * pages in key order, published as an index table (first key of each
+ * page -> the page's table), or as its only page when it has one.
+ */
+struct fib6_idx {
+	struct fib6_page **pg;
+	uint32_t np, cap;
+	uint64_t lo, hi;
+	uint32_t off; /* index table, when has_index */
+	uint8_t order;
+	bool has_index;
+	bool published; /* idx_entry() is valid */
+	bool dirty;	/* pages changed since the last publication */
+	uint32_t nroutes; /* routes deeper than the base */
+	uint64_t lmask;	  /* lengths present: bit (len - base - 1) */
+	uint16_t lcnt[64];
+	uint32_t idx;	/* chunk: directory index */
+	bool degraded;	/* chunk: directory entry is KERNEL */
+	struct fib6_idx *dg_next, **dg_pprev; /* degraded queue */
 };
 
 struct fib6_route {
@@ -90,7 +117,7 @@ struct fib6 {
 	uint32_t nslots;
 
 	uint8_t *dir_depth;
-	struct fib6_tbl **dir_tbl;
+	struct fib6_idx **dir_tbl;
 	uint64_t short_lmask; /* lengths 0..DIR_BITS present */
 	uint32_t short_lcnt[DIR_BITS + 1];
 
@@ -115,8 +142,8 @@ struct fib6 {
 	struct fib6_rchunk *rchunks;
 	struct fib6_route *rfree;
 
-	uint32_t ntables;
-	struct fib6_tbl *dg_head, **dg_tail;
+	uint32_t ntables, npages;
+	struct fib6_idx *dg_head, **dg_tail;
 	uint32_t ndg;
 };
 
@@ -410,65 +437,121 @@ static void route_remove(struct fib6 *f, struct fib6_route *r)
 	f->nroutes--;
 }
 
-/* ---- tables (shadow) ---- */
+/* ---- pages and indexes (shadow) ---- */
 
-static struct fib6_tbl *tbl_new(struct fib6 *f, uint64_t lo, uint64_t hi,
-				uint32_t val, uint8_t depth)
+static struct fib6_page *page_new(struct fib6 *f, uint64_t lo, uint64_t hi)
 {
-	struct fib6_tbl *t = calloc(1, sizeof(*t));
+	struct fib6_page *p = malloc(sizeof(*p));
 
-	if (!t)
+	if (!p)
 		return NULL;
-	t->cap = 4;
-	t->r = malloc(t->cap * sizeof(*t->r));
-	t->lcnt = calloc(64, sizeof(*t->lcnt));
-	if (!t->r || !t->lcnt) {
-		free(t->r);
-		free(t->lcnt);
-		free(t);
-		return NULL;
-	}
-	t->n = 1;
-	t->r[0] = (struct fib6_rng){ .key = lo, .val = val, .depth = depth };
-	t->lo = lo;
-	t->hi = hi;
-	t->dirty = true;
-	f->ntables++;
-	return t;
+	p->lo = lo;
+	p->hi = hi;
+	p->n = 0;
+	p->published = false;
+	p->dirty = true;
+	f->npages++;
+	return p;
 }
 
-static void tbl_unpublish(struct fib6 *f, struct fib6_tbl *t)
+static void page_unpublish(struct fib6 *f, struct fib6_page *p)
 {
-	if (t->published)
-		blk_free(f, t->off, t->order);
-	t->published = false;
-	t->dirty = true;
+	if (p->published)
+		blk_free(f, p->off, p->order);
+	p->published = false;
+	p->dirty = true;
 }
 
-/* t and its second-level tables; t is already unlinked from the maps */
-static void tbl_free(struct fib6 *f, struct fib6_tbl *t)
+static void idx_unpublish(struct fib6 *f, struct fib6_idx *x);
+static void idx_free(struct fib6 *f, struct fib6_idx *x);
+
+static void page_free(struct fib6 *f, struct fib6_page *p)
 {
 	uint32_t i;
 
-	for (i = 0; i < t->n; i++)
-		if (t->r[i].sub)
-			tbl_free(f, t->r[i].sub);
-	tbl_unpublish(f, t);
-	free(t->r);
-	free(t->lcnt);
-	free(t);
+	for (i = 0; i < p->n; i++)
+		if (p->r[i].sub)
+			idx_free(f, p->r[i].sub);
+	page_unpublish(f, p);
+	free(p);
+	f->npages--;
+}
+
+static struct fib6_idx *idx_new(struct fib6 *f, uint64_t lo, uint64_t hi,
+				uint32_t val, uint8_t depth)
+{
+	struct fib6_idx *x = calloc(1, sizeof(*x));
+	struct fib6_page *p = page_new(f, lo, hi);
+
+	if (!x || !p) {
+		free(x);
+		if (p) {
+			free(p);
+			f->npages--;
+		}
+		return NULL;
+	}
+	x->cap = 4;
+	x->pg = malloc(x->cap * sizeof(*x->pg));
+	if (!x->pg) {
+		free(x);
+		free(p);
+		f->npages--;
+		return NULL;
+	}
+	p->r[0] = (struct fib6_rng){ .key = lo, .val = val, .depth = depth };
+	p->n = 1;
+	x->pg[0] = p;
+	x->np = 1;
+	x->lo = lo;
+	x->hi = hi;
+	x->dirty = true;
+	f->ntables++;
+	return x;
+}
+
+static void idx_unpublish(struct fib6 *f, struct fib6_idx *x)
+{
+	uint32_t i, j;
+
+	for (i = 0; i < x->np; i++) {
+		struct fib6_page *p = x->pg[i];
+
+		for (j = 0; j < p->n; j++)
+			if (p->r[j].sub)
+				idx_unpublish(f, p->r[j].sub);
+		page_unpublish(f, p);
+	}
+	if (x->has_index)
+		blk_free(f, x->off, x->order);
+	x->has_index = false;
+	x->published = false;
+	x->dirty = true;
+}
+
+/* x and everything under it; x is already unlinked from the maps */
+static void idx_free(struct fib6 *f, struct fib6_idx *x)
+{
+	uint32_t i;
+
+	for (i = 0; i < x->np; i++)
+		page_free(f, x->pg[i]);
+	if (x->has_index)
+		blk_free(f, x->off, x->order);
+	free(x->pg);
+	free(x);
 	f->ntables--;
 }
 
-/* index of the range holding key k */
-static uint32_t tbl_find(const struct fib6_tbl *t, uint64_t k)
+/* index of the range of p holding key k */
+static uint32_t page_find(const struct fib6_page *p, uint64_t k)
 {
-	uint32_t lo = 0, hi = t->n - 1;
+	uint32_t lo = 0, hi = p->n - 1;
 
 	while (lo < hi) {
 		uint32_t mid = (lo + hi + 1) / 2;
 
-		if (t->r[mid].key <= k)
+		if (p->r[mid].key <= k)
 			lo = mid;
 		else
 			hi = mid - 1;
@@ -476,157 +559,274 @@ static uint32_t tbl_find(const struct fib6_tbl *t, uint64_t k)
 	return lo;
 }
 
-static bool tbl_reserve(struct fib6_tbl *t, uint32_t extra)
+/* index of the page of x holding key k */
+static uint32_t idx_page(const struct fib6_idx *x, uint64_t k)
 {
-	struct fib6_rng *r;
-	uint32_t cap;
+	uint32_t lo = 0, hi = x->np - 1;
 
-	if (t->n + extra <= t->cap)
-		return true;
-	cap = t->cap * 2;
-	while (cap < t->n + extra)
-		cap *= 2;
-	r = realloc(t->r, cap * sizeof(*r));
-	if (!r)
-		return false;
-	t->r = r;
-	t->cap = cap;
-	return true;
+	while (lo < hi) {
+		uint32_t mid = (lo + hi + 1) / 2;
+
+		if (x->pg[mid]->lo <= k)
+			lo = mid;
+		else
+			hi = mid - 1;
+	}
+	return lo;
 }
 
-/* a range starts at k: its index (the caller reserved room for it) */
-static uint32_t tbl_split(struct fib6_tbl *t, uint64_t k)
+/* a range of p starts at k: its index (p->n < PAGE_CAP) */
+static uint32_t page_split_at(struct fib6_page *p, uint64_t k)
 {
-	uint32_t i = tbl_find(t, k);
+	uint32_t i = page_find(p, k);
 
-	if (t->r[i].key == k)
+	if (p->r[i].key == k)
 		return i;
 	/* a second-level /64 is one key wide: never split inside */
-	memmove(&t->r[i + 2], &t->r[i + 1], (t->n - i - 1) * sizeof(*t->r));
-	t->r[i + 1] = t->r[i];
-	t->r[i + 1].key = k;
-	t->r[i + 1].sub = NULL;
-	t->n++;
+	memmove(&p->r[i + 2], &p->r[i + 1], (p->n - i - 1) * sizeof(*p->r));
+	p->r[i + 1] = p->r[i];
+	p->r[i + 1].key = k;
+	p->r[i + 1].sub = NULL;
+	p->n++;
+	p->dirty = true;
 	return i + 1;
 }
 
-/* merge neighbours with the same owner in [a, b] (indices clamped) */
-static void tbl_merge(struct fib6_tbl *t, uint32_t a, uint32_t b)
+/* merge neighbours with the same owner in [a - 1, b] (clamped) */
+static void page_merge(struct fib6_page *p, uint32_t a, uint32_t b)
 {
 	uint32_t w, i;
 
 	if (a > 0)
 		a--;
-	if (b >= t->n)
-		b = t->n - 1;
+	if (b >= p->n)
+		b = p->n - 1;
 	w = a;
 	for (i = a + 1; i <= b; i++) {
-		struct fib6_rng *p = &t->r[w], *c = &t->r[i];
+		struct fib6_rng *q = &p->r[w], *c = &p->r[i];
 
-		if (!p->sub && !c->sub && p->val == c->val &&
-		    p->depth == c->depth)
+		if (!q->sub && !c->sub && q->val == c->val &&
+		    q->depth == c->depth)
 			continue;
-		t->r[++w] = *c;
+		p->r[++w] = *c;
 	}
 	if (w != b) {
-		memmove(&t->r[w + 1], &t->r[b + 1],
-			(t->n - b - 1) * sizeof(*t->r));
-		t->n -= b - w;
+		memmove(&p->r[w + 1], &p->r[b + 1],
+			(p->n - b - 1) * sizeof(*p->r));
+		p->n -= b - w;
+		p->dirty = true;
 	}
 }
 
 enum { OP_ADD, OP_DEL };
 
+static bool idx_apply(struct fib6 *f, struct fib6_idx *x, uint64_t s,
+		      uint64_t e, int op, uint32_t val, uint8_t depth,
+		      uint8_t odepth);
+
 /*
- * Over [s, e]: OP_ADD gives (val, depth) to every range owned by a route
- * no longer than the new one; OP_DEL gives (val, depth) to every range
- * owned by the deleted route (depth odepth).  Second-level tables follow
- * their /64's owner.  false: out of memory (shadow unchanged enough to be
- * consistent: only splits happened).
+ * Over [s, e] (inside p's window): OP_ADD gives (val, depth) to every range
+ * owned by a route no longer than the new one; OP_DEL gives (val, depth)
+ * to every range owned by the deleted route (depth odepth).  Second-level
+ * tables follow their /64's owner.
  */
-static bool tbl_apply(struct fib6_tbl *t, uint64_t s, uint64_t e, int op,
-		      uint32_t val, uint8_t depth, uint8_t odepth)
+static bool page_apply(struct fib6 *f, struct fib6_page *p, uint64_t s,
+		       uint64_t e, int op, uint32_t val, uint8_t depth,
+		       uint8_t odepth)
 {
 	uint32_t i, j, k;
-	bool changed = false;
 
-	if (!tbl_reserve(t, 2))
-		return false;
-	i = tbl_split(t, s);
-	j = e == t->hi ? t->n : tbl_split(t, e + 1);
+	i = page_split_at(p, s);
+	j = e == p->hi ? p->n : page_split_at(p, e + 1);
 	for (k = i; k < j; k++) {
-		struct fib6_rng *g = &t->r[k];
+		struct fib6_rng *g = &p->r[k];
 
 		if (op == OP_ADD ? g->depth > depth : g->depth != odepth)
 			continue;
-		if (g->sub && !tbl_apply(g->sub, 0, ~0ULL, op, val, depth,
+		if (g->sub && !idx_apply(f, g->sub, 0, ~0ULL, op, val, depth,
 					 odepth))
 			return false;
-		if (g->sub)
-			g->sub->dirty = true;
 		g->val = val;
 		g->depth = depth;
-		changed = true;
+		p->dirty = true;
 	}
-	tbl_merge(t, i, j);
-	if (changed)
-		t->dirty = true;
+	page_merge(p, i, j);
+	return true;
+}
+
+static bool idx_grow(struct fib6_idx *x)
+{
+	struct fib6_page **pg;
+
+	if (x->np < x->cap)
+		return true;
+	pg = realloc(x->pg, 2 * x->cap * sizeof(*pg));
+	if (!pg)
+		return false;
+	x->pg = pg;
+	x->cap *= 2;
+	return true;
+}
+
+/* page i has more than PAGE_MAX ranges: its upper half becomes page i+1 */
+static bool idx_split(struct fib6 *f, struct fib6_idx *x, uint32_t i)
+{
+	struct fib6_page *p = x->pg[i], *q;
+	uint32_t m = p->n / 2;
+
+	if (!idx_grow(x))
+		return false;
+	q = page_new(f, p->r[m].key, p->hi);
+	if (!q)
+		return false;
+	q->n = p->n - m;
+	memcpy(q->r, &p->r[m], q->n * sizeof(*q->r));
+	p->n = m;
+	p->hi = q->lo - 1;
+	p->dirty = true;
+	memmove(&x->pg[i + 2], &x->pg[i + 1],
+		(x->np - i - 1) * sizeof(*x->pg));
+	x->pg[i + 1] = q;
+	x->np++;
+	return true;
+}
+
+/* pages i and i+1 together are small: one page */
+static void idx_join(struct fib6 *f, struct fib6_idx *x, uint32_t i)
+{
+	struct fib6_page *p = x->pg[i], *q = x->pg[i + 1];
+	uint32_t n = p->n;
+
+	memcpy(&p->r[n], q->r, q->n * sizeof(*q->r));
+	p->n += q->n;
+	p->hi = q->hi;
+	p->dirty = true;
+	q->n = 0; /* its second levels live on in p */
+	page_merge(p, n, n);
+	page_free(f, q);
+	memmove(&x->pg[i + 1], &x->pg[i + 2],
+		(x->np - i - 2) * sizeof(*x->pg));
+	x->np--;
+}
+
+static bool idx_apply(struct fib6 *f, struct fib6_idx *x, uint64_t s,
+		      uint64_t e, int op, uint32_t val, uint8_t depth,
+		      uint8_t odepth)
+{
+	uint32_t i = idx_page(x, s), first = i;
+
+	while (i < x->np && x->pg[i]->lo <= e) {
+		struct fib6_page *p = x->pg[i];
+
+		if (!page_apply(f, p, s > p->lo ? s : p->lo,
+				e < p->hi ? e : p->hi, op, val, depth, odepth))
+			return false;
+		if (p->n > PAGE_MAX) {
+			if (!idx_split(f, x, i))
+				return false;
+			i++;
+		}
+		i++;
+	}
+	/* small neighbours of what changed are joined */
+	if (first > 0)
+		first--;
+	for (; first + 1 < x->np && first <= i; first++) {
+		while (first + 1 < x->np &&
+		       x->pg[first]->n + x->pg[first + 1]->n <= PAGE_MERGE)
+			idx_join(f, x, first);
+	}
+	x->dirty = true;
+	return true;
+}
+
+/* ---- publication ---- */
+
+static uint32_t idx_entry(const struct fib6_idx *x)
+{
+	return XDPFWD_FIB6_EXT | (x->np == 1 ? x->pg[0]->off : x->off);
+}
+
+static bool idx_write(struct fib6 *f, struct fib6_idx *x);
+
+/* copy p into fresh slots (its second levels first); the old copy is freed */
+static bool page_write(struct fib6 *f, struct fib6_page *p)
+{
+	uint32_t off, i;
+	uint8_t order = order_for(p->n + 1);
+
+	for (i = 0; i < p->n; i++) {
+		struct fib6_idx *s = p->r[i].sub;
+
+		if (s && (s->dirty || !s->published) && !idx_write(f, s))
+			return false;
+	}
+	if (!blk_alloc(f, order, &off))
+		return false;
+	for (i = 0; i < p->n; i++) {
+		struct fib6_rng *g = &p->r[i];
+
+		slot_store64(&f->keys[off + 1 + i], g->key);
+		slot_store32(&f->vals[off + 1 + i],
+			     g->sub ? idx_entry(g->sub) | XDPFWD_FIB6_LOW :
+				      g->val);
+	}
+	slot_store64(&f->keys[off], p->n);
+	slot_store32(&f->vals[off], 0);
+	/* the old copy stays linked until the caller's publishing store */
+	if (p->published)
+		blk_free(f, p->off, p->order);
+	p->off = off;
+	p->order = order;
+	p->published = true;
+	p->dirty = false;
 	return true;
 }
 
 /*
- * Copy t (and its dirty second-level tables first) into fresh slots.
- * The caller publishes t->off with a release store, then frees *old_off
- * (returned in old_*) through blk_free.  false: no room; nothing of t's
- * published state changed and the new blocks are given back.
+ * Copy what changed in x into fresh slots: changed pages, then the index
+ * table.  x->published then means "idx_entry(x) is valid".  The caller
+ * publishes idx_entry(x) with a release store.  false: no room; what was
+ * written is freed with the update and x must be unpublished (degraded).
  */
-static bool tbl_write(struct fib6 *f, struct fib6_tbl *t)
+static bool idx_write(struct fib6 *f, struct fib6_idx *x)
 {
 	uint32_t off, i;
-	uint8_t order = order_for(t->n + 1);
+	uint8_t order;
 
-	for (i = 0; i < t->n; i++) {
-		struct fib6_tbl *s = t->r[i].sub;
+	for (i = 0; i < x->np; i++) {
+		struct fib6_page *p = x->pg[i];
 
-		if (s && (s->dirty || !s->published)) {
-			uint32_t old = s->off;
-			uint8_t oorder = s->order;
-			bool was = s->published;
-
-			if (!tbl_write(f, s))
-				return false;
-			/* reachable only through t's new copy, or through
-			 * t's old copy (the old block): free the old block
-			 * after t's new copy is published (below the caller
-			 * does it for t; for s the grace period that frees
-			 * s's old block outlasts t's publication too, as
-			 * pending blocks are released only together)
-			 */
-			if (was)
-				blk_free(f, old, oorder);
+		if ((p->dirty || !p->published) && !page_write(f, p))
+			return false;
+	}
+	if (x->has_index)
+		blk_free(f, x->off, x->order);
+	x->has_index = false;
+	x->published = false;
+	if (x->np > 1) {
+		order = order_for(x->np + 1);
+		if (!blk_alloc(f, order, &off))
+			return false;
+		for (i = 0; i < x->np; i++) {
+			slot_store64(&f->keys[off + 1 + i], x->pg[i]->lo);
+			slot_store32(&f->vals[off + 1 + i],
+				     XDPFWD_FIB6_EXT | x->pg[i]->off);
 		}
+		slot_store64(&f->keys[off], x->np);
+		slot_store32(&f->vals[off], 0);
+		x->off = off;
+		x->order = order;
+		x->has_index = true;
 	}
-	if (!blk_alloc(f, order, &off))
-		return false;
-	for (i = 0; i < t->n; i++) {
-		struct fib6_rng *g = &t->r[i];
-
-		slot_store64(&f->keys[off + 1 + i], g->key);
-		slot_store32(&f->vals[off + 1 + i],
-			     g->sub ? XDPFWD_FIB6_EXT | g->sub->off : g->val);
-	}
-	slot_store64(&f->keys[off], t->n);
-	slot_store32(&f->vals[off], 0);
-	t->off = off;
-	t->order = order;
-	t->published = true;
-	t->dirty = false;
+	x->published = true;
+	x->dirty = false;
 	return true;
 }
 
 /* ---- chunks ---- */
 
-static void dg_enqueue(struct fib6 *f, struct fib6_tbl *c)
+static void dg_enqueue(struct fib6 *f, struct fib6_idx *c)
 {
 	c->degraded = true;
 	c->dg_next = NULL;
@@ -636,7 +836,7 @@ static void dg_enqueue(struct fib6 *f, struct fib6_tbl *c)
 	f->ndg++;
 }
 
-static void dg_dequeue(struct fib6 *f, struct fib6_tbl *c)
+static void dg_dequeue(struct fib6 *f, struct fib6_idx *c)
 {
 	*c->dg_pprev = c->dg_next;
 	if (c->dg_next)
@@ -647,60 +847,31 @@ static void dg_dequeue(struct fib6 *f, struct fib6_tbl *c)
 	f->ndg--;
 }
 
-/* unpublish every copy of c (its directory entry no longer points to it) */
-static void chunk_unpublish(struct fib6 *f, struct fib6_tbl *c)
-{
-	uint32_t i;
-
-	for (i = 0; i < c->n; i++)
-		if (c->r[i].sub)
-			tbl_unpublish(f, c->r[i].sub);
-	tbl_unpublish(f, c);
-}
-
 /*
  * No room for c: the whole chunk passes to the kernel.  Correct for every
  * address in it (the kernel has every route), unlike its covering route.
  */
-static void chunk_degrade(struct fib6 *f, struct fib6_tbl *c)
+static void chunk_degrade(struct fib6 *f, struct fib6_idx *c)
 {
 	__atomic_store_n(&f->dir[c->idx], XDPFWD_NHG_ID_KERNEL,
 			 __ATOMIC_RELEASE);
-	chunk_unpublish(f, c);
+	idx_unpublish(f, c);
 	if (!c->degraded)
 		dg_enqueue(f, c);
 }
 
 /*
- * Publish c's shadow: new copies, one release store of the directory
- * entry, old copies freed (reused after a grace period).  false: the
- * chunk is (or stays) degraded.
+ * Publish c's shadow: new copies of what changed, one release store of
+ * the directory entry; the old copies are freed with the update (reused
+ * after a grace period).  false: the chunk is (or stays) degraded.
  */
-static bool chunk_publish(struct fib6 *f, struct fib6_tbl *c)
+static bool chunk_publish(struct fib6 *f, struct fib6_idx *c)
 {
-	uint32_t old = c->off;
-	uint8_t oorder = c->order;
-	bool was = c->published;
-
-	if (!tbl_write(f, c)) {
-		/*
-		 * New second-level copies may have been written and their
-		 * old blocks freed: harmless, the old chunk copy that
-		 * points to those stays valid until the grace period, and
-		 * the chunk is unpublished now.
-		 */
-		if (was) {
-			c->off = old;
-			c->order = oorder;
-			c->published = true;
-		}
+	if (!idx_write(f, c)) {
 		chunk_degrade(f, c);
 		return false;
 	}
-	__atomic_store_n(&f->dir[c->idx], XDPFWD_FIB6_EXT | c->off,
-			 __ATOMIC_RELEASE);
-	if (was)
-		blk_free(f, old, oorder);
+	__atomic_store_n(&f->dir[c->idx], idx_entry(c), __ATOMIC_RELEASE);
 	if (c->degraded)
 		dg_dequeue(f, c);
 	return true;
@@ -754,13 +925,13 @@ static void short_cover(const struct fib6 *f, uint64_t hi, uint8_t len,
 	}
 }
 
-static inline void lcount(struct fib6_tbl *t, uint8_t rel, int d)
+static inline void lcount(struct fib6_idx *x, uint8_t rel, int d)
 {
-	t->lcnt[rel] += d;
-	if (t->lcnt[rel])
-		t->lmask |= 1ULL << rel;
+	x->lcnt[rel] += d;
+	if (x->lcnt[rel])
+		x->lmask |= 1ULL << rel;
 	else
-		t->lmask &= ~(1ULL << rel);
+		x->lmask &= ~(1ULL << rel);
 }
 
 /* ---- public ---- */
@@ -820,7 +991,7 @@ void fib6_destroy(struct fib6 *f)
 	if (f->dir_tbl) {
 		for (i = 0; i < DIR_ENTRIES; i++)
 			if (f->dir_tbl[i])
-				tbl_free(f, f->dir_tbl[i]);
+				idx_free(f, f->dir_tbl[i]);
 	}
 	while ((c = f->rchunks)) {
 		f->rchunks = c->next;
@@ -852,7 +1023,7 @@ static void write_short(struct fib6 *f, uint64_t hi, uint8_t len, int op,
 
 	for (i = first; i < first + n; i++) {
 		uint8_t d = f->dir_depth[i];
-		struct fib6_tbl *c = f->dir_tbl[i];
+		struct fib6_idx *c = f->dir_tbl[i];
 
 		if (op == OP_ADD ? d > depth : d != odepth)
 			continue;
@@ -866,7 +1037,7 @@ static void write_short(struct fib6 *f, uint64_t hi, uint8_t len, int op,
 		 * shadow (a few ranges) leaves the chunk degraded, never
 		 * wrong, since it is then not published.
 		 */
-		if (!tbl_apply(c, c->lo, c->hi, op, val, depth, odepth)) {
+		if (!idx_apply(f, c, c->lo, c->hi, op, val, depth, odepth)) {
 			chunk_degrade(f, c);
 			continue;
 		}
@@ -875,12 +1046,35 @@ static void write_short(struct fib6 *f, uint64_t hi, uint8_t len, int op,
 	}
 }
 
+/* the page of chunk c holding /64 k, split so that k is a range of its own */
+static struct fib6_page *own_range(struct fib6 *f, struct fib6_idx *c,
+				   uint64_t k, uint32_t *ri)
+{
+	uint32_t pi = idx_page(c, k), i;
+	struct fib6_page *p = c->pg[pi];
+
+	i = page_split_at(p, k);
+	if (k != p->hi)
+		page_split_at(p, k + 1);
+	if (p->n > PAGE_MAX) {
+		if (!idx_split(f, c, pi))
+			return NULL;
+		if (k >= c->pg[pi + 1]->lo)
+			pi++;
+		p = c->pg[pi];
+		i = page_find(p, k);
+	}
+	*ri = i;
+	return p;
+}
+
 static int add(struct fib6 *f, const uint8_t addr[16], uint8_t len,
 	       uint32_t nhg)
 {
 	uint64_t hi = be64_at(addr), lo = be64_at(addr + 8);
 	struct fib6_route *r;
-	struct fib6_tbl *c, *s;
+	struct fib6_idx *c, *s;
+	struct fib6_page *p;
 	uint32_t idx, i;
 	uint8_t depth = len + 1;
 	bool isnew;
@@ -919,7 +1113,7 @@ static int add(struct fib6 *f, const uint8_t addr[16], uint8_t len,
 		uint64_t clo = (uint64_t)idx << CHUNK_SHIFT;
 		uint32_t dv = f->dir_depth[idx] ? f->dir[idx] : 0;
 
-		c = tbl_new(f, clo, clo | (~0ULL >> DIR_BITS), dv,
+		c = idx_new(f, clo, clo | (~0ULL >> DIR_BITS), dv,
 			    f->dir_depth[idx]);
 		if (!c)
 			goto nomem;
@@ -932,29 +1126,28 @@ static int add(struct fib6 *f, const uint8_t addr[16], uint8_t len,
 			lcount(c, len - DIR_BITS - 1, 1);
 	}
 	if (len <= 64) {
-		if (!tbl_apply(c, hi, hi + ~mask64(len), OP_ADD, nhg, depth, 0))
+		if (!idx_apply(f, c, hi, hi + ~mask64(len), OP_ADD, nhg, depth,
+			       0))
 			goto nomem_chunk;
 	} else {
-		if (!tbl_reserve(c, 2))
+		p = own_range(f, c, hi, &i);
+		if (!p)
 			goto nomem_chunk;
-		i = tbl_split(c, hi);
-		if (hi != c->hi)
-			tbl_split(c, hi + 1);
-		s = c->r[i].sub;
+		s = p->r[i].sub;
 		if (!s) {
-			s = tbl_new(f, 0, ~0ULL, c->r[i].val, c->r[i].depth);
+			s = idx_new(f, 0, ~0ULL, p->r[i].val, p->r[i].depth);
 			if (!s)
 				goto nomem_chunk;
-			c->r[i].sub = s;
+			p->r[i].sub = s;
 		}
 		if (isnew) {
 			s->nroutes++;
 			lcount(s, len - 65, 1);
 		}
-		if (!tbl_apply(s, lo, lo + ~mask64(len - 64), OP_ADD, nhg,
+		p->dirty = true;
+		if (!idx_apply(f, s, lo, lo + ~mask64(len - 64), OP_ADD, nhg,
 			       depth, 0))
 			goto nomem_chunk;
-		c->dirty = true;
 	}
 	if (c->degraded)
 		return FIB6_DEGRADED;
@@ -975,7 +1168,8 @@ static int del(struct fib6 *f, const uint8_t addr[16], uint8_t len)
 	uint64_t hi = be64_at(addr), lo = be64_at(addr + 8);
 	const struct fib6_route *cov;
 	struct fib6_route *r;
-	struct fib6_tbl *c, *s;
+	struct fib6_idx *c, *s;
+	struct fib6_page *p;
 	uint32_t idx, i, cval = 0;
 	uint8_t depth = len + 1, cdepth = 0;
 
@@ -1008,14 +1202,15 @@ static int del(struct fib6 *f, const uint8_t addr[16], uint8_t len)
 			/* the chunk's base: the directory entry's route */
 			short_cover(f, hi, DIR_BITS + 1, &cval, &cdepth);
 		}
-		if (!tbl_apply(c, hi, hi + ~mask64(len), OP_DEL, cval, cdepth,
-			       depth)) {
+		if (!idx_apply(f, c, hi, hi + ~mask64(len), OP_DEL, cval,
+			       cdepth, depth)) {
 			chunk_degrade(f, c);
 			return FIB6_DEGRADED;
 		}
 	} else {
-		i = tbl_find(c, hi);
-		s = c->r[i].sub;
+		p = c->pg[idx_page(c, hi)];
+		i = page_find(p, hi);
+		s = p->r[i].sub;
 		s->nroutes--;
 		lcount(s, len - 65, -1);
 		cov = cover_in(f, hi, lo, len, 64, s->lmask);
@@ -1023,32 +1218,32 @@ static int del(struct fib6 *f, const uint8_t addr[16], uint8_t len)
 			cval = cov->nhg;
 			cdepth = cov->len + 1;
 		} else {
-			cval = c->r[i].val;
-			cdepth = c->r[i].depth;
+			cval = p->r[i].val;
+			cdepth = p->r[i].depth;
 		}
-		if (!tbl_apply(s, lo, lo + ~mask64(len - 64), OP_DEL, cval,
+		p->dirty = true;
+		if (!idx_apply(f, s, lo, lo + ~mask64(len - 64), OP_DEL, cval,
 			       cdepth, depth)) {
 			chunk_degrade(f, c);
 			return FIB6_DEGRADED;
 		}
 		if (!s->nroutes) {
 			/* c's next copy no longer points to s */
-			c->r[i].sub = NULL;
-			tbl_free(f, s);
-			tbl_merge(c, i, i + 1);
+			p->r[i].sub = NULL;
+			idx_free(f, s);
+			page_merge(p, i, i + 1);
 		}
-		c->dirty = true;
 	}
 
 	if (!c->nroutes) {
 		/* only the base is left: back to a plain directory entry */
 		__atomic_store_n(&f->dir[idx],
-				 f->dir_depth[idx] ? c->r[0].val : 0,
+				 f->dir_depth[idx] ? c->pg[0]->r[0].val : 0,
 				 __ATOMIC_RELEASE);
 		if (c->degraded)
 			dg_dequeue(f, c);
 		f->dir_tbl[idx] = NULL;
-		tbl_free(f, c);
+		idx_free(f, c);
 		return 0;
 	}
 	if (c->degraded)
@@ -1109,33 +1304,41 @@ static uint32_t search(const struct fib6 *f, uint32_t off, uint64_t k)
 
 uint32_t fib6_lookup(const struct fib6 *f, const uint8_t addr[16])
 {
-	uint64_t hi = be64_at(addr), lo = be64_at(addr + 8);
-	uint32_t e;
+	uint64_t k = be64_at(addr), lo = be64_at(addr + 8);
+	uint32_t e, i;
 
-	e = __atomic_load_n(&f->dir[hi >> CHUNK_SHIFT], __ATOMIC_ACQUIRE);
-	if (!(e & XDPFWD_FIB6_EXT))
-		return e;
-	e = search(f, e & XDPFWD_FIB6_VAL_MASK, hi);
-	if (!(e & XDPFWD_FIB6_EXT))
-		return e;
-	e = search(f, e & XDPFWD_FIB6_VAL_MASK, lo);
+	e = __atomic_load_n(&f->dir[k >> CHUNK_SHIFT], __ATOMIC_ACQUIRE);
+	for (i = 0; i < XDPFWD_FIB6_LEVELS; i++) {
+		if (!(e & XDPFWD_FIB6_EXT))
+			return e;
+		if (e & XDPFWD_FIB6_LOW)
+			k = lo;
+		e = search(f, e & XDPFWD_FIB6_OFF_MASK, k);
+	}
 	return e & XDPFWD_FIB6_EXT ? 0 : e;
+}
+
+static const struct fib6_rng *idx_rng(const struct fib6_idx *x, uint64_t k)
+{
+	const struct fib6_page *p = x->pg[idx_page(x, k)];
+
+	return &p->r[page_find(p, k)];
 }
 
 uint32_t fib6_expect(const struct fib6 *f, const uint8_t addr[16])
 {
 	uint64_t hi = be64_at(addr), lo = be64_at(addr + 8);
 	uint32_t idx = (uint32_t)(hi >> CHUNK_SHIFT);
-	const struct fib6_tbl *c = f->dir_tbl[idx];
+	const struct fib6_idx *c = f->dir_tbl[idx];
 	const struct fib6_rng *g;
 
 	if (!c)
 		return f->dir_depth[idx] ? f->dir[idx] : 0;
 	if (c->degraded)
 		return XDPFWD_NHG_ID_KERNEL;
-	g = &c->r[tbl_find(c, hi)];
+	g = idx_rng(c, hi);
 	if (g->sub)
-		g = &g->sub->r[tbl_find(g->sub, lo)];
+		g = idx_rng(g->sub, lo);
 	return g->val;
 }
 
@@ -1163,9 +1366,14 @@ uint32_t fib6_tables(const struct fib6 *f)
 	return f->ntables;
 }
 
+uint32_t fib6_pages(const struct fib6 *f)
+{
+	return f->npages;
+}
+
 bool fib6_degraded(const struct fib6 *f, const uint8_t addr[16])
 {
-	const struct fib6_tbl *c = f->dir_tbl[be64_at(addr) >> CHUNK_SHIFT];
+	const struct fib6_idx *c = f->dir_tbl[be64_at(addr) >> CHUNK_SHIFT];
 
 	return c && c->degraded;
 }
@@ -1185,7 +1393,7 @@ unsigned int fib6_restore(struct fib6 *f, unsigned int max)
 	unsigned int n = 0;
 
 	while (n < max && f->dg_head) {
-		struct fib6_tbl *c = f->dg_head;
+		struct fib6_idx *c = f->dg_head;
 
 		if (!chunk_publish(f, c))
 			break; /* still no room: c stays first in line */

@@ -76,7 +76,8 @@ uint32_t fib6_count(const struct fib6 *f);	 /* installed routes */
 /* keys/vals slots allocated, including freed ones awaiting a grace period */
 uint32_t fib6_slots_used(const struct fib6 *f);
 uint32_t fib6_slots_live(const struct fib6 *f); /* in published tables */
-uint32_t fib6_tables(const struct fib6 *f);	 /* range tables */
+uint32_t fib6_tables(const struct fib6 *f); /* chunks and second levels */
+uint32_t fib6_pages(const struct fib6 *f);  /* their pages */
 
 /* ---- degraded chunks (range tables full) ---- */
 bool fib6_degraded(const struct fib6 *f, const uint8_t addr[16]);
