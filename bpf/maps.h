@@ -36,14 +36,30 @@ struct {
 	__uint(max_entries, XDPFWD_LOCAL4_MAX);
 } local4 SEC(".maps");
 
-/* IPv6 FIB; LPM tries cannot be preallocated */
+/* IPv6 FIB: directory and range-table slots; mmapable like fib4 */
 struct {
-	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__type(key, struct xdpfwd_fib6_key);
-	__type(value, xdpfwd_fib6_val);
-	__uint(max_entries, XDPFWD_FIB6_MAX);
-} fib6 SEC(".maps");
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__type(key, __u32);
+	__type(value, struct xdpfwd_fib6_pair);
+	__uint(max_entries, XDPFWD_FIB6_DIR_ENTRIES / 2);
+} fib6_dir SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__type(key, __u32);
+	__type(value, __u64);
+	__uint(max_entries, XDPFWD_FIB6_SLOTS);
+} fib6_keys SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__type(key, __u32);
+	__type(value, struct xdpfwd_fib6_pair);
+	__uint(max_entries, XDPFWD_FIB6_SLOTS / 2);
+} fib6_vals SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);

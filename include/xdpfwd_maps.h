@@ -50,19 +50,24 @@ struct xdpfwd_fib4_block {
  *
  * fib6_dir has one 32-bit entry per /XDPFWD_FIB6_DIR_BITS (the top bits of
  * the address).  fib6_keys/fib6_vals are a pool of slots holding range
- * tables: a table at slot o has n = fib6_keys[o] ranges in slots o+1..o+n,
- * keys ascending; range i covers [keys[i], keys[i+1]) and answers vals[i].
- * A table reached from fib6_dir is keyed on the upper 64 bits of the
- * address (as a host-order integer); a table reached from such a table's
- * value covers one /64 and is keyed on the lower 64 bits.  Lookup: the
- * last range whose key is <= the address's key.
+ * tables: a table at slot o has n = fib6_keys[o] entries in slots
+ * o+1..o+n, keys ascending; entry i covers keys [keys[i], keys[i+1]) and
+ * answers vals[i].  Lookup in a table: the last entry whose key is <= the
+ * search key, by binary search.  The search key is the upper 64 bits of
+ * the address as a host-order integer, the lower 64 bits once a value
+ * with XDPFWD_FIB6_LOW was followed (a /64 holding longer routes).
+ * The plugin keeps tables small (pages of at most 63 ranges, under an
+ * index table of the pages' first keys) so that an update copies little.
  *
  * Entry / value encoding:
  *   0                        no route (pass to the kernel)
- *   XDPFWD_FIB6_EXT | o      continue in the range table at slot o
- *   n (1..0x7fffffff)        nexthop-group id n
+ *   XDPFWD_FIB6_EXT | o      continue in the table at slot o
+ *   XDPFWD_FIB6_EXT | XDPFWD_FIB6_LOW | o   the same, keyed on the lower
+ *                            64 bits from there on
+ *   n (1..0x3fffffff)        nexthop-group id n
  *
- * All three are BPF_F_MMAPABLE arrays: the plugin writes a table
+ * All three are BPF_F_MMAPABLE arrays (fib6_dir and fib6_vals in pairs of
+ * entries, below): the plugin writes a table
  * completely before the single store that publishes it, never changes a
  * published table, and reuses its slots only after a grace period.
  */
@@ -76,16 +81,27 @@ struct xdpfwd_fib4_block {
 #define XDPFWD_FIB6_VAL_MASK 0x3fffffffu
 /* tables on the way: chunk index, page, /64 index, page */
 #define XDPFWD_FIB6_LEVELS 4
-#ifndef XDPFWD_FIB6_SLOTS
-#define XDPFWD_FIB6_SLOTS (1u << 21)
-#endif
-/* binary search steps: enough for any table of the largest pool (2^30) */
-#define XDPFWD_FIB6_STEPS 31
-
-/* ---- IPv6 LPM trie key (the benchmark's reference, the old FIB) ---- */
+/* the routes the IPv6 FIB is sized for (module argument fib6=N) */
 #ifndef XDPFWD_FIB6_MAX
 #define XDPFWD_FIB6_MAX 262144
 #endif
+/* range-table slots provisioned per route of that capacity */
+#define XDPFWD_FIB6_SLOTS_PER_ROUTE 8
+#define XDPFWD_FIB6_SLOTS (XDPFWD_FIB6_MAX * XDPFWD_FIB6_SLOTS_PER_ROUTE)
+/* binary search steps: enough for any table of the largest pool (2^30) */
+#define XDPFWD_FIB6_STEPS 31
+
+/*
+ * fib6_dir and fib6_vals hold two 32-bit entries per array element: the
+ * kernel rounds array elements up to 8 bytes, and the plugin sees each
+ * map as one flat array of 32-bit entries (entry i: element i / 2, half
+ * i % 2).  fib6_keys has one 64-bit key per element.
+ */
+struct xdpfwd_fib6_pair {
+	__u32 e[2];
+};
+
+/* ---- IPv6 LPM trie key (the benchmark's reference, the old FIB) ---- */
 
 struct xdpfwd_fib6_key {
 	__u32 prefixlen;

@@ -37,6 +37,9 @@ uint32_t dp_tbl8_groups(void);
 /* the mmapped IPv4 FIB arrays, for the FIB builder */
 void dp_fib4_memory(struct xdpfwd_fib4_block **tbl24,
 		    struct xdpfwd_fib4_block **tbl8, uint32_t *groups);
+/* the mmapped fib6_dir, fib6_keys, fib6_vals (NULL: not loaded) */
+void dp_fib6_memory(uint32_t **dir, uint64_t **keys, uint32_t **vals,
+		    uint32_t *nslots);
 /* the bpf_link fd (kept by the caller for a synchronous detach) or -errno
  * with the reason in errbuf
  */
@@ -70,8 +73,7 @@ int dp_ct_consume(dp_ct_cb cb, void *arg);
 
 /* ---- typed map access (maps.c) ---- */
 enum dp_map {
-	DP_MAP_FIB6 = 0,
-	DP_MAP_NHGS,
+	DP_MAP_NHGS = 0,
 	DP_MAP_ADJS,
 	DP_MAP_NEIGH4,
 	DP_MAP_NEIGH6,
@@ -92,13 +94,6 @@ void dp_maps_bind(const struct dp_map_fds *fds);
 const char *dp_map_name(enum dp_map m);
 uint64_t dp_map_errors(enum dp_map m);
 
-/* IPv6 FIB: flags BPF_ANY / BPF_NOEXIST / BPF_EXIST.  -EEXIST under
- * BPF_NOEXIST and -ENOENT under BPF_EXIST are answers, not failures.
- */
-int dp_fib6_update(const struct xdpfwd_fib6_key *k, xdpfwd_fib6_val v,
-		   uint64_t flags);
-int dp_fib6_delete(const struct xdpfwd_fib6_key *k);
-int dp_fib6_lookup(const struct xdpfwd_fib6_key *k, xdpfwd_fib6_val *v);
 
 int dp_nhg_write(uint32_t id, const struct xdpfwd_nhg *v);
 int dp_nhg_read(uint32_t id, struct xdpfwd_nhg *v);

@@ -33,6 +33,10 @@ static struct {
 	struct xdpfwd_fib4_block *tbl8;	 /* mmapped fib4_tbl8 */
 	size_t tbl24_len, tbl8_len;
 	uint32_t tbl8_groups;
+	uint32_t *fib6_dir, *fib6_vals; /* mmapped IPv6 FIB */
+	uint64_t *fib6_keys;
+	size_t fib6_dir_len, fib6_keys_len, fib6_vals_len;
+	uint32_t fib6_slots;
 	int prog_fd;
 	bool loaded;
 	char error[256]; /* why loading failed */
@@ -224,7 +228,6 @@ static void bind_maps(struct xdpfwd_bpf *skel)
 {
 	struct dp_map_fds f = {};
 
-	f.fd[DP_MAP_FIB6] = bpf_map__fd(skel->maps.fib6);
 	f.fd[DP_MAP_NHGS] = bpf_map__fd(skel->maps.nhgs);
 	f.fd[DP_MAP_ADJS] = bpf_map__fd(skel->maps.adjs);
 	f.fd[DP_MAP_NEIGH4] = bpf_map__fd(skel->maps.neigh4);
@@ -295,6 +298,33 @@ void dp_fib4_memory(struct xdpfwd_fib4_block **tbl24,
 	*groups = dp.tbl8_groups;
 }
 
+void dp_fib6_memory(uint32_t **dir, uint64_t **keys, uint32_t **vals,
+		    uint32_t *nslots)
+{
+	*dir = dp.fib6_dir;
+	*keys = dp.fib6_keys;
+	*vals = dp.fib6_vals;
+	*nslots = dp.fib6_slots;
+}
+
+/*
+ * fib6=N sizes the range-table slots for N routes: a route takes about
+ * three slots in published tables (two ranges and its share of page
+ * rounding and indexes); the rest leaves room for copies waiting for a
+ * grace period, so that grace periods stay rare during a full load.
+ */
+static uint32_t fib6_slots_for(uint32_t routes)
+{
+	uint64_t slots = (uint64_t)routes * XDPFWD_FIB6_SLOTS_PER_ROUTE;
+
+	if (slots < 64)
+		slots = 64;
+	slots &= ~1ULL; /* fib6_vals holds pairs */
+	if (slots > XDPFWD_FIB6_OFF_MASK + 1ULL)
+		slots = XDPFWD_FIB6_OFF_MASK + 1ULL;
+	return (uint32_t)slots;
+}
+
 int dp_load(const struct xdpfwd_config *cfg)
 {
 	struct xdpfwd_bpf *skel = NULL;
@@ -310,8 +340,10 @@ int dp_load(const struct xdpfwd_config *cfg)
 		}
 		bpf_map__set_max_entries(skel->maps.fib4_tbl8,
 					 cfg->tbl8_groups);
-		bpf_map__set_max_entries(skel->maps.fib6,
-					 cfg->fib6_routes);
+		bpf_map__set_max_entries(skel->maps.fib6_keys,
+					 fib6_slots_for(cfg->fib6_routes));
+		bpf_map__set_max_entries(skel->maps.fib6_vals,
+					 fib6_slots_for(cfg->fib6_routes) / 2);
 		bpf_map__set_max_entries(skel->maps.neigh4,
 					 cfg->neigh_max);
 		bpf_map__set_max_entries(skel->maps.neigh6,
@@ -333,7 +365,12 @@ int dp_load(const struct xdpfwd_config *cfg)
 	dp.tbl8_groups = bpf_map__max_entries(skel->maps.fib4_tbl8);
 	dp.tbl24 = map_mmap(skel->maps.fib4_tbl24, &dp.tbl24_len);
 	dp.tbl8 = map_mmap(skel->maps.fib4_tbl8, &dp.tbl8_len);
-	if (!dp.tbl24 || !dp.tbl8) {
+	dp.fib6_slots = bpf_map__max_entries(skel->maps.fib6_keys);
+	dp.fib6_dir = map_mmap(skel->maps.fib6_dir, &dp.fib6_dir_len);
+	dp.fib6_keys = map_mmap(skel->maps.fib6_keys, &dp.fib6_keys_len);
+	dp.fib6_vals = map_mmap(skel->maps.fib6_vals, &dp.fib6_vals_len);
+	if (!dp.tbl24 || !dp.tbl8 || !dp.fib6_dir || !dp.fib6_keys ||
+	    !dp.fib6_vals) {
 		err = -errno;
 		skel = NULL; /* owned by dp now */
 		goto out;
@@ -381,6 +418,14 @@ void dp_unload(void)
 	if (dp.tbl8)
 		munmap(dp.tbl8, dp.tbl8_len);
 	dp.tbl24 = dp.tbl8 = NULL;
+	if (dp.fib6_dir)
+		munmap(dp.fib6_dir, dp.fib6_dir_len);
+	if (dp.fib6_keys)
+		munmap(dp.fib6_keys, dp.fib6_keys_len);
+	if (dp.fib6_vals)
+		munmap(dp.fib6_vals, dp.fib6_vals_len);
+	dp.fib6_dir = dp.fib6_vals = NULL;
+	dp.fib6_keys = NULL;
 	if (dp.skel)
 		xdpfwd_bpf__destroy(dp.skel);
 	dp.skel = NULL;

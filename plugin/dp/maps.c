@@ -25,7 +25,7 @@ static struct dp_map_fds fds = {
 };
 
 static const char *const map_names[DP_MAP__MAX] = {
-	[DP_MAP_FIB6] = "fib6",	      [DP_MAP_NHGS] = "nhgs",
+	[DP_MAP_NHGS] = "nhgs",
 	[DP_MAP_ADJS] = "adjs",	      [DP_MAP_NEIGH4] = "neigh4",
 	[DP_MAP_NEIGH6] = "neigh6",   [DP_MAP_IFACES] = "ifaces",
 	[DP_MAP_TX_PORTS] = "tx_ports", [DP_MAP_FDB] = "fdb",
@@ -87,29 +87,6 @@ static int map_lookup(enum dp_map m, const void *k, void *v)
 	if (fds.fd[m] < 0)
 		return -ENOENT;
 	return bpf_map_lookup_elem(fds.fd[m], k, v) < 0 ? -errno : 0;
-}
-
-int dp_fib6_update(const struct xdpfwd_fib6_key *k, xdpfwd_fib6_val v,
-		   uint64_t flags)
-{
-	if (fds.fd[DP_MAP_FIB6] < 0)
-		return -ENOENT;
-	if (bpf_map_update_elem(fds.fd[DP_MAP_FIB6], k, &v, flags) == 0)
-		return 0;
-	if ((errno == EEXIST && flags == BPF_NOEXIST) ||
-	    (errno == ENOENT && flags == BPF_EXIST))
-		return -errno;
-	return map_failed(DP_MAP_FIB6, "update", k->prefixlen, -errno);
-}
-
-int dp_fib6_delete(const struct xdpfwd_fib6_key *k)
-{
-	return map_delete(DP_MAP_FIB6, k, k->prefixlen);
-}
-
-int dp_fib6_lookup(const struct xdpfwd_fib6_key *k, xdpfwd_fib6_val *v)
-{
-	return map_lookup(DP_MAP_FIB6, k, v);
 }
 
 int dp_nhg_write(uint32_t id, const struct xdpfwd_nhg *v)

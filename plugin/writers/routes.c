@@ -12,22 +12,21 @@
  * local prefix still routes); IPv6 looks the local table up first, so a
  * local prefix shorter than /128 takes whatever main has inside it
  * (covers6 below).  Both seen on 6.18.
- * The effective group goes into the FIB (IPv4: DIR-24-8 builder over the
- * mmapped arrays; IPv6: the LPM trie), and zebra's route entry is marked
- * offloaded or not.
+ * The effective group goes into the FIB (IPv4: DIR-24-8 builder, IPv6:
+ * range-table builder, both over mmapped arrays), and zebra's route entry
+ * is marked offloaded or not.
  *
  * Capacity: what does not fit must never change where a packet goes.
  *  - IPv4: when no tbl8 group is left for a route longer than /24, the
  *    builder "degrades" its /24 to the reserved KERNEL group (fib4.c); the
  *    /24 route and the longer ones in it are reported not offloaded until
  *    a group is free again (restored from a timer) or the long routes go.
- *  - IPv6: when the LPM trie is full, a missing prefix would fall to a
- *    covering one, so the IPv6 fast path is switched off as a whole: every
- *    entry is rewritten to the KERNEL group (the covers of the failed
- *    prefix first; in-place updates of a full trie work), every IPv6 route
- *    is reported not offloaded, and the fast path comes back (missing
- *    prefixes inserted, then the real groups written) once every wanted
- *    prefix fits again.
+ *  - IPv6: when the range tables have no room for a chunk (the routes under
+ *    one /XDPFWD_FIB6_DIR_BITS), the builder "degrades" the chunk: its
+ *    directory entry becomes the KERNEL group, so the whole chunk passes
+ *    to the kernel (fib6.c); the routes longer than /XDPFWD_FIB6_DIR_BITS
+ *    in it are reported not offloaded until it is published again (from a
+ *    timer, after deletes freed room).
  *  - No nexthop group or adjacency id left: the route gets the KERNEL
  *    group and is retried from a timer.
  * Each logs a rate-limited line (at most one a minute per kind, with the
@@ -54,6 +53,7 @@
 #include "plugin/xdpfwd.h"
 #include "plugin/dp/dp.h"
 #include "plugin/lib/fib4.h"
+#include "plugin/lib/fib6.h"
 #include "plugin/lib/grace.h"
 #include "plugin/lib/ratelimit.h"
 #include "plugin/mirror/mirror.h"
@@ -65,7 +65,6 @@
 DEFINE_MTYPE_STATIC(XDPFWD, XDPFWD_ROUTE, "xdpfwd route");
 DEFINE_MTYPE_STATIC(XDPFWD, XDPFWD_RETRY, "xdpfwd route retry");
 
-#define RF_IN_TRIE 0x01	 /* IPv6: the prefix is in the LPM trie */
 #define RF_NHG_FAIL 0x02 /* zebra source on KERNEL for lack of a group */
 #define RF_FIB_FAIL 0x04 /* the FIB entry could not be written */
 
@@ -134,14 +133,12 @@ static struct routes_table_head routes_head;
 static struct retries_head retries_head;
 static struct srcdests_head srcdests_head;
 static struct fib4 *fib4;
-static uint32_t fib6_max;     /* the trie's capacity */
-static uint32_t fib6_count;   /* entries in the trie */
-static uint32_t fib6_wanted;  /* IPv6 routes with a group, in the trie or not */
-static bool fib6_off;	      /* IPv6 fast path off: the trie is full */
+static struct fib6 *fib6;
+static uint32_t fib6_slots; /* range-table slots (module argument fib6=N) */
 static uint32_t zebra_routes; /* routes with a zebra source */
 static uint32_t nhg_fallbacks; /* zebra routes on KERNEL for lack of a group */
 static uint64_t failures;
-static struct thread *t_restore4, *t_fib6_on, *t_retry;
+static struct thread *t_restore4, *t_restore6, *t_remark6, *t_retry;
 /* IPv6 local-table prefixes shorter than /128 (few: ff00::/8, AnyIP) */
 static struct prefix *covers6;
 static unsigned int ncovers6;
@@ -166,12 +163,12 @@ static void rcu_grace_period(void *arg)
 int routes_init(uint32_t fib6_routes)
 {
 	struct xdpfwd_fib4_block *tbl24, *tbl8;
-	uint32_t groups;
+	uint32_t groups, *dir6, *vals6;
+	uint64_t *keys6;
 
 	routes_table_init(&routes_head);
 	retries_init(&retries_head);
 	srcdests_init(&srcdests_head);
-	fib6_max = fib6_routes;
 	dp_fib4_memory(&tbl24, &tbl8, &groups);
 	if (!tbl24 || !tbl8)
 		return -ENOENT;
@@ -180,6 +177,14 @@ int routes_init(uint32_t fib6_routes)
 		return -ENOMEM;
 	fib4_set_notify(fib4, fib4_notify, NULL);
 	fib4_set_synchronize(fib4, rcu_grace_period, NULL);
+	(void)fib6_routes; /* sized the maps (dp_load) */
+	dp_fib6_memory(&dir6, &keys6, &vals6, &fib6_slots);
+	if (!dir6 || !keys6 || !vals6)
+		return -ENOENT;
+	fib6 = fib6_create(dir6, keys6, vals6, fib6_slots);
+	if (!fib6)
+		return -ENOMEM;
+	fib6_set_synchronize(fib6, rcu_grace_period, NULL);
 	return 0;
 }
 
@@ -190,7 +195,8 @@ void routes_fini(void)
 	struct srcdest_item *sd;
 
 	THREAD_OFF(t_restore4);
-	THREAD_OFF(t_fib6_on);
+	THREAD_OFF(t_restore6);
+	THREAD_OFF(t_remark6);
 	THREAD_OFF(t_retry);
 	frr_each_safe (retries, &retries_head, ri) {
 		retries_del(&retries_head, ri);
@@ -210,13 +216,16 @@ void routes_fini(void)
 	if (fib4)
 		fib4_destroy(fib4);
 	fib4 = NULL;
+	if (fib6)
+		fib6_destroy(fib6);
+	fib6 = NULL;
 }
 
 uint32_t routes_count(int family)
 {
 	if (family == AF_INET)
 		return fib4 ? fib4_count(fib4) : 0;
-	return fib6_count;
+	return fib6 ? fib6_count(fib6) : 0;
 }
 
 uint64_t routes_failures(void)
@@ -276,27 +285,9 @@ static int fib4_program(struct route_item *r, uint16_t nhg)
 
 /* ---- IPv6 ---- */
 
-static int fib6_write(const struct prefix *p, uint16_t val, uint64_t flags)
+static inline const uint8_t *p6_addr(const struct prefix *p)
 {
-	struct xdpfwd_fib6_key key = { .prefixlen = p->prefixlen };
-
-	memcpy(key.addr, &p->u.prefix6, 16);
-	if (!val)
-		return dp_fib6_delete(&key);
-	return dp_fib6_update(&key, val, flags);
-}
-
-static void fib6_remove(struct route_item *r)
-{
-	int ret;
-
-	if (!(r->flags & RF_IN_TRIE))
-		return;
-	/* a failure is logged and counted by the BPF layer */
-	ret = fib6_write(&r->p, 0, 0);
-	(void)ret;
-	r->flags &= ~RF_IN_TRIE;
-	fib6_count--;
+	return p->u.prefix6.s6_addr;
 }
 
 static void fib6_remark_all(void)
@@ -309,108 +300,67 @@ static void fib6_remark_all(void)
 }
 
 /*
- * The trie is full and failed's prefix is not in it: its packets would take
- * a covering route's nexthop.  Every entry goes to the kernel group, the
- * covers of failed first (they are the ones answering for its packets).
+ * Chunks degraded or restored: the builder does not list a chunk's routes
+ * (a /20 has too many possible prefixes to probe, unlike a /24), so every
+ * IPv6 route is marked again, once per burst.
  */
-static void fib6_go_off(struct route_item *failed, int err)
+static void remark6_run(struct thread *t)
 {
-	struct route_item key = {}, *r;
-	uint32_t suppressed;
-
-	fib6_off = true;
-	failures++;
-	for (int len = failed->p.prefixlen - 1; len >= 0; len--) {
-		prefix_copy(&key.p, &failed->p);
-		key.p.prefixlen = len;
-		apply_mask(&key.p);
-		r = routes_table_find(&routes_head, &key);
-		if (r && (r->flags & RF_IN_TRIE) &&
-		    fib6_write(&r->p, XDPFWD_NHG_ID_KERNEL, BPF_EXIST))
-			fib6_remove(r);
-	}
-	frr_each (routes_table, &routes_head, r) {
-		if (!(r->flags & RF_IN_TRIE))
-			continue;
-		/* cannot rewrite it: out, its covers pass to the kernel too */
-		if (fib6_write(&r->p, XDPFWD_NHG_ID_KERNEL, BPF_EXIST))
-			fib6_remove(r);
-	}
-	if (rlog_ok(&rl_fib6, &suppressed))
-		zlog_warn("xdpfwd: IPv6 FIB full (%u entries, module argument fib6=N) adding %pFX (%s): IPv6 fast path off, all IPv6 left to the kernel until the %u prefixes fit (%u similar messages suppressed)",
-			  fib6_max, &failed->p, strerror(-err),
-			  fib6_wanted, suppressed);
 	fib6_remark_all();
 }
 
-static void fib6_on_run(struct thread *t)
+static void remark6_schedule(void)
 {
-	struct route_item *r;
-	int ret;
+	thread_add_timer_msec(xdpfwd_master, remark6_run, NULL, 200,
+			      &t_remark6);
+}
 
-	if (!fib6_off || fib6_wanted > fib6_max)
-		return;
-	/* every wanted prefix in, still passing to the kernel ... */
-	frr_each (routes_table, &routes_head, r) {
-		if (r->p.family != AF_INET6 || !r->installed ||
-		    (r->flags & RF_IN_TRIE))
-			continue;
-		ret = fib6_write(&r->p, XDPFWD_NHG_ID_KERNEL, BPF_NOEXIST);
-		if (ret && ret != -EEXIST)
-			return; /* still no room: tried again on a delete */
-		r->flags |= RF_IN_TRIE;
-		fib6_count++;
+static void restore6_run(struct thread *t)
+{
+	/* each restore copies a chunk: bounded per run */
+	unsigned int n = fib6_restore(fib6, 256);
+
+	if (n) {
+		remark6_schedule();
+		if (IS_XDPFWD_DEBUG(ROUTES))
+			zlog_debug("xdpfwd: %u IPv6 chunks restored, %u degraded",
+				   n, fib6_degraded_count(fib6));
 	}
-	/* ... then, longest-prefix match being exact again, the real groups */
-	fib6_off = false;
-	frr_each (routes_table, &routes_head, r) {
-		if (!(r->flags & RF_IN_TRIE))
-			continue;
-		ret = fib6_write(&r->p, r->installed, BPF_EXIST);
-		if (ret) {
-			fib6_remove(r);
-			fib6_go_off(r, ret);
-			return;
-		}
-	}
-	zlog_notice("xdpfwd: IPv6 fast path back on: %u prefixes in the IPv6 FIB (%u entries)",
-		    fib6_count, fib6_max);
-	fib6_remark_all();
+	/* only while it makes progress: deletes schedule it again */
+	if (n && fib6_restore_pending(fib6))
+		thread_add_timer_msec(xdpfwd_master, restore6_run, NULL, 10,
+				      &t_restore6);
+}
+
+/* after deletes: freed slots are reusable after a grace period anyway */
+static void restore6_schedule(void)
+{
+	if (fib6_restore_pending(fib6))
+		thread_add_timer_msec(xdpfwd_master, restore6_run, NULL, 100,
+				      &t_restore6);
 }
 
 static int fib6_program(struct route_item *r, uint16_t nhg)
 {
+	uint32_t suppressed;
 	int ret;
 
 	if (!nhg) {
-		fib6_remove(r);
-		/* fib6_wanted still counts r */
-		if (fib6_off && fib6_wanted - 1 <= fib6_max)
-			thread_add_timer_msec(xdpfwd_master, fib6_on_run, NULL,
-					      1000, &t_fib6_on);
+		ret = fib6_del(fib6, p6_addr(&r->p), r->p.prefixlen);
+		restore6_schedule();
+		return ret < 0 ? ret : 0;
+	}
+	ret = fib6_add(fib6, p6_addr(&r->p), r->p.prefixlen, nhg);
+	if (ret == FIB6_DEGRADED) {
+		if (rlog_ok(&rl_fib6, &suppressed))
+			zlog_warn("xdpfwd: IPv6 FIB tables full (%u slots, module argument fib6=N): %pFX and the rest of its /%u left to the kernel; %u /%us on the kernel path now (%u similar messages suppressed)",
+				  fib6_slots, &r->p, XDPFWD_FIB6_DIR_BITS,
+				  fib6_degraded_count(fib6),
+				  XDPFWD_FIB6_DIR_BITS, suppressed);
+		remark6_schedule();
 		return 0;
 	}
-	if (r->flags & RF_IN_TRIE) {
-		ret = fib6_write(&r->p, fib6_off ? XDPFWD_NHG_ID_KERNEL : nhg,
-				 BPF_EXIST);
-		if (ret) {
-			/* the old group must not stay: out, and the fast path
-			 * off so that no cover answers for it
-			 */
-			fib6_remove(r);
-			if (!fib6_off)
-				fib6_go_off(r, ret);
-		}
-		return 0;
-	}
-	ret = fib6_write(&r->p, fib6_off ? XDPFWD_NHG_ID_KERNEL : nhg,
-			 BPF_NOEXIST);
-	if (ret == 0) {
-		r->flags |= RF_IN_TRIE;
-		fib6_count++;
-	} else if (!fib6_off)
-		fib6_go_off(r, ret);
-	return 0;
+	return ret;
 }
 
 /*
@@ -422,12 +372,7 @@ static int fib_program(struct route_item *r, uint16_t nhg)
 {
 	if (r->p.family == AF_INET)
 		return fib4_program(r, nhg);
-	if (nhg && !r->installed)
-		fib6_wanted++;
-	fib6_program(r, nhg);
-	if (!nhg && r->installed)
-		fib6_wanted--;
-	return 0;
+	return fib6_program(r, nhg);
 }
 
 /* Does r's traffic take the fast path (whatever its group's type)? */
@@ -436,7 +381,8 @@ static bool route_in_fast_path(const struct route_item *r)
 	if (r->p.family == AF_INET)
 		return r->p.prefixlen < 24 ||
 		       !fib4_degraded(fib4, p4_addr(&r->p));
-	return !fib6_off && (r->flags & RF_IN_TRIE);
+	return r->p.prefixlen <= XDPFWD_FIB6_DIR_BITS ||
+	       !fib6_degraded(fib6, p6_addr(&r->p));
 }
 
 /* the source that wins: the highest one present (enum order) */
@@ -978,18 +924,19 @@ int routes_map_check(const struct prefix *p, uint32_t *seen)
 			ret = -EIO; /* the builder has another group */
 		return ret;
 	} else {
-		struct xdpfwd_fib6_key key = { .prefixlen = r->p.prefixlen };
-		xdpfwd_fib6_val val = 0;
-		uint32_t want = fib6_off ? XDPFWD_NHG_ID_KERNEL : r->installed;
+		const uint8_t *a = p6_addr(&r->p);
+		uint32_t nhg6 = 0;
 
-		if (!(r->flags & RF_IN_TRIE))
-			return fib6_off ? 0 : -ENOENT;
-		/* longest match up to the prefix's own length: itself */
-		memcpy(key.addr, &r->p.u.prefix6, 16);
-		if (dp_fib6_lookup(&key, &val) < 0)
+		if (fib6_get(fib6, a, r->p.prefixlen, &nhg6))
 			return -ENOENT;
-		*seen = val;
-		return val == want ? 0 : -EIO;
+		/* the prefix's first address, as the datapath reads it,
+		 * against what the builder says it must answer there (the
+		 * route, a more specific one, or KERNEL when degraded)
+		 */
+		*seen = fib6_lookup(fib6, a);
+		if (nhg6 != r->installed || *seen != fib6_expect(fib6, a))
+			return -EIO;
+		return 0;
 	}
 }
 
@@ -1018,10 +965,9 @@ void routes_capacity(struct xdpfwd_capacity *c)
 	c->tbl8_used = fib4_tbl8_used(fib4);
 	c->degraded24 = fib4_degraded_count(fib4);
 	c->degraded_routes = fib4_degraded_routes(fib4);
-	c->fib6_off = fib6_off;
-	c->fib6_wanted = fib6_wanted;
-	c->fib6_missing = fib6_wanted > fib6_count ? fib6_wanted - fib6_count
-						   : 0;
+	c->fib6_slots = fib6_slots;
+	c->fib6_slots_used = fib6_slots_used(fib6);
+	c->degraded6 = fib6_degraded_count(fib6);
 	c->nhg_fallbacks = nhg_fallbacks;
 	c->retries = retries_count(&retries_head);
 }
@@ -1036,9 +982,9 @@ void routes_capacity_json(json_object *json)
 	json_object_int_add(o, "tbl8Groups", c.tbl8_groups);
 	json_object_int_add(o, "degraded24", c.degraded24);
 	json_object_int_add(o, "degradedRoutes", c.degraded_routes);
-	json_object_boolean_add(o, "fib6FastPath", !c.fib6_off);
-	json_object_int_add(o, "fib6Wanted", c.fib6_wanted);
-	json_object_int_add(o, "fib6Missing", c.fib6_missing);
+	json_object_int_add(o, "fib6Slots", c.fib6_slots);
+	json_object_int_add(o, "fib6SlotsUsed", c.fib6_slots_used);
+	json_object_int_add(o, "degradedChunks6", c.degraded6);
 	json_object_int_add(o, "nhgFallbacks", c.nhg_fallbacks);
 	json_object_int_add(o, "retries", c.retries);
 	json_object_object_add(json, "capacity", o);

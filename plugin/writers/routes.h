@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * xdpfwd routes writer: the fast path's route table, the owner of the FIB
- * maps (fib4_tbl24/fib4_tbl8 through the DIR-24-8 builder, fib6) and of
- * the offload policy (what zebra's entries say).  Main pthread.
+ * maps (fib4_tbl24/fib4_tbl8 through the DIR-24-8 builder, fib6_dir/
+ * fib6_keys/fib6_vals through the range-table builder) and of the offload
+ * policy (what zebra's entries say).  Main pthread.
  */
 #ifndef XDPFWD_WRITER_ROUTES_H
 #define XDPFWD_WRITER_ROUTES_H
@@ -64,9 +65,9 @@ struct xdpfwd_capacity {
 	uint32_t tbl8_used;
 	uint32_t degraded24;	  /* /24s degraded to the kernel */
 	uint32_t degraded_routes; /* routes longer than /24 in them */
-	bool fib6_off;		  /* IPv6 fast path off: trie full */
-	uint32_t fib6_wanted;	  /* IPv6 prefixes the fast path should hold */
-	uint32_t fib6_missing;	  /* of those, not in the trie */
+	uint32_t fib6_slots;	  /* IPv6 range-table slots */
+	uint32_t fib6_slots_used; /* of those, allocated */
+	uint32_t degraded6;	  /* IPv6 chunks passed to the kernel */
 	uint32_t nhg_fallbacks;	  /* routes on KERNEL for lack of ids */
 	uint32_t retries;	  /* of those, waiting for a retry */
 };

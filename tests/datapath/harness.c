@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include <linux/if_link.h>
 #include <bpf/bpf.h>
@@ -18,6 +19,7 @@
 
 #include "harness.h"
 #include "bpf/xdpfwd.skel.h"
+#include "plugin/lib/fib6.h"
 
 /* ------------------------------------------------------------------ */
 /* reporting */
@@ -288,13 +290,41 @@ void set_neigh6(__u32 ifindex, const char *addr, const __u8 *mac,
 	upd(skel->maps.neigh6, &k, sizeof(k), &v, sizeof(v));
 }
 
-void fib6_add(const char *pfx, int len, __u32 nh)
+static void *harness_mmap(struct bpf_map *m)
 {
-	struct xdpfwd_fib6_key k = { .prefixlen = len };
+	size_t sz = (size_t)bpf_map__value_size(m) * bpf_map__max_entries(m);
+	void *p;
 
-	if (inet_pton(AF_INET6, pfx, k.addr) != 1)
+	sz = (sz + 4095) & ~(size_t)4095;
+	p = mmap(NULL, sz, PROT_READ | PROT_WRITE, MAP_SHARED,
+		 bpf_map__fd(m), 0);
+	if (p == MAP_FAILED)
+		die("mmap %s: %s", bpf_map__name(m), strerror(errno));
+	return p;
+}
+
+/* the plugin's builder over the loaded object's maps */
+void route6_add(const char *pfx, int len, __u32 nh)
+{
+	static struct fib6 *f;
+	static struct xdpfwd_bpf *f_skel;
+	__u8 a[16];
+
+	if (inet_pton(AF_INET6, pfx, a) != 1)
 		die("bad prefix %s", pfx);
-	upd(skel->maps.fib6, &k, sizeof(k), &nh, sizeof(nh));
+	if (f_skel != skel) {
+		/* a new object: new maps (the old mappings stay, small) */
+		fib6_destroy(f);
+		f = fib6_create(harness_mmap(skel->maps.fib6_dir),
+				harness_mmap(skel->maps.fib6_keys),
+				harness_mmap(skel->maps.fib6_vals),
+				bpf_map__max_entries(skel->maps.fib6_keys));
+		if (!f)
+			die("fib6_create: %s", strerror(errno));
+		f_skel = skel;
+	}
+	if (fib6_add(f, a, len, nh))
+		die("fib6_add %s/%d: not in the fast path", pfx, len);
 }
 
 /* ------------------------------------------------------------------ */

@@ -78,7 +78,8 @@ void set_neigh4(__u32 ifindex, const char *addr, const __u8 *mac,
 		__u32 port);
 void set_neigh6(__u32 ifindex, const char *addr, const __u8 *mac,
 		__u32 port);
-void fib6_add(const char *pfx, int len, __u32 nh);
+/* an IPv6 route through the plugin's builder (plugin/lib/fib6.c) */
+void route6_add(const char *pfx, int len, __u32 nh);
 
 /* ---- counters: per-CPU values summed over the CPUs */
 

@@ -299,9 +299,9 @@ static void configure(void)
 	set_neigh4(br_a, "10.10.0.4", H4, p4);	/* port without tx */
 	set_neigh4(br_a, "10.10.0.5", ZERO, p2); /* unusable neighbour */
 	set_neigh4(br_a, "10.10.0.8", HH, ph);
-	fib6_add("2001:db8:10::", 64, NHG_BR_CONN);
-	fib6_add("2001:db8:11::", 48, NHG_BR_GW3);
-	fib6_add("2001:db8:12::", 48, NHG_BR_GW_UNK);
+	route6_add("2001:db8:10::", 64, NHG_BR_CONN);
+	route6_add("2001:db8:11::", 48, NHG_BR_GW3);
+	route6_add("2001:db8:12::", 48, NHG_BR_GW_UNK);
 	set_neigh6(br_a, "2001:db8:10::2", H2, p2);
 	set_neigh6(br_a, "2001:db8:10::3", H3, 0);
 }

@@ -733,12 +733,12 @@ static void configure(void)
 	fib4_add("10.91.0.0", 16, NHG_HAIRPIN);
 	fib4_add("10.95.0.0", 16, NHG_GWA_NATIVE);
 	fib4_add("10.96.0.0", 16, NHG_MTU6);
-	fib6_add("2001:db8:96::", 48, NHG_MTU6);
+	route6_add("2001:db8:96::", 48, NHG_MTU6);
 	fib4_add("10.97.0.0", 16, 42);
 	fib4_add("10.98.0.0", 16, 43);
 	fib4_add("10.99.0.0", 16, 44);
-	fib6_add("2001:db8:97::", 48, 42);
-	fib6_add("2001:db8:98::", 48, 43);
+	route6_add("2001:db8:97::", 48, 42);
+	route6_add("2001:db8:98::", 48, 43);
 	fib4_add("100.64.0.0", 10, NHG_GWB);
 	/* LPM overlaps, added out of order on purpose */
 	fib4_add("20.1.1.200", 32, NHG_L32);
@@ -749,27 +749,27 @@ static void configure(void)
 	fib4_add("20.2.2.2", 32, NHG_L32);	/* /32 under the /8 only */
 	fib4_add("20.3.3.0", 25, NHG_L25);	/* /25 under the /8 only */
 
-	fib6_add("2001:db8:ff::1", 128, XDPFWD_NHG_ID_LOCAL);
-	fib6_add("2001:db8:100::", 48, NHG_GWA);
-	fib6_add("2001:db8:20::", 64, NHG_CONN);
-	fib6_add("2001:db8:30::", 48, NHG_UNRES);
-	fib6_add("2001:db8:40::", 48, NHG_INVALID);
-	fib6_add("2001:db8:50::", 48, NHG_NOTX);
-	fib6_add("2001:db8:60::", 48, NHG_ZERO_SLOTS);
-	fib6_add("2001:db8:62::", 48, NHG_NONE);
-	fib6_add("2001:db8:63::", 48, NHG_UNUSED);
-	fib6_add("2001:db8:70::", 48, XDPFWD_NHG_ID_BLACKHOLE);
-	fib6_add("2001:db8:71::", 48, XDPFWD_NHG_ID_UNREACHABLE);
-	fib6_add("2001:db8:72::", 48, XDPFWD_NHG_ID_KERNEL);
-	fib6_add("2001:db8:80::", 48, NHG_ECMP2);
-	fib6_add("2001:db8:81::", 48, NHG_ECMP31);
-	fib6_add("2001:db8:90::", 48, 40);
-	fib6_add("fec0::", 10, NHG_GWB);	/* right next to fe80::/10 */
-	fib6_add("2001:db8:a000::", 36, NHG_L8);
-	fib6_add("2001:db8:a000::", 48, NHG_L16);
-	fib6_add("2001:db8:a000:1::", 64, NHG_L24);
-	fib6_add("2001:db8:a000:1::80", 121, NHG_L25);
-	fib6_add("2001:db8:a000:1::99", 128, NHG_L32);
+	route6_add("2001:db8:ff::1", 128, XDPFWD_NHG_ID_LOCAL);
+	route6_add("2001:db8:100::", 48, NHG_GWA);
+	route6_add("2001:db8:20::", 64, NHG_CONN);
+	route6_add("2001:db8:30::", 48, NHG_UNRES);
+	route6_add("2001:db8:40::", 48, NHG_INVALID);
+	route6_add("2001:db8:50::", 48, NHG_NOTX);
+	route6_add("2001:db8:60::", 48, NHG_ZERO_SLOTS);
+	route6_add("2001:db8:62::", 48, NHG_NONE);
+	route6_add("2001:db8:63::", 48, NHG_UNUSED);
+	route6_add("2001:db8:70::", 48, XDPFWD_NHG_ID_BLACKHOLE);
+	route6_add("2001:db8:71::", 48, XDPFWD_NHG_ID_UNREACHABLE);
+	route6_add("2001:db8:72::", 48, XDPFWD_NHG_ID_KERNEL);
+	route6_add("2001:db8:80::", 48, NHG_ECMP2);
+	route6_add("2001:db8:81::", 48, NHG_ECMP31);
+	route6_add("2001:db8:90::", 48, 40);
+	route6_add("fec0::", 10, NHG_GWB);	/* right next to fe80::/10 */
+	route6_add("2001:db8:a000::", 36, NHG_L8);
+	route6_add("2001:db8:a000::", 48, NHG_L16);
+	route6_add("2001:db8:a000:1::", 64, NHG_L24);
+	route6_add("2001:db8:a000:1::80", 121, NHG_L25);
+	route6_add("2001:db8:a000:1::99", 128, NHG_L32);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1591,7 +1591,7 @@ static void ecmp_hairpin(void)
 	set_nhg_egress(NHG_ECMP_MANY_MISS, ADJ_GWA, ADJ_GWB,
 		       XDPFWD_NHG_EGRESS_MANY, 0, 0, bit_a | bit_b);
 	fib4_add("10.92.0.0", 16, NHG_ECMP_HP);
-	fib6_add("2001:db8:92::", 48, NHG_ECMP_HP);
+	route6_add("2001:db8:92::", 48, NHG_ECMP_HP);
 	fib4_add("10.93.0.0", 16, NHG_ECMP_COLLIDE);
 	fib4_add("10.94.0.0", 16, NHG_ECMP_MANY_HIT);
 	fib4_add("10.97.0.0", 16, NHG_ECMP_MANY_MISS);
@@ -1786,7 +1786,8 @@ static void resized_maps(void)
 	bpf_map__set_max_entries(s->maps.adjs, 8);
 	bpf_map__set_max_entries(s->maps.neigh4, 16);
 	bpf_map__set_max_entries(s->maps.neigh6, 16);
-	bpf_map__set_max_entries(s->maps.fib6, 16);
+	bpf_map__set_max_entries(s->maps.fib6_keys, 64);
+	bpf_map__set_max_entries(s->maps.fib6_vals, 32);
 	bpf_map__set_max_entries(s->maps.tx_ports, 4);
 	err = xdpfwd_bpf__load(s);
 	report(!err, "resized maps: object loads with other max_entries (%d)",
@@ -2306,7 +2307,7 @@ int main(void)
 	trace_records();
 
 	fib4_add("0.0.0.0", 0, NHG_DEF);
-	fib6_add("::", 0, NHG_DEF);
+	route6_add("::", 0, NHG_DEF);
 	for (i = 0; i < sizeof(cases2) / sizeof(cases2[0]); i++)
 		run_case(&cases2[i]);
 

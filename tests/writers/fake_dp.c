@@ -17,14 +17,9 @@
 #include "tests/writers/fake_dp.h"
 #include "plugin/writers/kernel_use.h"
 #include "plugin/writers/rib_mark.h"
+#include "plugin/writers/routes.h"
 
 #define NEIGH_SLOTS 256
-
-struct fib6_ent {
-	bool used;
-	struct xdpfwd_fib6_key k;
-	xdpfwd_fib6_val v;
-};
 
 struct neigh_ent {
 	bool used;
@@ -34,7 +29,8 @@ struct neigh_ent {
 };
 
 static struct xdpfwd_fib4_block *tbl24, *tbl8;
-static struct fib6_ent fib6[FAKE_FIB6_MAX];
+static uint32_t *fib6_dir, *fib6_vals;
+static uint64_t *fib6_keys;
 static struct xdpfwd_nhg nhgs[XDPFWD_NHG_MAX];
 static struct xdpfwd_adj adjs[XDPFWD_ADJ_MAX];
 static struct neigh_ent neighs[NEIGH_SLOTS];
@@ -56,7 +52,14 @@ void fake_dp_reset(void)
 	}
 	memset(tbl24, 0, t24);
 	memset(tbl8, 0, t8);
-	memset(fib6, 0, sizeof(fib6));
+	if (!fib6_dir) {
+		fib6_dir = calloc(XDPFWD_FIB6_DIR_ENTRIES, sizeof(*fib6_dir));
+		fib6_keys = calloc(FAKE_FIB6_SLOTS, sizeof(*fib6_keys));
+		fib6_vals = calloc(FAKE_FIB6_SLOTS, sizeof(*fib6_vals));
+	}
+	memset(fib6_dir, 0, XDPFWD_FIB6_DIR_ENTRIES * sizeof(*fib6_dir));
+	memset(fib6_keys, 0, FAKE_FIB6_SLOTS * sizeof(*fib6_keys));
+	memset(fib6_vals, 0, FAKE_FIB6_SLOTS * sizeof(*fib6_vals));
 	memset(nhgs, 0, sizeof(nhgs));
 	memset(adjs, 0, sizeof(adjs));
 	memset(neighs, 0, sizeof(neighs));
@@ -147,59 +150,13 @@ uint64_t dp_map_errors(enum dp_map m)
 	return errors[m];
 }
 
-static struct fib6_ent *fib6_find(const struct xdpfwd_fib6_key *k)
+void dp_fib6_memory(uint32_t **dir, uint64_t **keys, uint32_t **vals,
+		    uint32_t *nslots)
 {
-	for (int i = 0; i < FAKE_FIB6_MAX; i++)
-		if (fib6[i].used && !memcmp(&fib6[i].k, k, sizeof(*k)))
-			return &fib6[i];
-	return NULL;
-}
-
-int dp_fib6_update(const struct xdpfwd_fib6_key *k, xdpfwd_fib6_val v,
-		   uint64_t flags)
-{
-	struct fib6_ent *e = fib6_find(k);
-	int err = injected(DP_MAP_FIB6);
-
-	if (err)
-		return err;
-	if (e && flags == BPF_NOEXIST)
-		return -EEXIST;
-	if (!e && flags == BPF_EXIST)
-		return -ENOENT;
-	for (int i = 0; !e && i < FAKE_FIB6_MAX; i++)
-		if (!fib6[i].used)
-			e = &fib6[i];
-	if (!e) {
-		errors[DP_MAP_FIB6]++;
-		return -E2BIG; /* a full trie, as the kernel answers */
-	}
-	e->used = true;
-	e->k = *k;
-	e->v = v;
-	return 0;
-}
-
-int dp_fib6_delete(const struct xdpfwd_fib6_key *k)
-{
-	struct fib6_ent *e = fib6_find(k);
-	int err = injected(DP_MAP_FIB6);
-
-	if (err)
-		return err;
-	if (e)
-		e->used = false;
-	return 0;
-}
-
-int dp_fib6_lookup(const struct xdpfwd_fib6_key *k, xdpfwd_fib6_val *v)
-{
-	struct fib6_ent *e = fib6_find(k);
-
-	if (!e)
-		return -ENOENT;
-	*v = e->v;
-	return 0;
+	*dir = fib6_dir;
+	*keys = fib6_keys;
+	*vals = fib6_vals;
+	*nslots = FAKE_FIB6_SLOTS;
 }
 
 int dp_nhg_write(uint32_t id, const struct xdpfwd_nhg *v)
@@ -452,13 +409,54 @@ uint16_t fake_fib4_lookup(uint32_t addr)
 	return (e & XDPFWD_FIB4_EXT) ? 0 : e;
 }
 
+/* bpf/fib6.h's lookup, over the fake maps */
+static uint32_t fib6_search(uint32_t off, uint64_t k)
+{
+	uint32_t lo = 1, hi = (uint32_t)fib6_keys[off], mid;
+
+	while (lo < hi) {
+		mid = (lo + hi + 1) / 2;
+		if (fib6_keys[off + mid] <= k)
+			lo = mid;
+		else
+			hi = mid - 1;
+	}
+	return fib6_vals[off + lo];
+}
+
+static uint32_t fake_fib6_lookup(const uint8_t addr[16])
+{
+	uint64_t k = 0, lo = 0;
+	uint32_t e;
+	int i;
+
+	for (i = 0; i < 8; i++) {
+		k = k << 8 | addr[i];
+		lo = lo << 8 | addr[8 + i];
+	}
+	e = fib6_dir[k >> (64 - XDPFWD_FIB6_DIR_BITS)];
+	for (i = 0; i < XDPFWD_FIB6_LEVELS && (e & XDPFWD_FIB6_EXT); i++) {
+		if (e & XDPFWD_FIB6_LOW)
+			k = lo;
+		e = fib6_search(e & XDPFWD_FIB6_OFF_MASK, k);
+	}
+	return e & XDPFWD_FIB6_EXT ? 0 : e;
+}
+
 uint16_t fake_fib6_get(const uint8_t addr[16], uint8_t prefixlen)
 {
-	struct xdpfwd_fib6_key k = { .prefixlen = prefixlen };
-	xdpfwd_fib6_val v = 0;
+	struct prefix p = { .family = AF_INET6, .prefixlen = prefixlen };
+	uint32_t seen = 0;
+	int ret;
 
-	memcpy(k.addr, addr, 16);
-	return dp_fib6_lookup(&k, &v) ? 0 : v;
+	memcpy(&p.u.prefix6, addr, 16);
+	ret = routes_map_check(&p, &seen);
+	if (ret == -ENOENT)
+		return 0;
+	if (ret)
+		return 0xffff; /* the tables disagree with the builder */
+	/* what the datapath reads at the prefix's first address */
+	return fake_fib6_lookup(addr);
 }
 
 const struct xdpfwd_nhg *fake_nhg(uint32_t id)

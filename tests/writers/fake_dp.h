@@ -14,6 +14,7 @@
 
 #define FAKE_TBL8_GROUPS 64
 #define FAKE_FIB6_MAX 64
+#define FAKE_FIB6_SLOTS (FAKE_FIB6_MAX * XDPFWD_FIB6_SLOTS_PER_ROUTE)
 
 void fake_dp_reset(void);
 /* the next @n writes (update or delete) to map @m fail with -ENOSPC */
@@ -21,7 +22,11 @@ void fake_dp_fail(enum dp_map m, unsigned int n);
 
 /* what the datapath would read */
 uint16_t fake_fib4_lookup(uint32_t addr); /* host byte order */
-/* exact prefix in the IPv6 trie: 0 if absent */
+/*
+ * An installed IPv6 prefix: what the datapath reads at its first address
+ * (0 if the builder does not hold the prefix, 0xffff if the tables do not
+ * answer what the builder says they must)
+ */
 uint16_t fake_fib6_get(const uint8_t addr[16], uint8_t prefixlen);
 const struct xdpfwd_nhg *fake_nhg(uint32_t id);
 const struct xdpfwd_adj *fake_adj(uint32_t id);
