@@ -8,6 +8,7 @@
 #define BENCH_REPORT_H
 
 #include "measure.h"
+#include "builder6.h"
 #include "xdpbench.h"
 
 /* what the run measured; the table loading times are in tables */
@@ -17,6 +18,7 @@ struct results {
 	struct tput_row tput[TPUT_ROWS * MAX_SIZES];
 	int n_tput; /* rows of tput */
 	struct builder_row bld;
+	struct builder6_row bld6;
 	char machine[256];
 	double load_start; /* load average at the start */
 	double steal_pct;  /* share of opt.cpu the hypervisor stole */

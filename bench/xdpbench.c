@@ -262,6 +262,8 @@ int main(int argc, char **argv)
 	setup_netns();
 	if (!opt.no_builder)
 		measure_builder(&res.bld);
+	if (!opt.no_builder && !opt.no_v6)
+		measure_builder6(&res.bld6);
 
 	if (!opt.no_cost || !opt.no_tput) {
 		load_objects(max4, max6);
