@@ -11,7 +11,10 @@
  * IPv6: mostly /48, then /32, /44, /40, /36, /29, a spread over /19-/47 and
  * a few up to /64, under a handful of real registry /16s (2001, 2400-,
  * 2600-, 2800-, 2a00-, 2c00-) so that the upper bits are shared as in a
- * real table.
+ * real table.  As in a real table, most routes longer than /32 sit inside
+ * an allocation that is itself announced (an ISP's or LIR's /19-/32 and
+ * its customers' or its own more specifics): 60 % of them are drawn
+ * inside an earlier route of length /19-/32, the rest anywhere (PI space).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -192,20 +195,36 @@ bool routes6_gen(struct route6 *r, size_t n, uint64_t seed)
 	struct rng g = { seed ^ 0x6666666666666666ULL };
 	struct index x;
 	uint8_t a[16];
-	size_t k, i;
+	size_t k, i, nalloc = 0;
+	uint32_t *alloc = malloc(n * sizeof(*alloc)); /* routes /19-/32 */
 	uint16_t top;
 
-	if (!index_init(&x, n))
+	if (!alloc || !index_init(&x, n)) {
+		free(alloc);
 		return false;
+	}
 	for (k = 0; k < n;) {
 		uint8_t len = pick_len6(&g);
 		uint64_t w0 = rng_next(&g), w1 = rng_next(&g);
 
 		memcpy(a, &w0, 8);
 		memcpy(a + 8, &w1, 8);
-		top = blocks6[rng_below(&g, sizeof(blocks6) / sizeof(blocks6[0]))];
-		a[0] = top >> 8;
-		a[1] = top & 0xff;
+		if (len > 32 && nalloc && rng_below(&g, 100) < 60) {
+			/* inside an announced allocation: its bits on top */
+			const struct route6 *p = &r[alloc[rng_below(&g, nalloc)]];
+			uint8_t m[16];
+			int j;
+
+			memset(m, 0xff, 16);
+			mask6(m, p->len);
+			for (j = 0; j < 16; j++)
+				a[j] = (p->addr[j] & m[j]) | (a[j] & ~m[j]);
+		} else {
+			top = blocks6[rng_below(&g, sizeof(blocks6) /
+							 sizeof(blocks6[0]))];
+			a[0] = top >> 8;
+			a[1] = top & 0xff;
+		}
 		mask6(a, len);
 		i = find6(&x, r, a, len);
 		if (x.slot[i])
@@ -213,9 +232,12 @@ bool routes6_gen(struct route6 *r, size_t n, uint64_t seed)
 		memcpy(r[k].addr, a, 16);
 		r[k].len = len;
 		r[k].nh = rng_below(&g, BENCH_NH);
+		if (len >= 19 && len <= 32)
+			alloc[nalloc++] = (uint32_t)k;
 		x.slot[i] = ++k;
 	}
 	free(x.slot);
+	free(alloc);
 	return true;
 }
 

@@ -45,7 +45,10 @@
  * slots at most; room for the two splits of one update before the page
  * itself is split.
  */
-#define PAGE_MAX 63
+#ifndef FIB6_PAGE_MAX
+#define FIB6_PAGE_MAX 63
+#endif
+#define PAGE_MAX FIB6_PAGE_MAX
 #define PAGE_CAP (PAGE_MAX + 2)
 /* neighbour pages this small together are merged */
 #define PAGE_MERGE (PAGE_MAX / 2)
