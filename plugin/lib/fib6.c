@@ -85,7 +85,15 @@ struct fib6_page {
  */
 struct fib6_idx {
 	struct fib6_page **pg;
+	/*
+	 * each page's first key and published slot, next to each other so
+	 * that finding a page and writing the index table do not touch
+	 * every page
+	 */
+	uint64_t *plo;
+	uint32_t *poff;
 	uint32_t np, cap;
+	uint32_t dmin, dmax; /* pages changed since the last publication */
 	uint64_t lo, hi;
 	uint32_t off; /* index table, when has_index */
 	uint8_t order;
@@ -136,6 +144,7 @@ struct fib6 {
 	 */
 	struct fib6_blk *defer, *pend;
 	uint32_t ndefer, defer_cap, npend, pend_cap;
+	uint32_t pend_slots;
 	void (*synchronize)(void *arg);
 	void *sync_arg;
 
@@ -276,16 +285,11 @@ static bool blk_take(struct fib6 *f, uint8_t order, uint32_t *off)
 	return true;
 }
 
-/* a block of 2^order slots; false when none (after a grace period) */
-static bool blk_alloc(struct fib6 *f, uint8_t order, uint32_t *off)
+/* freed blocks may still be read by lookups that began earlier */
+static void reclaim(struct fib6 *f)
 {
 	uint32_t i;
 
-	if (blk_take(f, order, off))
-		goto ok;
-	if (!f->npend)
-		return false;
-	/* freed blocks may still be read by lookups that began earlier */
 	if (f->synchronize)
 		f->synchronize(f->sync_arg);
 	for (i = 0; i < f->npend; i++) {
@@ -293,6 +297,28 @@ static bool blk_alloc(struct fib6 *f, uint8_t order, uint32_t *off)
 		blk_release(f, f->pend[i].off, f->pend[i].order);
 	}
 	f->npend = 0;
+	f->pend_slots = 0;
+}
+
+/*
+ * Slots waiting for a grace period before one is forced: every update
+ * frees the copies it replaced, and reusing them while they are still in
+ * the cache (the free lists are LIFO) makes updates several times faster
+ * than writing fresh memory; a grace period every few hundred updates
+ * costs little.
+ */
+#define PEND_RECLAIM 32768
+
+/* a block of 2^order slots; false when none (after a grace period) */
+static bool blk_alloc(struct fib6 *f, uint8_t order, uint32_t *off)
+{
+	if (f->pend_slots >= PEND_RECLAIM)
+		reclaim(f);
+	if (blk_take(f, order, off))
+		goto ok;
+	if (!f->npend)
+		return false;
+	reclaim(f);
 	if (!blk_take(f, order, off))
 		return false;
 ok:
@@ -333,10 +359,12 @@ static void defer_flush(struct fib6 *f)
 {
 	uint32_t i;
 
-	for (i = 0; i < f->ndefer; i++)
+	for (i = 0; i < f->ndefer; i++) {
 		if (!blk_push(&f->pend, &f->npend, &f->pend_cap,
 			      f->defer[i].off, f->defer[i].order))
 			break;
+		f->pend_slots += 1u << f->defer[i].order;
+	}
 	f->ndefer = 0;
 }
 
@@ -496,7 +524,12 @@ static struct fib6_idx *idx_new(struct fib6 *f, uint64_t lo, uint64_t hi,
 	}
 	x->cap = 4;
 	x->pg = malloc(x->cap * sizeof(*x->pg));
-	if (!x->pg) {
+	x->plo = malloc(x->cap * sizeof(*x->plo));
+	x->poff = malloc(x->cap * sizeof(*x->poff));
+	if (!x->pg || !x->plo || !x->poff) {
+		free(x->pg);
+		free(x->plo);
+		free(x->poff);
 		free(x);
 		free(p);
 		f->npages--;
@@ -505,7 +538,11 @@ static struct fib6_idx *idx_new(struct fib6 *f, uint64_t lo, uint64_t hi,
 	p->r[0] = (struct fib6_rng){ .key = lo, .val = val, .depth = depth };
 	p->n = 1;
 	x->pg[0] = p;
+	x->plo[0] = lo;
+	x->poff[0] = 0;
 	x->np = 1;
+	x->dmin = 0;
+	x->dmax = 0;
 	x->lo = lo;
 	x->hi = hi;
 	x->dirty = true;
@@ -530,6 +567,8 @@ static void idx_unpublish(struct fib6 *f, struct fib6_idx *x)
 	x->has_index = false;
 	x->published = false;
 	x->dirty = true;
+	x->dmin = 0;
+	x->dmax = x->np - 1;
 }
 
 /* x and everything under it; x is already unlinked from the maps */
@@ -542,6 +581,8 @@ static void idx_free(struct fib6 *f, struct fib6_idx *x)
 	if (x->has_index)
 		blk_free(f, x->off, x->order);
 	free(x->pg);
+	free(x->plo);
+	free(x->poff);
 	free(x);
 	f->ntables--;
 }
@@ -570,7 +611,7 @@ static uint32_t idx_page(const struct fib6_idx *x, uint64_t k)
 	while (lo < hi) {
 		uint32_t mid = (lo + hi + 1) / 2;
 
-		if (x->pg[mid]->lo <= k)
+		if (x->plo[mid] <= k)
 			lo = mid;
 		else
 			hi = mid - 1;
@@ -657,9 +698,20 @@ static bool page_apply(struct fib6 *f, struct fib6_page *p, uint64_t s,
 	return true;
 }
 
+/* pages [i, np) changed (or moved) */
+static inline void idx_touch(struct fib6_idx *x, uint32_t a, uint32_t b)
+{
+	if (a < x->dmin)
+		x->dmin = a;
+	if (b > x->dmax || x->dmax == UINT32_MAX)
+		x->dmax = b;
+}
+
 static bool idx_grow(struct fib6_idx *x)
 {
 	struct fib6_page **pg;
+	uint64_t *plo;
+	uint32_t *poff;
 
 	if (x->np < x->cap)
 		return true;
@@ -667,6 +719,14 @@ static bool idx_grow(struct fib6_idx *x)
 	if (!pg)
 		return false;
 	x->pg = pg;
+	plo = realloc(x->plo, 2 * x->cap * sizeof(*plo));
+	if (!plo)
+		return false;
+	x->plo = plo;
+	poff = realloc(x->poff, 2 * x->cap * sizeof(*poff));
+	if (!poff)
+		return false;
+	x->poff = poff;
 	x->cap *= 2;
 	return true;
 }
@@ -689,8 +749,15 @@ static bool idx_split(struct fib6 *f, struct fib6_idx *x, uint32_t i)
 	p->dirty = true;
 	memmove(&x->pg[i + 2], &x->pg[i + 1],
 		(x->np - i - 1) * sizeof(*x->pg));
+	memmove(&x->plo[i + 2], &x->plo[i + 1],
+		(x->np - i - 1) * sizeof(*x->plo));
+	memmove(&x->poff[i + 2], &x->poff[i + 1],
+		(x->np - i - 1) * sizeof(*x->poff));
 	x->pg[i + 1] = q;
+	x->plo[i + 1] = q->lo;
+	x->poff[i + 1] = 0;
 	x->np++;
+	idx_touch(x, i, x->np - 1);
 	return true;
 }
 
@@ -709,7 +776,14 @@ static void idx_join(struct fib6 *f, struct fib6_idx *x, uint32_t i)
 	page_free(f, q);
 	memmove(&x->pg[i + 1], &x->pg[i + 2],
 		(x->np - i - 2) * sizeof(*x->pg));
+	memmove(&x->plo[i + 1], &x->plo[i + 2],
+		(x->np - i - 2) * sizeof(*x->plo));
+	memmove(&x->poff[i + 1], &x->poff[i + 2],
+		(x->np - i - 2) * sizeof(*x->poff));
 	x->np--;
+	if (x->dmax >= x->np)
+		x->dmax = x->np - 1;
+	idx_touch(x, i, x->np - 1);
 }
 
 static bool idx_apply(struct fib6 *f, struct fib6_idx *x, uint64_t s,
@@ -718,9 +792,10 @@ static bool idx_apply(struct fib6 *f, struct fib6_idx *x, uint64_t s,
 {
 	uint32_t i = idx_page(x, s), first = i;
 
-	while (i < x->np && x->pg[i]->lo <= e) {
+	while (i < x->np && x->plo[i] <= e) {
 		struct fib6_page *p = x->pg[i];
 
+		idx_touch(x, i, i);
 		if (!page_apply(f, p, s > p->lo ? s : p->lo,
 				e < p->hi ? e : p->hi, op, val, depth, odepth))
 			return false;
@@ -747,7 +822,7 @@ static bool idx_apply(struct fib6 *f, struct fib6_idx *x, uint64_t s,
 
 static uint32_t idx_entry(const struct fib6_idx *x)
 {
-	return XDPFWD_FIB6_EXT | (x->np == 1 ? x->pg[0]->off : x->off);
+	return XDPFWD_FIB6_EXT | (x->np == 1 ? x->poff[0] : x->off);
 }
 
 static bool idx_write(struct fib6 *f, struct fib6_idx *x);
@@ -797,12 +872,15 @@ static bool idx_write(struct fib6 *f, struct fib6_idx *x)
 	uint32_t off, i;
 	uint8_t order;
 
-	for (i = 0; i < x->np; i++) {
+	for (i = x->dmin; i <= x->dmax && i < x->np; i++) {
 		struct fib6_page *p = x->pg[i];
 
 		if ((p->dirty || !p->published) && !page_write(f, p))
 			return false;
+		x->poff[i] = p->off;
 	}
+	x->dmin = UINT32_MAX;
+	x->dmax = UINT32_MAX;
 	if (x->has_index)
 		blk_free(f, x->off, x->order);
 	x->has_index = false;
@@ -812,9 +890,9 @@ static bool idx_write(struct fib6 *f, struct fib6_idx *x)
 		if (!blk_alloc(f, order, &off))
 			return false;
 		for (i = 0; i < x->np; i++) {
-			slot_store64(&f->keys[off + 1 + i], x->pg[i]->lo);
+			slot_store64(&f->keys[off + 1 + i], x->plo[i]);
 			slot_store32(&f->vals[off + 1 + i],
-				     XDPFWD_FIB6_EXT | x->pg[i]->off);
+				     XDPFWD_FIB6_EXT | x->poff[i]);
 		}
 		slot_store64(&f->keys[off], x->np);
 		slot_store32(&f->vals[off], 0);
@@ -1056,13 +1134,14 @@ static struct fib6_page *own_range(struct fib6 *f, struct fib6_idx *c,
 	uint32_t pi = idx_page(c, k), i;
 	struct fib6_page *p = c->pg[pi];
 
+	idx_touch(c, pi, pi);
 	i = page_split_at(p, k);
 	if (k != p->hi)
 		page_split_at(p, k + 1);
 	if (p->n > PAGE_MAX) {
 		if (!idx_split(f, c, pi))
 			return NULL;
-		if (k >= c->pg[pi + 1]->lo)
+		if (k >= c->plo[pi + 1])
 			pi++;
 		p = c->pg[pi];
 		i = page_find(p, k);
@@ -1211,7 +1290,10 @@ static int del(struct fib6 *f, const uint8_t addr[16], uint8_t len)
 			return FIB6_DEGRADED;
 		}
 	} else {
-		p = c->pg[idx_page(c, hi)];
+		uint32_t pi = idx_page(c, hi);
+
+		p = c->pg[pi];
+		idx_touch(c, pi, pi);
 		i = page_find(p, hi);
 		s = p->r[i].sub;
 		s->nroutes--;
