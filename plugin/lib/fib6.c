@@ -969,18 +969,33 @@ static const struct fib6_route *cover_in(const struct fib6 *f, uint64_t hi,
 					 uint64_t lo, uint8_t len,
 					 uint8_t base, uint64_t lmask)
 {
-	int l;
+	uint32_t h[64];
+	uint8_t lens[64];
+	int l, n = 0, k;
 
+	/*
+	 * Most candidate lengths miss, each a cache miss in the bucket
+	 * array: start every bucket load first, so that they overlap.
+	 */
 	for (l = len - 1; l > base; l--) {
-		const struct fib6_route *r;
-		uint64_t h = hi, w = lo;
+		uint64_t hh = hi, w = lo;
 
 		if (!(lmask & (1ULL << (l - base - 1))))
 			continue;
-		mask_pfx(&h, &w, l);
-		r = route_find(f, h, w, l);
-		if (r)
-			return r;
+		mask_pfx(&hh, &w, l);
+		h[n] = route_hash(hh, w, l) & (f->nbuckets - 1);
+		__builtin_prefetch(&f->buckets[h[n]]);
+		lens[n++] = l;
+	}
+	for (k = 0; k < n; k++) {
+		const struct fib6_route *r;
+		uint64_t hh = hi, w = lo;
+
+		l = lens[k];
+		mask_pfx(&hh, &w, l);
+		for (r = f->buckets[h[k]]; r; r = r->next)
+			if (r->hi == hh && r->lo == w && r->len == l)
+				return r;
 	}
 	return NULL;
 }
