@@ -1037,7 +1037,7 @@ static void route_show_one(struct vty *vty, const struct route_item *r,
 			json_object_string_add(o, "kernelPath",
 					       r->p.family == AF_INET
 						       ? "tbl8 full: /24 degraded"
-						       : "IPv6 FIB full");
+						       : "IPv6 tables full: chunk degraded");
 		if (id >= XDPFWD_NHG_ID_FIRST_DYNAMIC)
 			nhg_describe(id, vty, o);
 		json_object_array_add(arr, o);

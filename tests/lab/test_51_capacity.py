@@ -1,20 +1,22 @@
 """Full tables: what does not fit stays on the kernel path, correctly.
 
 The dynamic lab (dynlab.py) with deliberately small maps, module arguments
-tbl8=8 and fib6=40:
+tbl8=8 and fib6=16 (128 range-table slots):
 - IPv4: R's own addresses take 5 tbl8 groups, so of the 12 /24s where
   speaker c announces a /25 under speaker a's covering /16, 3 get a group
   and 9 are "degraded": the whole /24 passes to the kernel.  Packets for
   the /25s must reach c (never a, the cover's next hop: that was the bug
   of dropping a route that does not fit), packets for the rest of those
   /24s must reach b (a /24 route) or a (the /16), through the kernel;
-- IPv6: 40 /48s from c under a's /32 do not fit next to R's own 10
-  entries and the OSPF routes: the IPv6 fast path goes off, everything
-  IPv6 passes to the kernel and reaches the right next hop;
+- IPv6: a's /32, c's 40 /48s under it and b's 10 /48s share one chunk
+  of the IPv6 FIB (2a00::/20): its range tables do not fit next to R's own
+  entries and the OSPF routes, so the chunk is "degraded": every address
+  in it passes to the kernel and reaches the right next hop, while R's own
+  entries and the OSPF routes (other chunks) stay in XDP;
 - zebra marks exactly those routes not offloaded, the audit finds no
   difference, one rate-limited log line per kind;
 - when routes are withdrawn, freed groups restore degraded /24s and the
-  IPv6 fast path comes back once every prefix fits.
+  IPv6 chunk is published again once it fits.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ import dynlab
 import lablib
 from lablib import KERNEL_SLACK
 
-TBL8, FIB6 = 8, 40
+TBL8, FIB6 = 8, 16
 # R's own addresses take a tbl8 group per /24 (the /32 local and
 # broadcast routes of its local table): the five interface /24s (lo's
 # 127/8 is passed before the FIB lookup, never written into it)
@@ -37,7 +39,7 @@ LONG_24S = 12      # /24s with a /25 from c
 DEGRADED = LONG_24S - (TBL8 - LOCAL_24S)
 SLASH24_B = 4      # of those, with a /24 route from b too
 LONG_V6 = 40
-
+SLASH48_B = 10     # b's /48s, in the same IPv6 chunk
 
 def capacity_table() -> bgptable.Table:
     t = bgptable.Table()
@@ -51,7 +53,7 @@ def capacity_table() -> bgptable.Table:
     t.v6["2a00:1::/32"] = "a"
     for i in range(LONG_V6):
         t.v6[f"2a00:1:{i:x}::/48"] = "c"
-    for i in range(10):
+    for i in range(SLASH48_B):
         t.v6[f"2a00:2:{i:x}::/48"] = "b"
     return t
 
@@ -124,12 +126,13 @@ def test_full_tables_stay_on_the_kernel_path(cap):
     assert capacity["tbl8Used"] == TBL8
     assert capacity["degraded24"] == DEGRADED, capacity
     assert capacity["degradedRoutes"] == DEGRADED, capacity
-    assert capacity["fib6FastPath"] is False, capacity
+    assert capacity["degradedChunks6"] == 1, capacity
     assert status["status"] == "running"
     deg = degraded_24s(cap)
     assert len(deg) == DEGRADED
     # zebra's view: the /25s (and the /24 route) of degraded /24s, and
-    # every IPv6 route, not offloaded; everything else offloaded
+    # every IPv6 route in the degraded chunk, not offloaded; everything
+    # else offloaded
     for i in range(LONG_24S):
         assert zebra_offloaded(cap, f"5.0.{i}.128/25") == (i not in deg)
     for i in range(SLASH24_B):
@@ -138,11 +141,13 @@ def test_full_tables_stay_on_the_kernel_path(cap):
     assert zebra_offloaded(cap, "6.0.7.0/24")
     assert not zebra_offloaded(cap, "2a00:1::/32")
     assert not zebra_offloaded(cap, "2a00:1:5::/48")
-    assert not zebra_offloaded(cap, dynlab.OSPF_V6[0])
+    assert not zebra_offloaded(cap, "2a00:2:3::/48")
+    assert zebra_offloaded(cap, dynlab.OSPF_V6[0])
     audit = cap.wait_converged(60, "full tables")
     assert audit["ipv4"]["kernelPath"] == DEGRADED + len(
         [i for i in range(SLASH24_B) if i in deg])
-    assert audit["ipv6"]["offloaded"] == 0
+    assert audit["ipv6"]["kernelPath"] == 1 + LONG_V6 + SLASH48_B
+    assert audit["ipv6"]["offloaded"] >= len(dynlab.OSPF_V6)
 
 
 def test_traffic_of_what_does_not_fit_reaches_the_right_next_hop(cap):
@@ -159,7 +164,7 @@ def test_traffic_of_what_does_not_fit_reaches_the_right_next_hop(cap):
 def test_one_log_line_per_kind(cap):
     log = (cap.frr.dir / "zebra.log").read_text()
     assert log.count("IPv4 tbl8 groups exhausted") == 1, log[-3000:]
-    assert log.count("IPv6 FIB full") == 1, log[-3000:]
+    assert log.count("IPv6 FIB tables full") == 1, log[-3000:]
 
 
 def test_freed_groups_restore_degraded_24s(cap):
@@ -189,20 +194,15 @@ def test_freed_groups_restore_degraded_24s(cap):
     check_traffic(cap, dsts, {4: 0, 6: 0})
 
 
-def test_ipv6_fast_path_back_when_it_fits(cap):
-    """Withdraw just enough of c's /48s for every wanted IPv6 prefix (R's
-    own included) to fit exactly: the IPv6 fast path comes back and its
-    routes are offloaded."""
-    wanted = cap.xdpfwd_status()["maps"]["capacity"]["fib6Wanted"]
-    assert wanted > FIB6
-    cap.withdraw("c", [f"2a00:1:{i:x}::/48" for i in range(wanted - FIB6)])
+def test_ipv6_chunk_back_when_it_fits(cap):
+    """Withdraw c's /48s: what is left of the chunk (a's /32, b's /48s)
+    fits, the chunk is published again and its routes are offloaded."""
+    cap.withdraw("c", [f"2a00:1:{i:x}::/48" for i in range(LONG_V6)])
     lablib.wait_until(lambda: cap.xdpfwd_status()["maps"]["capacity"][
-        "fib6FastPath"], 30, what="IPv6 fast path back")
+        "degradedChunks6"] == 0, 30, what="IPv6 chunk restored")
     audit = cap.wait_converged(60, "IPv6 back")
-    assert audit["ipv6"]["offloaded"] > 0
+    assert audit["ipv6"]["kernelPath"] == 0
     assert zebra_offloaded(cap, "2a00:1::/32")
-    assert zebra_offloaded(cap, f"2a00:1:{LONG_V6 - 1:x}::/48")
+    assert zebra_offloaded(cap, "2a00:2:3::/48")
     dsts = [d for d in destinations() if ":" in d]
     check_traffic(cap, dsts, {4: 0, 6: 0})
-    log = (cap.frr.dir / "zebra.log").read_text()
-    assert "IPv6 fast path back on" in log
