@@ -960,44 +960,50 @@ static bool chunk_publish(struct fib6 *f, struct fib6_idx *c)
 
 /* ---- cover ---- */
 
-/*
- * Longest installed route strictly shorter than len covering (hi, lo),
- * among lengths in (base, len) whose bit is set in lmask (bit l - base - 1);
- * hash lookups, longest first.
- */
-static const struct fib6_route *cover_in(const struct fib6 *f, uint64_t hi,
-					 uint64_t lo, uint8_t len,
-					 uint8_t base, uint64_t lmask)
-{
-	uint32_t h[64];
-	uint8_t lens[64];
-	int l, n = 0, k;
+static const struct fib6_rng *idx_rng(const struct fib6_idx *x, uint64_t k);
 
-	/*
-	 * Most candidate lengths miss, each a cache miss in the bucket
-	 * array: start every bucket load first, so that they overlap.
-	 */
+/*
+ * The longest installed route strictly shorter than len covering
+ * (hi, lo), among lengths in (base, len) whose bit (l - base - 1) is set
+ * in lmask, read from x's shadow ranges (keyed on hi, or on lo when low)
+ * where they tell, from the hash where they cannot: a route P of length l
+ * covering the deleted route covers the point b where P starts, so the
+ * range holding b is owned by P or by a route inside P (depth >= l + 1);
+ * depth exactly l + 1 is P itself (one prefix of length l holds b), less
+ * means there is no P.  In a nested table most candidate lengths are
+ * ruled out by a range already in the cache instead of a hash miss.
+ */
+static bool cover_ranges(const struct fib6 *f, const struct fib6_idx *x,
+			 bool low, uint64_t hi, uint64_t lo, uint8_t len,
+			 uint8_t base, uint64_t lmask, uint32_t *cval,
+			 uint8_t *cdepth)
+{
+	int l;
+
 	for (l = len - 1; l > base; l--) {
+		const struct fib6_route *r;
+		const struct fib6_rng *g;
 		uint64_t hh = hi, w = lo;
 
 		if (!(lmask & (1ULL << (l - base - 1))))
 			continue;
 		mask_pfx(&hh, &w, l);
-		h[n] = route_hash(hh, w, l) & (f->nbuckets - 1);
-		__builtin_prefetch(&f->buckets[h[n]]);
-		lens[n++] = l;
+		g = idx_rng(x, low ? w : hh);
+		if (g->depth < l + 1)
+			continue;
+		if (g->depth == l + 1) {
+			*cval = g->val;
+			*cdepth = l + 1;
+			return true;
+		}
+		r = route_find(f, hh, w, l);
+		if (r) {
+			*cval = r->nhg;
+			*cdepth = l + 1;
+			return true;
+		}
 	}
-	for (k = 0; k < n; k++) {
-		const struct fib6_route *r;
-		uint64_t hh = hi, w = lo;
-
-		l = lens[k];
-		mask_pfx(&hh, &w, l);
-		for (r = f->buckets[h[k]]; r; r = r->next)
-			if (r->hi == hh && r->lo == w && r->len == l)
-				return r;
-	}
-	return NULL;
+	return false;
 }
 
 static void short_cover(const struct fib6 *f, uint64_t hi, uint8_t len,
@@ -1263,7 +1269,6 @@ nomem:
 static int del(struct fib6 *f, const uint8_t addr[16], uint8_t len)
 {
 	uint64_t hi = be64_at(addr), lo = be64_at(addr + 8);
-	const struct fib6_route *cov;
 	struct fib6_route *r;
 	struct fib6_idx *c, *s;
 	struct fib6_page *p;
@@ -1291,10 +1296,9 @@ static int del(struct fib6 *f, const uint8_t addr[16], uint8_t len)
 	c->nroutes--;
 	if (len <= 64) {
 		lcount(c, len - DIR_BITS - 1, -1);
-		cov = cover_in(f, hi, 0, len, DIR_BITS, c->lmask);
-		if (cov) {
-			cval = cov->nhg;
-			cdepth = cov->len + 1;
+		if (cover_ranges(f, c, false, hi, 0, len, DIR_BITS, c->lmask,
+				 &cval, &cdepth)) {
+			/* found */
 		} else if (f->dir_depth[idx]) {
 			/* the chunk's base: the directory entry's route */
 			short_cover(f, hi, DIR_BITS + 1, &cval, &cdepth);
@@ -1313,11 +1317,9 @@ static int del(struct fib6 *f, const uint8_t addr[16], uint8_t len)
 		s = p->r[i].sub;
 		s->nroutes--;
 		lcount(s, len - 65, -1);
-		cov = cover_in(f, hi, lo, len, 64, s->lmask);
-		if (cov) {
-			cval = cov->nhg;
-			cdepth = cov->len + 1;
-		} else {
+		if (!cover_ranges(f, s, true, hi, lo, len, 64, s->lmask,
+				  &cval, &cdepth)) {
+			/* the /64's owner among routes of length <= 64 */
 			cval = p->r[i].val;
 			cdepth = p->r[i].depth;
 		}
