@@ -30,9 +30,9 @@ plot dir."/cost_v4.tsv" using 1:2 with linespoints lw 2 pt 7 lc rgb "#1b9e77" ti
 if (do_v6) {
 set output out."/cost_v6.png"
 set title "IPv6: cost of the whole XDP program, random destinations"
-plot dir."/cost_v6.tsv" using 1:2 with linespoints lw 2 pt 7 lc rgb "#1b9e77" title "xdpfwd (BPF LPM trie)", \
+plot dir."/cost_v6.tsv" using 1:2 with linespoints lw 2 pt 7 lc rgb "#1b9e77" title "xdpfwd (range tables, plugin/lib/fib6.c)", \
      ""                 using 1:3 with linespoints lw 2 pt 5 lc rgb "#d95f02" title "bpf\\_fib\\_lookup ref (kernel FIB)", \
-     ""                 using 1:4 with linespoints lw 2 pt 9 lc rgb "#7570b3" title "LPM trie + hash ref"
+     ""                 using 1:4 with linespoints lw 2 pt 9 lc rgb "#7570b3" title "LPM trie + hash ref (= old xdpfwd IPv6 FIB)"
 }
 
 if (do_tput) {

@@ -133,7 +133,7 @@ static void defaults(void)
 	} else {
 		opt.n_v4 = opt.n_v4 ? opt.n_v4
 				    : parse_sizes("1,1k,100k,1M", opt.v4);
-		opt.n_v6 = opt.n_v6 ? opt.n_v6 : parse_sizes("1,1k,200k", opt.v6);
+		opt.n_v6 = opt.n_v6 ? opt.n_v6 : parse_sizes("1,1k,20k,200k", opt.v6);
 		opt.n_tput = opt.n_tput ? opt.n_tput
 					: parse_sizes("1k,1M", opt.tput);
 		opt.pool = opt.pool ? opt.pool : 262144;
