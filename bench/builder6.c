@@ -23,37 +23,6 @@
 #include "setup.h"
 #include "xdpbench.h"
 
-static unsigned long memlock(struct bpf_map *m)
-{
-	char path[64], line[128];
-	unsigned long v = 0;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", bpf_map__fd(m));
-	f = fopen(path, "r");
-	if (!f)
-		return 0;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "memlock: %lu", &v) == 1)
-			break;
-	fclose(f);
-	return v;
-}
-
-static double median(double *v, unsigned int n)
-{
-	unsigned int i, k;
-
-	for (i = 1; i < n; i++)
-		for (k = i; k > 0 && v[k - 1] > v[k]; k--) {
-			double x = v[k];
-
-			v[k] = v[k - 1];
-			v[k - 1] = x;
-		}
-	return v[n / 2];
-}
-
 static size_t map_bytes(struct bpf_map *m)
 {
 	size_t sz = (size_t)bpf_map__value_size(m) * bpf_map__max_entries(m);
@@ -67,7 +36,6 @@ void measure_builder6(struct builder6_row *b6)
 	const struct route6 *r6 = tables.r6;
 	size_t n = tables.n6_total, i;
 	double adds[MAX_ROUNDS], dels[MAX_ROUNDS], t;
-	struct rng g = { opt.seed ^ 0xde1e76 };
 	unsigned int r, rounds = opt.builder_rounds;
 	uint32_t *dir, *vals, *perm, nslots;
 	uint64_t *keys;
@@ -82,17 +50,8 @@ void measure_builder6(struct builder6_row *b6)
 	vals = map_mmap(b->maps.fib6_vals);
 	nslots = bpf_map__max_entries(b->maps.fib6_keys);
 
-	perm = malloc(n * sizeof(*perm));
-	if (!perm)
-		die("out of memory");
-	for (i = 0; i < n; i++)
-		perm[i] = i;
-	for (i = n - 1; i > 0; i--) {
-		uint32_t j = rng_below(&g, (uint32_t)(i + 1)), x = perm[i];
-
-		perm[i] = perm[j];
-		perm[j] = x;
-	}
+	/* deletes in another random order than the adds */
+	perm = random_order(n, opt.seed ^ 0xde1e76);
 
 	for (r = 0; r < rounds; r++) {
 		memset(dir, 0, map_bytes(b->maps.fib6_dir));
@@ -136,13 +95,13 @@ void measure_builder6(struct builder6_row *b6)
 	}
 	b6->routes = n;
 	b6->rounds = rounds;
-	b6->adds_per_s = median(adds, rounds);
-	b6->dels_per_s = median(dels, rounds);
+	b6->adds_per_s = median_of(adds, rounds);
+	b6->dels_per_s = median_of(dels, rounds);
 	b6->slots_alloc = nslots;
-	b6->dir_bytes = memlock(b->maps.fib6_dir);
-	b6->neigh6_bytes = memlock(b->maps.neigh6);
-	b6->slot_bytes = memlock(b->maps.fib6_keys) +
-			 memlock(b->maps.fib6_vals);
+	b6->dir_bytes = map_memlock(b->maps.fib6_dir);
+	b6->neigh6_bytes = map_memlock(b->maps.neigh6);
+	b6->slot_bytes = map_memlock(b->maps.fib6_keys) +
+			 map_memlock(b->maps.fib6_vals);
 	/* a slot is one 8-byte key and one 4-byte value */
 	b6->bytes_per_route = (double)(b6->dir_bytes + b6->neigh6_bytes +
 				       b6->slots_live * 12) / n;

@@ -156,7 +156,7 @@ static int cmp_u32(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-static double median_of(double *v, unsigned int n)
+double median_of(double *v, unsigned int n)
 {
 	unsigned int i, k;
 
@@ -698,8 +698,28 @@ void measure_tput(size_t n, struct tput_row *rows)
 /* ------------------------------------------------------------------ */
 /* the FIB builder alone, on the real mmapped maps of a second instance */
 
+/* 0..n-1 in a random order (Fisher-Yates) of @seed */
+uint32_t *random_order(size_t n, uint64_t seed)
+{
+	struct rng g = { seed };
+	uint32_t *perm = malloc(n * sizeof(*perm));
+	size_t i;
+
+	if (!perm)
+		die("out of memory");
+	for (i = 0; i < n; i++)
+		perm[i] = i;
+	for (i = n - 1; i > 0; i--) {
+		uint32_t j = rng_below(&g, (uint32_t)(i + 1)), x = perm[i];
+
+		perm[i] = perm[j];
+		perm[j] = x;
+	}
+	return perm;
+}
+
 /* kernel accounting of a map's memory (what `bpftool map` shows) */
-static unsigned long map_memlock(struct bpf_map *m)
+unsigned long map_memlock(struct bpf_map *m)
 {
 	char path[64], line[128];
 	unsigned long v = 0;
@@ -723,7 +743,6 @@ void measure_builder(struct builder_row *bld)
 	size_t n = opt.builder_routes, i, sz24, sz8;
 	struct xdpfwd_fib4_block *t24, *t8;
 	double adds[MAX_ROUNDS], dels[MAX_ROUNDS], t;
-	struct rng g = { opt.seed ^ 0xde1e7e };
 	unsigned int r, rounds = opt.builder_rounds;
 	uint32_t *perm;
 	struct fib4 *f;
@@ -739,17 +758,7 @@ void measure_builder(struct builder_row *bld)
 	bld->tbl8_groups = bpf_map__max_entries(b->maps.fib4_tbl8);
 
 	/* deletes in another random order than the adds */
-	perm = malloc(n * sizeof(*perm));
-	if (!perm)
-		die("out of memory");
-	for (i = 0; i < n; i++)
-		perm[i] = i;
-	for (i = n - 1; i > 0; i--) {
-		uint32_t j = rng_below(&g, (uint32_t)(i + 1)), x = perm[i];
-
-		perm[i] = perm[j];
-		perm[j] = x;
-	}
+	perm = random_order(n, opt.seed ^ 0xde1e7e);
 
 	for (r = 0; r < rounds; r++) {
 		memset(t24, 0, sz24);

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* forwarders of the cost runs */
 enum { F_PASS, F_XDPFWD, F_FIB, F_LPM, F_N };
@@ -102,5 +103,12 @@ double live_run(int t, size_t flen, double *delivered, double *wall);
  * xdpfwd instance
  */
 void measure_builder(struct builder_row *bld);
+
+struct bpf_map;
+
+/* shared with the IPv6 builder's measurement (builder6.c) */
+double median_of(double *v, unsigned int n); /* sorts v */
+unsigned long map_memlock(struct bpf_map *m); /* kernel's accounting */
+uint32_t *random_order(size_t n, uint64_t seed); /* malloc'd, or die */
 
 #endif /* BENCH_MEASURE_H */
