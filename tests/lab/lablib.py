@@ -844,6 +844,21 @@ def static_route_offloaded(frr: Frr, prefix: str) -> bool:
                for e in zebra_route_entries(frr, prefix))
 
 
+def wait_fast_path(topo: "Topology", timeout: float = 20) -> None:
+    """Every router interface attached and the static routes ROUTE_V4 and
+    ROUTE_V6 offloaded, or LabError after timeout."""
+    enabled = set(R_IF.values())
+
+    def ready():
+        status = topo.frr.xdpfwd_json("show xdpfwd json")
+        attached = {i["name"] for i in status.get("interfaces", [])}
+        return enabled <= attached and all(
+            static_route_offloaded(topo.frr, p)
+            for p in (ROUTE_V4, ROUTE_V6))
+
+    wait_until(ready, timeout, interval=0.5, what="fast path")
+
+
 def xdpfwd_counters(frr: Frr) -> dict:
     """`show xdpfwd counters json` as {"reasons": {reason: {"packets": n,
     "bytes": n}}, "interfaces": {ifname: {"rxFwdPackets": n, ...}}}: the

@@ -27,7 +27,6 @@ import pytest
 import lablib
 from lablib import FAMILY
 
-ENABLED = set(lablib.R_IF.values())
 TABLE = "xdpfwdtest"
 DROP_PORT = 7777
 OPEN_PORT = 7778
@@ -44,14 +43,7 @@ def fw_lab(xdpfwd_module, xdpfwd_vtysh):
     with lablib.lab_topology("fw", vtysh_client=xdpfwd_vtysh,
                              module=xdpfwd_module,
                              xdpfwd_in_config=True) as topo:
-        def ready():
-            status = topo.frr.xdpfwd_json("show xdpfwd json")
-            attached = {i["name"] for i in status.get("interfaces", [])}
-            return ENABLED <= attached and all(
-                lablib.static_route_offloaded(topo.frr, p)
-                for p in (lablib.ROUTE_V4, lablib.ROUTE_V6))
-
-        lablib.wait_until(ready, 20, interval=0.5, what="fast path")
+        lablib.wait_fast_path(topo)
         lablib.warm_up(topo)
         yield topo
 

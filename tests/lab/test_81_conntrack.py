@@ -26,7 +26,7 @@ import pytest
 
 import lablib
 from lablib import FAMILY
-from test_80_firewall import (ENABLED, NOTIFIED_S, PACKETS, SRC, TABLE,
+from test_80_firewall import (NOTIFIED_S, PACKETS, SRC, TABLE,
                               counters, firewall, nft_table, reason_delta,
                               received, udp, wait_verdict)
 
@@ -41,14 +41,7 @@ def ct_lab(xdpfwd_module, xdpfwd_vtysh):
     with lablib.lab_topology("ct", vtysh_client=xdpfwd_vtysh,
                              module=xdpfwd_module,
                              xdpfwd_in_config=True) as topo:
-        def ready():
-            status = topo.frr.xdpfwd_json("show xdpfwd json")
-            attached = {i["name"] for i in status.get("interfaces", [])}
-            return ENABLED <= attached and all(
-                lablib.static_route_offloaded(topo.frr, p)
-                for p in (lablib.ROUTE_V4, lablib.ROUTE_V6))
-
-        lablib.wait_until(ready, 20, interval=0.5, what="fast path")
+        lablib.wait_fast_path(topo)
         lablib.warm_up(topo)
         topo.frr.xdpfwd("configure terminal", "xdpfwd firewall conntrack")
         try:
