@@ -51,6 +51,7 @@
 #include "memory.h"
 #include "typesafe.h"
 
+#include "bigalloc.h"
 #include "fib4.h"
 
 /* own group so that the routes show in zebra's "show memory" */
@@ -204,35 +205,10 @@ static inline uint16_t ent_load(const uint16_t *p)
 	return __atomic_load_n(p, __ATOMIC_RELAXED);
 }
 
-/*
- * The big shadow arrays are accessed at random (one /24 per route), so
- * they are mapped on their own and advised onto transparent huge pages:
- * with 4 KiB pages nearly every access is also a TLB miss.  mmap also gives
- * zeroed memory without touching it.  Not XCALLOC: this is the one
- * allocation that can plausibly fail, XCALLOC aborts on failure and the
- * caller can live without the IPv4 fast path.
- */
-static void *fib4_big_alloc(size_t size)
-{
-	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-
-	if (p == MAP_FAILED)
-		return NULL;
-	(void)madvise(p, size, MADV_HUGEPAGE); /* best effort */
-	return p;
-}
-
-static void fib4_big_free(void *p, size_t size)
-{
-	if (p)
-		munmap(p, size);
-}
-
 static void fib4_free_arrays(struct fib4 *f)
 {
-	fib4_big_free(f->depth24, FIB4_TBL24_ENTRIES);
-	fib4_big_free(f->present, FIB4_PRESENT_BITS / 8);
+	big_free(f->depth24, FIB4_TBL24_ENTRIES);
+	big_free(f->present, FIB4_PRESENT_BITS / 8);
 	free(f->depth8);
 	free(f->group_refs);
 	free(f->free_ring);
@@ -256,8 +232,8 @@ struct fib4 *fib4_create(struct xdpfwd_fib4_block *tbl24,
 	f->tbl24 = tbl24;
 	f->tbl8 = tbl8;
 	f->tbl8_groups = tbl8_groups;
-	f->depth24 = fib4_big_alloc(FIB4_TBL24_ENTRIES);
-	f->present = fib4_big_alloc(FIB4_PRESENT_BITS / 8);
+	f->depth24 = big_alloc(FIB4_TBL24_ENTRIES);
+	f->present = big_alloc(FIB4_PRESENT_BITS / 8);
 	f->depth8 = calloc((size_t)tbl8_groups * XDPFWD_FIB4_BLOCK, 1);
 	f->group_refs = calloc(tbl8_groups, sizeof(*f->group_refs));
 	f->free_ring = calloc(tbl8_groups, sizeof(*f->free_ring));

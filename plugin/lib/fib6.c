@@ -33,6 +33,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "bigalloc.h"
 #include "fib6.h"
 
 #define DIR_BITS XDPFWD_FIB6_DIR_BITS
@@ -205,23 +206,6 @@ static inline void slot_store32(uint32_t *p, uint32_t v)
 static inline void slot_store64(uint64_t *p, uint64_t v)
 {
 	__atomic_store_n(p, v, __ATOMIC_RELAXED);
-}
-
-static void *big_alloc(size_t size)
-{
-	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-
-	if (p == MAP_FAILED)
-		return NULL;
-	(void)madvise(p, size, MADV_HUGEPAGE); /* best effort */
-	return p;
-}
-
-static void big_free(void *p, size_t size)
-{
-	if (p)
-		munmap(p, size);
 }
 
 /* ---- buddy allocator over the slots ---- */
