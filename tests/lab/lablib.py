@@ -897,25 +897,42 @@ def warm_up(topo: Topology) -> None:
 
 
 def tcp_transfer(topo: Topology, client: Netns, server: Netns, addr: str,
-                 nbytes: int, port: int = 5201) -> dict:
+                 nbytes: int, port: int = 5201, pause_after: int = 0,
+                 on_pause=None) -> dict:
     """Send nbytes over one TCP connection from client to addr:port (on
     server) and wait until the server confirms it received every byte;
-    return {"bytes": received, "seconds": duration}."""
+    return {"bytes": received, "seconds": duration}.  With pause_after,
+    the sender stops once that many bytes are sent and on_pause(its
+    local port) runs before it goes on."""
     sink = topo.lab.popen(server, sys.executable, str(TRAFFIC_SCRIPT),
                           "tcp-sink", "--addr", addr, "--port", str(port),
                           stdout=subprocess.PIPE, text=True)
+    args = [sys.executable, str(TRAFFIC_SCRIPT), "tcp-send", "--dst", addr,
+            "--port", str(port), "--bytes", str(nbytes)]
     try:
         line = sink.stdout.readline()
         if line.strip() != "ready":
             raise LabError(f"TCP sink in {server.name} did not start")
-        res = client.run(sys.executable, str(TRAFFIC_SCRIPT), "tcp-send",
-                         "--dst", addr, "--port", str(port),
-                         "--bytes", str(nbytes), check=False, timeout=120)
-        if res.returncode != 0:
-            raise LabError(f"TCP transfer to {addr} failed:\n{res.stdout}"
-                           f"\n{res.stderr}")
+        if not pause_after:
+            res = client.run(*args, check=False, timeout=120)
+            out, err, rc = res.stdout, res.stderr, res.returncode
+        else:
+            sender = topo.lab.popen(client, *args, "--pause-after",
+                                    str(pause_after), stdin=subprocess.PIPE,
+                                    stdout=subprocess.PIPE,
+                                    stderr=subprocess.PIPE, text=True)
+            line = sender.stdout.readline().split()
+            if line[:1] != ["paused"]:
+                sender.kill()
+                raise LabError(f"TCP sender in {client.name} did not "
+                               f"pause: {line}")
+            on_pause(int(line[1]))
+            out, err = sender.communicate("go\n", timeout=120)
+            rc = sender.returncode
+        if rc != 0:
+            raise LabError(f"TCP transfer to {addr} failed:\n{out}\n{err}")
         sink.wait(timeout=10)
-        return json.loads(res.stdout)
+        return json.loads(out)
     finally:
         if sink.poll() is None:
             sink.terminate()

@@ -9,10 +9,12 @@
   tcp-sink --addr A --port P
       Accept one TCP connection on A:P ("ready" once listening), read to
       EOF, answer with the byte count and print {"bytes": N}.
-  tcp-send --dst D --port P --bytes N
+  tcp-send --dst D --port P --bytes N [--pause-after M]
       Send N bytes, half-close, wait for the sink's count: the transfer
       is complete (every byte delivered) when this returns; prints
-      {"bytes": N, "seconds": T}.
+      {"bytes": N, "seconds": T}.  With --pause-after, once the first M
+      bytes are sent print "paused <local port>" and go on only after a
+      line on stdin.
   seq-send --src S --dst D --port P --rate R [--seconds T]
       One flow at a fixed rate: datagram k carries k and its send time
       (CLOCK_MONOTONIC, the same clock in every network namespace), sent
@@ -159,10 +161,16 @@ def tcp_send(args) -> int:
     start = time.monotonic()
     with socket.create_connection((args.dst, args.port), timeout=60) as sock:
         left = args.bytes
+        pause = args.pause_after
         while left > 0:
-            n = min(left, len(block))
+            n = min(left, len(block), pause if pause > 0 else len(block))
             sock.sendall(block[:n])
             left -= n
+            if pause > 0:
+                pause -= n
+                if pause == 0:
+                    print(f"paused {sock.getsockname()[1]}", flush=True)
+                    sys.stdin.readline()
         sock.shutdown(socket.SHUT_WR)
         reply = b""
         while True:
@@ -197,6 +205,7 @@ def main() -> int:
     p.add_argument("--dst", required=True)
     p.add_argument("--port", type=int, required=True)
     p.add_argument("--bytes", type=int, required=True)
+    p.add_argument("--pause-after", type=int, default=0)
     p = sub.add_parser("seq-send")
     p.add_argument("--src", required=True)
     p.add_argument("--dst", required=True)
