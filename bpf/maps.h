@@ -75,8 +75,14 @@ struct {
 	__uint(max_entries, XDPFWD_ADJ_MAX);
 } adjs SEC(".maps");
 
+/*
+ * The neighbour tables are allocated as entries come (a router has far
+ * fewer neighbours than XDPFWD_NEIGH_MAX; preallocated, the pair cost
+ * 13 MiB whatever the table).  Only the plugin writes them.
+ */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, struct xdpfwd_neigh4_key);
 	__type(value, struct xdpfwd_neigh);
 	__uint(max_entries, XDPFWD_NEIGH_MAX);
@@ -84,6 +90,7 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, struct xdpfwd_neigh6_key);
 	__type(value, struct xdpfwd_neigh);
 	__uint(max_entries, XDPFWD_NEIGH_MAX);
