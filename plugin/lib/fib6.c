@@ -16,7 +16,7 @@
  *    (struct fib6_idx) when routes longer than that exist under it;
  *  - per table: its ranges with, for each, the depth of the route owning
  *    it and the second-level table of a /64 holding longer routes;
- *  - the installed routes in a hash, for exact lookups and for finding a
+ *  - the installed routes in a hash table, for exact lookups and for finding a
  *    deleted route's cover.
  * Updates edit the shadow ranges in place (split, overwrite by depth,
  * merge) and then copy the table into fresh slots (copy on write): a
@@ -109,17 +109,17 @@ struct fib6_idx {
 	struct fib6_idx *dg_next, **dg_pprev; /* degraded queue */
 };
 
+/*
+ * An installed route, in an open-addressing table (linear probing): the
+ * key and value inline, so that an exact lookup of a route not in the
+ * cache (every delete, in random order) costs one miss, not a bucket's
+ * and a node's.
+ */
 struct fib6_route {
-	struct fib6_route *next; /* hash chain or free list */
 	uint64_t hi, lo;
-	uint8_t len;
 	uint32_t nhg;
-};
-
-#define ROUTE_CHUNK 4096
-struct fib6_rchunk {
-	struct fib6_rchunk *next;
-	struct fib6_route r[ROUTE_CHUNK];
+	uint8_t len;
+	bool used;
 };
 
 struct fib6 {
@@ -149,11 +149,9 @@ struct fib6 {
 	void (*synchronize)(void *arg);
 	void *sync_arg;
 
-	/* routes */
-	struct fib6_route **buckets;
-	uint32_t nbuckets, nroutes;
-	struct fib6_rchunk *rchunks;
-	struct fib6_route *rfree;
+	/* routes: nroutes <= nslots_rt / 2 */
+	struct fib6_route *routes;
+	uint32_t nslots_rt, nroutes;
 
 	uint32_t ntables, npages;
 	struct fib6_idx *dg_head, **dg_tail;
@@ -371,84 +369,99 @@ static inline uint32_t route_hash(uint64_t hi, uint64_t lo, uint8_t len)
 	return (uint32_t)(h >> 32);
 }
 
+static inline uint32_t route_home(const struct fib6 *f, uint64_t hi,
+				  uint64_t lo, uint8_t len)
+{
+	return route_hash(hi, lo, len) & (f->nslots_rt - 1);
+}
+
+/* the route, valid until the next route_insert() or route_remove() */
 static struct fib6_route *route_find(const struct fib6 *f, uint64_t hi,
 				     uint64_t lo, uint8_t len)
 {
+	uint32_t mask = f->nslots_rt - 1, i = route_home(f, hi, lo, len);
 	struct fib6_route *r;
 
-	r = f->buckets[route_hash(hi, lo, len) & (f->nbuckets - 1)];
-	for (; r; r = r->next)
+	for (;; i = (i + 1) & mask) {
+		r = &f->routes[i];
+		if (!r->used)
+			return NULL;
 		if (r->hi == hi && r->lo == lo && r->len == len)
 			return r;
-	return NULL;
+	}
+}
+
+static struct fib6_route *route_place(struct fib6_route *t, uint32_t mask,
+				      uint32_t i)
+{
+	while (t[i].used)
+		i = (i + 1) & mask;
+	return &t[i];
 }
 
 static bool routes_grow(struct fib6 *f)
 {
-	uint32_t nb = f->nbuckets * 2, i;
-	struct fib6_route **b = calloc(nb, sizeof(*b)), *r, *next;
+	uint32_t n = f->nslots_rt * 2, i;
+	struct fib6_route *t = big_alloc(n * sizeof(*t));
 
-	if (!b)
+	if (!t)
 		return false;
-	for (i = 0; i < f->nbuckets; i++) {
-		for (r = f->buckets[i]; r; r = next) {
-			uint32_t h = route_hash(r->hi, r->lo, r->len) &
-				     (nb - 1);
+	for (i = 0; i < f->nslots_rt; i++) {
+		const struct fib6_route *r = &f->routes[i];
 
-			next = r->next;
-			r->next = b[h];
-			b[h] = r;
-		}
+		if (r->used)
+			*route_place(t, n - 1,
+				     route_hash(r->hi, r->lo, r->len) &
+					     (n - 1)) = *r;
 	}
-	free(f->buckets);
-	f->buckets = b;
-	f->nbuckets = nb;
+	big_free(f->routes, f->nslots_rt * sizeof(*f->routes));
+	f->routes = t;
+	f->nslots_rt = n;
 	return true;
 }
 
+/* a route not in the table */
 static struct fib6_route *route_insert(struct fib6 *f, uint64_t hi,
 				       uint64_t lo, uint8_t len, uint32_t nhg)
 {
 	struct fib6_route *r;
-	uint32_t h, i;
 
-	if (f->nroutes >= f->nbuckets && !routes_grow(f))
+	if (f->nroutes + 1 > f->nslots_rt / 2 && !routes_grow(f))
 		return NULL;
-	if (!f->rfree) {
-		struct fib6_rchunk *c = malloc(sizeof(*c));
-
-		if (!c)
-			return NULL;
-		c->next = f->rchunks;
-		f->rchunks = c;
-		for (i = ROUTE_CHUNK; i-- > 0;) {
-			c->r[i].next = f->rfree;
-			f->rfree = &c->r[i];
-		}
-	}
-	r = f->rfree;
-	f->rfree = r->next;
+	r = route_place(f->routes, f->nslots_rt - 1,
+			route_home(f, hi, lo, len));
 	r->hi = hi;
 	r->lo = lo;
 	r->len = len;
 	r->nhg = nhg;
-	h = route_hash(hi, lo, len) & (f->nbuckets - 1);
-	r->next = f->buckets[h];
-	f->buckets[h] = r;
+	r->used = true;
 	f->nroutes++;
 	return r;
 }
 
+/*
+ * Backward-shift deletion: the routes after the hole in its probe run
+ * move back when their home is not in (hole, them], so that no lookup
+ * stops at the hole before reaching them.
+ */
 static void route_remove(struct fib6 *f, struct fib6_route *r)
 {
-	struct fib6_route **pp;
+	uint32_t mask = f->nslots_rt - 1;
+	uint32_t hole = (uint32_t)(r - f->routes), j = hole, home;
 
-	pp = &f->buckets[route_hash(r->hi, r->lo, r->len) & (f->nbuckets - 1)];
-	while (*pp != r)
-		pp = &(*pp)->next;
-	*pp = r->next;
-	r->next = f->rfree;
-	f->rfree = r;
+	for (;;) {
+		j = (j + 1) & mask;
+		if (!f->routes[j].used)
+			break;
+		home = route_home(f, f->routes[j].hi, f->routes[j].lo,
+				  f->routes[j].len);
+		/* home in the cyclic interval (hole, j]: stays */
+		if (((j - home) & mask) < ((j - hole) & mask))
+			continue;
+		f->routes[hole] = f->routes[j];
+		hole = j;
+	}
+	f->routes[hole].used = false;
 	f->nroutes--;
 }
 
@@ -1044,10 +1057,10 @@ struct fib6 *fib6_create(uint32_t *dir, uint64_t *keys, uint32_t *vals,
 	f->fnext = malloc(nslots * sizeof(*f->fnext));
 	f->fprev = malloc(nslots * sizeof(*f->fprev));
 	f->ford = calloc(nslots, 1);
-	f->nbuckets = 1024;
-	f->buckets = calloc(f->nbuckets, sizeof(*f->buckets));
+	f->nslots_rt = 1024;
+	f->routes = big_alloc(f->nslots_rt * sizeof(*f->routes));
 	if (!f->dir_depth || !f->dir_tbl || !f->fnext || !f->fprev ||
-	    !f->ford || !f->buckets) {
+	    !f->ford || !f->routes) {
 		fib6_destroy(f);
 		errno = ENOMEM;
 		return NULL;
@@ -1069,7 +1082,6 @@ struct fib6 *fib6_create(uint32_t *dir, uint64_t *keys, uint32_t *vals,
 
 void fib6_destroy(struct fib6 *f)
 {
-	struct fib6_rchunk *c;
 	uint32_t i;
 
 	if (!f)
@@ -1079,10 +1091,6 @@ void fib6_destroy(struct fib6 *f)
 			if (f->dir_tbl[i])
 				idx_free(f, f->dir_tbl[i]);
 	}
-	while ((c = f->rchunks)) {
-		f->rchunks = c->next;
-		free(c);
-	}
 	big_free(f->dir_depth, DIR_ENTRIES);
 	big_free(f->dir_tbl, DIR_ENTRIES * sizeof(*f->dir_tbl));
 	free(f->fnext);
@@ -1090,7 +1098,7 @@ void fib6_destroy(struct fib6 *f)
 	free(f->ford);
 	free(f->pend);
 	free(f->defer);
-	free(f->buckets);
+	big_free(f->routes, f->nslots_rt * sizeof(*f->routes));
 	free(f);
 }
 
@@ -1498,11 +1506,12 @@ void fib6_walk(const struct fib6 *f,
 	uint8_t a[16];
 	uint32_t i;
 
-	for (i = 0; i < f->nbuckets; i++) {
-		for (r = f->buckets[i]; r; r = r->next) {
-			put_be64(a, r->hi);
-			put_be64(a + 8, r->lo);
-			cb(a, r->len, r->nhg, arg);
-		}
+	for (i = 0; i < f->nslots_rt; i++) {
+		r = &f->routes[i];
+		if (!r->used)
+			continue;
+		put_be64(a, r->hi);
+		put_be64(a + 8, r->lo);
+		cb(a, r->len, r->nhg, arg);
 	}
 }
