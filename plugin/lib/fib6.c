@@ -20,7 +20,9 @@
  *    deleted route's cover.
  * Updates edit the shadow ranges in place (split, overwrite by depth,
  * merge) and then copy the table into fresh slots (copy on write): a
- * reader binary-searching a table must never see it shift.
+ * reader binary-searching a table must never see it shift.  An update
+ * that moves no boundary (most deletes, a route flap, a new nexthop
+ * group) only stores the new owners into the published value slots.
  *
  * When the slots run out, the chunk being published is "degraded": its
  * directory entry becomes XDPFWD_NHG_ID_KERNEL (the whole chunk passes to
@@ -154,6 +156,7 @@ struct fib6 {
 	uint32_t nslots_rt, nroutes;
 
 	uint32_t ntables, npages;
+	uint64_t ninplace; /* updates done by idx_apply_inplace() */
 	struct fib6_idx *dg_head, **dg_tail;
 	uint32_t ndg;
 };
@@ -822,6 +825,61 @@ static uint32_t idx_entry(const struct fib6_idx *x)
 	return XDPFWD_FIB6_EXT | (x->np == 1 ? x->poff[0] : x->off);
 }
 
+/*
+ * An update that only changes owners: [s, e] starts and ends on range
+ * boundaries of x's published, clean pages and no range it gives another
+ * owner has a second level.  Its new owners are then stored into the
+ * published value slots in place (a reader sees each range's old or new
+ * owner, and both were right at some moment) instead of copying its
+ * pages: a route flap and most deletes, the cost of a few stores.
+ * Neighbours left with the same owner are merged by the next copy of
+ * their page.  false: not such an update, nothing was changed.
+ */
+static bool idx_apply_inplace(struct fib6 *f, struct fib6_idx *x,
+			      uint64_t s, uint64_t e, int op, uint32_t val,
+			      uint8_t depth, uint8_t odepth)
+{
+	uint32_t first = idx_page(x, s), i, k, a, b;
+	int pass;
+
+	if (!x->published || x->dirty)
+		return false;
+	/* pass 0 checks, pass 1 stores */
+	for (pass = 0; pass < 2; pass++) {
+		for (i = first; i < x->np && x->plo[i] <= e; i++) {
+			struct fib6_page *p = x->pg[i];
+			uint64_t ps = s > p->lo ? s : p->lo;
+			uint64_t pe = e < p->hi ? e : p->hi;
+
+			if (!p->published || p->dirty)
+				return false;
+			a = page_find(p, ps);
+			b = pe == p->hi ? p->n : page_find(p, pe + 1);
+			if (p->r[a].key != ps ||
+			    (b < p->n && p->r[b].key != pe + 1))
+				return false;
+			for (k = a; k < b; k++) {
+				struct fib6_rng *g = &p->r[k];
+
+				if (op == OP_ADD ? g->depth > depth
+						 : g->depth != odepth)
+					continue;
+				if (!pass) {
+					if (g->sub)
+						return false;
+					continue;
+				}
+				g->val = val;
+				g->depth = depth;
+				slot_store32(&f->vals[p->off + 1 + k], val);
+			}
+		}
+	}
+	f->ninplace++;
+	return true;
+}
+
+
 static bool idx_write(struct fib6 *f, struct fib6_idx *x);
 
 /* copy p into fresh slots (its second levels first); the old copy is freed */
@@ -957,8 +1015,6 @@ static bool chunk_publish(struct fib6 *f, struct fib6_idx *c)
 
 /* ---- cover ---- */
 
-static const struct fib6_rng *idx_rng(const struct fib6_idx *x, uint64_t k);
-
 /*
  * The longest installed route strictly shorter than len covering
  * (hi, lo), among lengths in (base, len) whose bit (l - base - 1) is set
@@ -975,17 +1031,33 @@ static bool cover_ranges(const struct fib6 *f, const struct fib6_idx *x,
 			 uint8_t base, uint64_t lmask, uint32_t *cval,
 			 uint8_t *cdepth)
 {
+	const struct fib6_page *p = NULL;
+	uint32_t i = 0;
 	int l;
 
 	for (l = len - 1; l > base; l--) {
 		const struct fib6_route *r;
 		const struct fib6_rng *g;
-		uint64_t hh = hi, w = lo;
+		uint64_t hh = hi, w = lo, k;
 
 		if (!(lmask & (1ULL << (l - base - 1))))
 			continue;
 		mask_pfx(&hh, &w, l);
-		g = idx_rng(x, low ? w : hh);
+		k = low ? w : hh;
+		/*
+		 * k only decreases as l does: walk back from the last range
+		 * found while it stays in the same page (a few predictable
+		 * steps, where a binary search per length mispredicts half
+		 * of its branches)
+		 */
+		if (p && k >= p->lo) {
+			while (p->r[i].key > k)
+				i--;
+		} else {
+			p = x->pg[idx_page(x, k)];
+			i = page_find(p, k);
+		}
+		g = &p->r[i];
 		if (g->depth < l + 1)
 			continue;
 		if (g->depth == l + 1) {
@@ -1221,10 +1293,30 @@ static int add(struct fib6 *f, const uint8_t addr[16], uint8_t len,
 			lcount(c, len - DIR_BITS - 1, 1);
 	}
 	if (len <= 64) {
+		if (!c->degraded &&
+		    idx_apply_inplace(f, c, hi, hi + ~mask64(len), OP_ADD, nhg,
+				      depth, 0))
+			return 0;
 		if (!idx_apply(f, c, hi, hi + ~mask64(len), OP_ADD, nhg, depth,
 			       0))
 			goto nomem_chunk;
 	} else {
+		bool counted = false;
+
+		/* the /64 already has its second level: maybe in place */
+		p = c->pg[idx_page(c, hi)];
+		i = page_find(p, hi);
+		s = p->r[i].key == hi ? p->r[i].sub : NULL;
+		if (s && !c->degraded) {
+			if (isnew) {
+				s->nroutes++;
+				lcount(s, len - 65, 1);
+			}
+			counted = true;
+			if (idx_apply_inplace(f, s, lo, lo + ~mask64(len - 64),
+					      OP_ADD, nhg, depth, 0))
+				return 0;
+		}
 		p = own_range(f, c, hi, &i);
 		if (!p)
 			goto nomem_chunk;
@@ -1235,7 +1327,7 @@ static int add(struct fib6 *f, const uint8_t addr[16], uint8_t len,
 				goto nomem_chunk;
 			p->r[i].sub = s;
 		}
-		if (isnew) {
+		if (isnew && !counted) {
 			s->nroutes++;
 			lcount(s, len - 65, 1);
 		}
@@ -1295,6 +1387,10 @@ static int del(struct fib6 *f, const uint8_t addr[16], uint8_t len)
 			/* the chunk's base: the directory entry's route */
 			short_cover(f, hi, DIR_BITS + 1, &cval, &cdepth);
 		}
+		if (c->nroutes && !c->degraded &&
+		    idx_apply_inplace(f, c, hi, hi + ~mask64(len), OP_DEL,
+				      cval, cdepth, depth))
+			return 0;
 		if (!idx_apply(f, c, hi, hi + ~mask64(len), OP_DEL, cval,
 			       cdepth, depth)) {
 			chunk_degrade(f, c);
@@ -1304,7 +1400,6 @@ static int del(struct fib6 *f, const uint8_t addr[16], uint8_t len)
 		uint32_t pi = idx_page(c, hi);
 
 		p = c->pg[pi];
-		idx_touch(c, pi, pi);
 		i = page_find(p, hi);
 		s = p->r[i].sub;
 		s->nroutes--;
@@ -1315,6 +1410,11 @@ static int del(struct fib6 *f, const uint8_t addr[16], uint8_t len)
 			cval = p->r[i].val;
 			cdepth = p->r[i].depth;
 		}
+		if (s->nroutes && !c->degraded &&
+		    idx_apply_inplace(f, s, lo, lo + ~mask64(len - 64), OP_DEL,
+				      cval, cdepth, depth))
+			return 0;
+		idx_touch(c, pi, pi);
 		p->dirty = true;
 		if (!idx_apply(f, s, lo, lo + ~mask64(len - 64), OP_DEL, cval,
 			       cdepth, depth)) {
@@ -1439,6 +1539,11 @@ uint32_t fib6_expect(const struct fib6 *f, const uint8_t addr[16])
 uint32_t fib6_count(const struct fib6 *f)
 {
 	return f->nroutes;
+}
+
+uint64_t fib6_inplace_count(const struct fib6 *f)
+{
+	return f->ninplace;
 }
 
 uint32_t fib6_slots_used(const struct fib6 *f)

@@ -78,6 +78,8 @@ uint32_t fib6_slots_used(const struct fib6 *f);
 uint32_t fib6_slots_live(const struct fib6 *f); /* in published tables */
 uint32_t fib6_tables(const struct fib6 *f); /* chunks and second levels */
 uint32_t fib6_pages(const struct fib6 *f);  /* their pages */
+/* updates that only stored new owners into published slots */
+uint64_t fib6_inplace_count(const struct fib6 *f);
 
 /* ---- degraded chunks (range tables full) ---- */
 bool fib6_degraded(const struct fib6 *f, const uint8_t addr[16]);

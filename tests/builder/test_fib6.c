@@ -453,8 +453,11 @@ static void test_random(unsigned int nroutes)
 	       ref.n, bad, fib6_slots_live(t.f), fib6_tables(t.f));
 	churn(&t, &ref, 2 * nroutes, nroutes, &ok);
 	bad = check_all(&t, &ref, 20000);
-	result(ok && !bad && fib6_count(t.f) == ref.n,
-	       "after %u random adds/deletes (%u wrong)", 2 * nroutes, bad);
+	result(ok && !bad && fib6_count(t.f) == ref.n &&
+		       fib6_inplace_count(t.f) > 0,
+	       "after %u random adds/deletes (%u wrong, %" PRIu64
+	       " in place)",
+	       2 * nroutes, bad, fib6_inplace_count(t.f));
 	while (ref.n) {
 		uint8_t a[16];
 
@@ -674,6 +677,80 @@ static void test_concurrent_reader(void)
 	tables_free(&t);
 }
 
+/*
+ * Updates that only change owners are stored into the published slots in
+ * place: no slot is allocated, the datapath's search answers the new
+ * owner at once.
+ */
+static void test_inplace(void)
+{
+	static const struct {
+		const char *desc, *prefix;
+		bool del;
+		uint32_t nhg;	   /* add: the route's; del: unused */
+		const char *probe; /* an address under the prefix */
+		uint32_t want;	   /* its answer afterwards */
+		bool inplace;	   /* done in place */
+	} steps[] = {
+		{ "delete a /48 between two others: its space goes to the /32",
+		  "2001:db8:2::/48", true, 0, "2001:db8:2::1", 7, true },
+		{ "re-add it (a flap): its ranges are still there",
+		  "2001:db8:2::/48", false, 8, "2001:db8:2::1", 8, true },
+		{ "replace its nexthop group",
+		  "2001:db8:2::/48", false, 10, "2001:db8:2:ffff::", 10,
+		  true },
+		{ "delete a /64 under a /48 with a /128 under it: copied",
+		  "2001:db8:1:2::/64", true, 0, "2001:db8:1:2::2", 8, false },
+		{ "delete a /128 of a second level that keeps another",
+		  "2001:db8:1:3::1/128", true, 0, "2001:db8:1:3::1", 8,
+		  true },
+		{ "re-add a /56 inside the /48 (new boundaries): copied",
+		  "2001:db8:1:100::/56", false, 12, "2001:db8:1:1ff::", 12,
+		  false },
+		{ "flap it: deleted in place",
+		  "2001:db8:1:100::/56", true, 0, "2001:db8:1:100::", 8,
+		  true },
+		{ "and back in place",
+		  "2001:db8:1:100::/56", false, 12, "2001:db8:1:100::", 12,
+		  true },
+	};
+	struct tables t = {};
+	struct ref ref = {};
+	bool ok = true;
+	unsigned int k;
+
+	tables_new(&t, 1 << 16);
+	add_s(&t, &ref, "2001:db8::/32", 7, &ok);
+	add_s(&t, &ref, "2001:db8:1::/48", 8, &ok);
+	add_s(&t, &ref, "2001:db8:2::/48", 9, &ok);
+	add_s(&t, &ref, "2001:db8:3::/48", 11, &ok);
+	add_s(&t, &ref, "2001:db8:1:2::/64", 9, &ok);
+	add_s(&t, &ref, "2001:db8:1:2::1/128", 10, &ok);
+	add_s(&t, &ref, "2001:db8:1:3::1/128", 10, &ok);
+	add_s(&t, &ref, "2001:db8:1:3::2/128", 13, &ok);
+	for (k = 0; k < sizeof(steps) / sizeof(steps[0]); k++) {
+		uint64_t before = fib6_inplace_count(t.f);
+		uint32_t used = fib6_slots_used(t.f), got;
+		bool step_ok = true, inplace;
+
+		if (steps[k].del)
+			del_s(&t, &ref, steps[k].prefix, &step_ok);
+		else
+			add_s(&t, &ref, steps[k].prefix, steps[k].nhg,
+			      &step_ok);
+		inplace = fib6_inplace_count(t.f) == before + 1;
+		got = look(&t, steps[k].probe);
+		result(ok && step_ok && got == steps[k].want &&
+			       inplace == steps[k].inplace &&
+			       (!inplace || fib6_slots_used(t.f) == used) &&
+			       !check_all(&t, &ref, 2000),
+		       "in place: %s (%s -> %u, %s)", steps[k].desc,
+		       steps[k].probe, got, inplace ? "in place" : "copied");
+	}
+	free(ref.r);
+	tables_free(&t);
+}
+
 int main(void)
 {
 	const char *s = getenv("FIB6_SEED"), *n = getenv("FIB6_ROUTES");
@@ -683,6 +760,7 @@ int main(void)
 	printf("# FIB6_SEED=0x%" PRIx64 " FIB6_ROUTES=%u\n", rng_state,
 	       nroutes);
 	test_fixed();
+	test_inplace();
 	test_random(nroutes);
 	test_degrade(nroutes);
 	test_concurrent_reader();
