@@ -825,6 +825,9 @@ static uint32_t idx_entry(const struct fib6_idx *x)
 	return XDPFWD_FIB6_EXT | (x->np == 1 ? x->poff[0] : x->off);
 }
 
+/* an update spanning more pages is copied */
+#define INPLACE_PAGES 8
+
 /*
  * An update that only changes owners: [s, e] starts and ends on range
  * boundaries of x's published, clean pages and no range it gives another
@@ -839,40 +842,49 @@ static bool idx_apply_inplace(struct fib6 *f, struct fib6_idx *x,
 			      uint64_t s, uint64_t e, int op, uint32_t val,
 			      uint8_t depth, uint8_t odepth)
 {
-	uint32_t first = idx_page(x, s), i, k, a, b;
-	int pass;
+	/* the pages [s, e] spans, each with its ranges [a, b) */
+	struct {
+		struct fib6_page *p;
+		uint32_t a, b;
+	} span[INPLACE_PAGES];
+	uint32_t n = 0, i, k;
 
 	if (!x->published || x->dirty)
 		return false;
-	/* pass 0 checks, pass 1 stores */
-	for (pass = 0; pass < 2; pass++) {
-		for (i = first; i < x->np && x->plo[i] <= e; i++) {
-			struct fib6_page *p = x->pg[i];
-			uint64_t ps = s > p->lo ? s : p->lo;
-			uint64_t pe = e < p->hi ? e : p->hi;
+	for (i = idx_page(x, s); i < x->np && x->plo[i] <= e; i++) {
+		struct fib6_page *p = x->pg[i];
+		uint64_t ps = s > p->lo ? s : p->lo;
+		uint64_t pe = e < p->hi ? e : p->hi;
+		uint32_t a, b;
 
-			if (!p->published || p->dirty)
+		if (n == INPLACE_PAGES || !p->published || p->dirty)
+			return false;
+		a = page_find(p, ps);
+		b = pe == p->hi ? p->n : page_find(p, pe + 1);
+		if (p->r[a].key != ps || (b < p->n && p->r[b].key != pe + 1))
+			return false;
+		for (k = a; k < b; k++)
+			if (p->r[k].sub &&
+			    (op == OP_ADD ? p->r[k].depth <= depth
+					  : p->r[k].depth == odepth))
 				return false;
-			a = page_find(p, ps);
-			b = pe == p->hi ? p->n : page_find(p, pe + 1);
-			if (p->r[a].key != ps ||
-			    (b < p->n && p->r[b].key != pe + 1))
-				return false;
-			for (k = a; k < b; k++) {
-				struct fib6_rng *g = &p->r[k];
+		span[n].p = p;
+		span[n].a = a;
+		span[n].b = b;
+		n++;
+	}
+	for (i = 0; i < n; i++) {
+		struct fib6_page *p = span[i].p;
 
-				if (op == OP_ADD ? g->depth > depth
-						 : g->depth != odepth)
-					continue;
-				if (!pass) {
-					if (g->sub)
-						return false;
-					continue;
-				}
-				g->val = val;
-				g->depth = depth;
-				slot_store32(&f->vals[p->off + 1 + k], val);
-			}
+		for (k = span[i].a; k < span[i].b; k++) {
+			struct fib6_rng *g = &p->r[k];
+
+			if (op == OP_ADD ? g->depth > depth
+					 : g->depth != odepth)
+				continue;
+			g->val = val;
+			g->depth = depth;
+			slot_store32(&f->vals[p->off + 1 + k], val);
 		}
 	}
 	f->ninplace++;
