@@ -262,6 +262,9 @@ static void write_json(const struct results *res)
 	jnum(f, "mpps_1m_fib", t1m ? t1m->mpps[T_FIB] : NAN, true);
 	jnum(f, "mpps_1m_kernel", t1m ? t1m->mpps[T_KERNEL] : NAN, true);
 	jnum(f, "mpps_1m_lpm", t1m ? t1m->mpps[T_LPM] : NAN, true);
+	/* the ceiling issue 13's throughput goal is a share of */
+	jnum(f, "v4_1m_redirect_mpps", t1m ? t1m->mpps[T_REDIRECT] : NAN,
+	     true);
 	jnum(f, "builder_adds_per_s", builder_1m(res) ? b->adds_per_s : NAN,
 	     true);
 	jnum(f, "builder_dels_per_s", builder_1m(res) ? b->dels_per_s : NAN,

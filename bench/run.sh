@@ -49,9 +49,10 @@ make -s -C "$here" BUILDDIR="$builddir" >&2
 
 mkdir -p "$out" "$raw"
 # (git status, unlike describe --dirty, does not take stat-only changes for
-# modifications; no optional locks: others may be using the repository)
+# modifications; no optional locks: others may be using the repository;
+# the recorded results themselves do not make the measured code dirty)
 commit=$(git -C "$top" rev-parse --short HEAD 2>/dev/null || echo unknown)
-if [ -n "$(GIT_OPTIONAL_LOCKS=0 git -C "$top" status --porcelain -uno 2>/dev/null)" ]; then
+if [ -n "$(GIT_OPTIONAL_LOCKS=0 git -C "$top" status --porcelain -uno -- . ':!bench/results' 2>/dev/null)" ]; then
 	commit="$commit-dirty"
 fi
 date=$(date -u +%Y-%m-%dT%H:%M:%SZ)
