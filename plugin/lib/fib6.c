@@ -16,8 +16,8 @@
  *    (struct fib6_idx) when routes longer than that exist under it;
  *  - per table: its ranges with, for each, the depth of the route owning
  *    it and the second-level table of a /64 holding longer routes;
- *  - the installed routes in a hash table, for exact lookups and for finding a
- *    deleted route's cover.
+ *  - the installed routes in an open-addressing hash table, for exact
+ *    lookups and for finding a deleted route's cover.
  * Updates edit the shadow ranges in place (split, overwrite by depth,
  * merge) and then copy the table into fresh slots (copy on write): a
  * reader binary-searching a table must never see it shift.  An update
@@ -890,7 +890,6 @@ static bool idx_apply_inplace(struct fib6 *f, struct fib6_idx *x,
 	f->ninplace++;
 	return true;
 }
-
 
 static bool idx_write(struct fib6 *f, struct fib6_idx *x);
 
