@@ -157,6 +157,14 @@ struct fib6 {
 
 	uint32_t ntables, npages;
 	uint64_t ninplace; /* updates done by idx_apply_inplace() */
+	/*
+	 * One bit per route hash (RECENT_BITS of it), set by a delete and
+	 * taken by the next add of a new route with that hash: only such an
+	 * add (a flap) tries the in-place path, where a brand-new route
+	 * would pay its two searches for nothing.  A collision only costs
+	 * that attempt.
+	 */
+	uint8_t *recent_del;
 	struct fib6_idx *dg_head, **dg_tail;
 	uint32_t ndg;
 };
@@ -825,6 +833,23 @@ static uint32_t idx_entry(const struct fib6_idx *x)
 	return XDPFWD_FIB6_EXT | (x->np == 1 ? x->poff[0] : x->off);
 }
 
+#define RECENT_BITS 20
+
+static inline bool recent_take(struct fib6 *f, uint32_t h)
+{
+	uint8_t *b = &f->recent_del[(h & ((1u << RECENT_BITS) - 1)) >> 3];
+	uint8_t bit = 1u << (h & 7);
+	bool was = *b & bit;
+
+	*b &= ~bit;
+	return was;
+}
+
+static inline void recent_set(struct fib6 *f, uint32_t h)
+{
+	f->recent_del[(h & ((1u << RECENT_BITS) - 1)) >> 3] |= 1u << (h & 7);
+}
+
 /* an update spanning more pages is copied */
 #define INPLACE_PAGES 8
 
@@ -1142,8 +1167,9 @@ struct fib6 *fib6_create(uint32_t *dir, uint64_t *keys, uint32_t *vals,
 	f->ford = calloc(nslots, 1);
 	f->nslots_rt = 1024;
 	f->routes = big_alloc(f->nslots_rt * sizeof(*f->routes));
+	f->recent_del = calloc(1u << (RECENT_BITS - 3), 1);
 	if (!f->dir_depth || !f->dir_tbl || !f->fnext || !f->fprev ||
-	    !f->ford || !f->routes) {
+	    !f->ford || !f->routes || !f->recent_del) {
 		fib6_destroy(f);
 		errno = ENOMEM;
 		return NULL;
@@ -1182,6 +1208,7 @@ void fib6_destroy(struct fib6 *f)
 	free(f->pend);
 	free(f->defer);
 	big_free(f->routes, f->nslots_rt * sizeof(*f->routes));
+	free(f->recent_del);
 	free(f);
 }
 
@@ -1255,7 +1282,7 @@ static int add(struct fib6 *f, const uint8_t addr[16], uint8_t len,
 	struct fib6_page *p;
 	uint32_t idx, i;
 	uint8_t depth = len + 1;
-	bool isnew;
+	bool isnew, inplace;
 
 	if (len > 128 || nhg == 0 || nhg > XDPFWD_FIB6_VAL_MASK)
 		return -EINVAL;
@@ -1265,6 +1292,8 @@ static int add(struct fib6 *f, const uint8_t addr[16], uint8_t len,
 
 	r = route_find(f, hi, lo, len);
 	isnew = !r;
+	/* in place: a new nexthop group, or a route deleted lately */
+	inplace = !isnew || recent_take(f, route_hash(hi, lo, len));
 	if (r) {
 		if (r->nhg == nhg) {
 			c = len > DIR_BITS ? f->dir_tbl[idx] : NULL;
@@ -1304,7 +1333,7 @@ static int add(struct fib6 *f, const uint8_t addr[16], uint8_t len,
 			lcount(c, len - DIR_BITS - 1, 1);
 	}
 	if (len <= 64) {
-		if (!c->degraded &&
+		if (inplace && !c->degraded &&
 		    idx_apply_inplace(f, c, hi, hi + ~mask64(len), OP_ADD, nhg,
 				      depth, 0))
 			return 0;
@@ -1318,7 +1347,7 @@ static int add(struct fib6 *f, const uint8_t addr[16], uint8_t len,
 		p = c->pg[idx_page(c, hi)];
 		i = page_find(p, hi);
 		s = p->r[i].key == hi ? p->r[i].sub : NULL;
-		if (s && !c->degraded) {
+		if (inplace && s && !c->degraded) {
 			if (isnew) {
 				s->nroutes++;
 				lcount(s, len - 65, 1);
@@ -1378,6 +1407,7 @@ static int del(struct fib6 *f, const uint8_t addr[16], uint8_t len)
 	if (!r)
 		return -ENOENT;
 	route_remove(f, r);
+	recent_set(f, route_hash(hi, lo, len));
 
 	if (len <= DIR_BITS) {
 		if (!--f->short_lcnt[len])

@@ -696,6 +696,9 @@ static void test_inplace(void)
 		  "2001:db8:2::/48", true, 0, "2001:db8:2::1", 7, true },
 		{ "re-add it (a flap): its ranges are still there",
 		  "2001:db8:2::/48", false, 8, "2001:db8:2::1", 8, true },
+		{ "a new /48 between two others: copied, though its "
+		  "boundaries exist (only a flap tries in place)",
+		  "2001:db8:4::/48", false, 14, "2001:db8:4::1", 14, false },
 		{ "replace its nexthop group",
 		  "2001:db8:2::/48", false, 10, "2001:db8:2:ffff::", 10,
 		  true },
@@ -724,6 +727,7 @@ static void test_inplace(void)
 	add_s(&t, &ref, "2001:db8:1::/48", 8, &ok);
 	add_s(&t, &ref, "2001:db8:2::/48", 9, &ok);
 	add_s(&t, &ref, "2001:db8:3::/48", 11, &ok);
+	add_s(&t, &ref, "2001:db8:5::/48", 11, &ok);
 	add_s(&t, &ref, "2001:db8:1:2::/64", 9, &ok);
 	add_s(&t, &ref, "2001:db8:1:2::1/128", 10, &ok);
 	add_s(&t, &ref, "2001:db8:1:3::1/128", 10, &ok);
