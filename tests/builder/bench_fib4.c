@@ -18,17 +18,8 @@
 #include <time.h>
 
 #include "plugin/lib/fib4.h"
+#include "splitmix.h"
 
-static uint64_t rng_state;
-
-static uint64_t rnd(void)
-{
-	uint64_t z = (rng_state += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
 
 /* per 100000 routes, roughly the shape of a full IPv4 table */
 static const unsigned int shape[33] = {

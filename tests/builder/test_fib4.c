@@ -24,6 +24,7 @@
 
 #include "plugin/lib/fib4.h"
 #include "tests/tap.h"
+#include "splitmix.h"
 
 
 static uint32_t mask_of(unsigned int len)
@@ -192,19 +193,6 @@ static unsigned int ref_groups_needed(const struct ref *ref)
 			n++;
 	}
 	return n;
-}
-
-/* ---- random numbers: splitmix64, reproducible from the seed ---- */
-
-static uint64_t rng_state;
-
-static uint64_t rnd(void)
-{
-	uint64_t z = (rng_state += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
 }
 
 /* ---- full comparison of the tables with the reference ---- */

@@ -22,6 +22,7 @@
 
 #include "plugin/lib/fib6.h"
 #include "tests/tap.h"
+#include "splitmix.h"
 
 struct tables {
 	uint32_t *dir;
@@ -161,19 +162,6 @@ static uint32_t ref_lookup(const struct ref *ref, const uint8_t a[16])
 		}
 	}
 	return v;
-}
-
-/* ---- rng ---- */
-
-static uint64_t rng_state;
-
-static uint64_t rnd(void)
-{
-	uint64_t z = (rng_state += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
 }
 
 /* an address inside route r: first, last or random */

@@ -17,6 +17,7 @@
 #include "xdpfwd_maps.h"
 #include "plugin/lib/nhg_slots.h"
 #include "tests/tap.h"
+#include "splitmix.h"
 
 #define MAXN 80
 
@@ -93,18 +94,6 @@ static bool check_case(const struct slots_case *c)
 		}
 	}
 	return true;
-}
-
-static uint64_t rng_state;
-
-static uint64_t rnd(void)
-{
-	/* splitmix64: reproducible from the printed seed on any libc */
-	uint64_t z = (rng_state += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
 }
 
 static uint64_t gcd64(uint64_t a, uint64_t b)
