@@ -10,6 +10,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 static unsigned int n_pass, n_fail;
 
@@ -27,6 +28,22 @@ result(bool ok, const char *fmt, ...)
 		n_pass++;
 	else
 		n_fail++;
+}
+
+/* a shell command (setup in a test namespace); its failure fails a check */
+static inline void __attribute__((format(printf, 1, 2)))
+sh(const char *fmt, ...)
+{
+	char cmd[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	if (system(cmd) != 0) {
+		printf("# command failed: %s\n", cmd);
+		n_fail++;
+	}
 }
 
 /* the closing line; the program's exit status */

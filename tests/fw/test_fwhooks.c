@@ -34,21 +34,6 @@
 #include "plugin/lib/fwhooks.h"
 #include "tests/tap.h"
 
-
-static void sh(const char *fmt, ...)
-{
-	char cmd[1024];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	if (system(cmd) != 0) {
-		printf("# command failed: %s\n", cmd);
-		n_fail++;
-	}
-}
-
 /* ---- parsers on built messages ---- */
 
 static struct nlmsghdr *chain_msg(char *buf, int family, const char *table,
