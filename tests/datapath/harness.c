@@ -290,7 +290,7 @@ void set_neigh6(__u32 ifindex, const char *addr, const __u8 *mac,
 	upd(skel->maps.neigh6, &k, sizeof(k), &v, sizeof(v));
 }
 
-static void *harness_mmap(struct bpf_map *m)
+void *map_mmap(struct bpf_map *m)
 {
 	size_t sz = (size_t)bpf_map__value_size(m) * bpf_map__max_entries(m);
 	void *p;
@@ -315,9 +315,9 @@ void route6_add(const char *pfx, int len, __u32 nh)
 	if (f_skel != skel) {
 		/* a new object: new maps (the old mappings stay, small) */
 		fib6_destroy(f);
-		f = fib6_create(harness_mmap(skel->maps.fib6_dir),
-				harness_mmap(skel->maps.fib6_keys),
-				harness_mmap(skel->maps.fib6_vals),
+		f = fib6_create(map_mmap(skel->maps.fib6_dir),
+				map_mmap(skel->maps.fib6_keys),
+				map_mmap(skel->maps.fib6_vals),
 				bpf_map__max_entries(skel->maps.fib6_keys));
 		if (!f)
 			die("fib6_create: %s", strerror(errno));

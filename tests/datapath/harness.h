@@ -59,6 +59,8 @@ int veth(const char *a, const char *b);
 
 /* ---- maps, written as the plugin writes them */
 
+/* an mmapable map, mapped shared (dies on failure) */
+void *map_mmap(struct bpf_map *m);
 void upd(struct bpf_map *m, const void *k, size_t ks, const void *v,
 	 size_t vs);
 void set_iface(struct xdpfwd_bpf *s, __u32 ifindex, const __u8 *mac,

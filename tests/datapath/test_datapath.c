@@ -122,19 +122,6 @@ static __u16 *tbl24, *tbl8;
 static __u8 *depth24, *depth8;
 static unsigned int tbl8_next;
 
-static void *map_mmap(struct bpf_map *m)
-{
-	size_t sz = (size_t)bpf_map__value_size(m) * bpf_map__max_entries(m);
-	void *p;
-
-	sz = (sz + 4095) & ~(size_t)4095;
-	p = mmap(NULL, sz, PROT_READ | PROT_WRITE, MAP_SHARED,
-		 bpf_map__fd(m), 0);
-	if (p == MAP_FAILED)
-		die("mmap %s: %s", bpf_map__name(m), strerror(errno));
-	return p;
-}
-
 static void fib4_init(void)
 {
 	tbl24 = map_mmap(skel->maps.fib4_tbl24);
