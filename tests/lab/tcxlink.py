@@ -13,7 +13,7 @@ metadata (skb->vlan_tci, as rx VLAN offload or a VLAN device leaves it):
 on an egress, the device's tx-vlan-hw-insert then decides whether the tag
 is written into the frame or handed on as metadata (a veth hands it to
 its peer so).  This kernel has no act_vlan; Debian 12's bpftool cannot
-attach tcx: hence the raw bpf(2) calls (as pinlink.py).
+attach tcx: hence the raw bpf(2) calls (pinlink.py's).
 """
 
 from __future__ import annotations
@@ -24,22 +24,12 @@ import socket
 import struct
 import sys
 
-SYS_BPF = 321  # x86_64
-BPF_PROG_LOAD, BPF_LINK_CREATE, BPF_LINK_DETACH = 5, 28, 34
+# the raw bpf(2) call and its command numbers: pinlink.py's, next to this
+from pinlink import BPF_LINK_CREATE, BPF_PROG_LOAD, bpf
+
+BPF_LINK_DETACH = 34
 BPF_PROG_TYPE_SCHED_CLS = 3
 BPF_TCX = {"ingress": 46, "egress": 47}  # enum bpf_attach_type (6.6)
-
-libc = ctypes.CDLL(None, use_errno=True)
-libc.syscall.restype = ctypes.c_long
-
-
-def bpf(cmd: int, attr: bytes) -> int:
-    buf = ctypes.create_string_buffer(attr, 128)
-    fd = libc.syscall(SYS_BPF, cmd, buf, 128)
-    if fd < 0:
-        err = ctypes.get_errno()
-        raise OSError(err, f"bpf({cmd}): {os.strerror(err)}")
-    return fd
 
 
 BPF_FUNC_SKB_VLAN_PUSH = 18
