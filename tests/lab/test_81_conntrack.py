@@ -146,14 +146,16 @@ def marked_liberal(topo, port: int) -> bool:
 def quiet(topo, family: int) -> None:
     """Wait until the kernel's forwarding counter and XDP's stop moving
     (the segments in flight have arrived)."""
-    last = None
-    for _ in range(50):
+    last = [None]
+
+    def unchanged() -> bool:
         now = (topo.r.forwarded(family),
                counters(topo).get(f"fwdV{family}", 0))
-        if now == last:
-            return
-        last = now
-        time.sleep(0.2)
+        same, last[0] = now == last[0], now
+        return same
+
+    lablib.wait_until(unchanged, 10, what="the forwarding counters to "
+                      "stop moving")
 
 
 @pytest.mark.parametrize("family", [4, 6])
