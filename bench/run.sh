@@ -4,7 +4,8 @@
 #   bench/run.sh [--smoke] [xdpbench options]      (as root)
 #
 # Builds what it needs (the top-level bpf/xdpfwd.skel.h, then bench/),
-# runs build/xdpbench in a private network namespace, and writes to
+# runs build/xdpbench in a private network namespace and build/lookup4
+# (the IPv4 lookup structures alone), and writes to
 # bench/results/ (bench/results/tmp/smoke/ with --smoke, so that a smoke
 # run never replaces the recorded results):
 #   results.md     tables, goals, machine details
@@ -12,7 +13,8 @@
 #                  that keys written by other benchmarks are kept
 #   cost_v4.png, cost_v6.png, throughput.png
 # Exit status: 0, or non-zero when the build or the run failed, or when a
-# forwarder did not forward a sampled packet as expected (figures
+# forwarder did not forward a sampled packet as expected or a lookup
+# structure disagreed with the longest-prefix-match oracle (figures
 # invalid).  Goals are reported, never enforced.
 set -eu
 
@@ -66,6 +68,14 @@ if [ ! -s "$raw/raw.json" ] || { [ "$status" != 0 ] && [ "$status" != 3 ]; }; th
 	exit "${status:-1}"
 fi
 
+# the IPv4 lookup structures alone (lookup4.c): DIR-24-8 against Poptrie
+lookup_args=
+[ "$smoke" = 1 ] && lookup_args=--smoke
+"$here/build/lookup4" --out "$raw" $lookup_args || {
+	echo "bench/run.sh: lookup4 failed" >&2
+	exit 1
+}
+
 # latest.json: this run's keys replace ours, every other key is kept;
 # the BGP lab's keys exist (null) until that benchmark fills them
 json=$out/latest.json
@@ -76,8 +86,8 @@ else
 	old=$raw/empty.json
 	echo '{}' >"$old"
 fi
-jq -s '({bgp_1m_xdp_s: null, bgp_1m_kernel_s: null} + .[0]) * .[1]' \
-	"$old" "$new" >"$json.tmp"
+jq -s '({bgp_1m_xdp_s: null, bgp_1m_kernel_s: null} + .[0]) * .[1] * .[2]' \
+	"$old" "$new" "$raw/lookup4.json" >"$json.tmp"
 mv "$json.tmp" "$json"
 
 # plots, for the tables this run measured
@@ -90,7 +100,7 @@ gnuplot -e "dir='$raw'; out='$out'; do_v4=$v4; do_v6=$v6; do_tput=$tp" \
 	"$here/plot.gp" 2>"$raw/gnuplot.log" ||
 	echo "bench/run.sh: gnuplot failed, see $raw/gnuplot.log" >&2
 
-cp "$raw/results.md" "$out/results.md"
+cat "$raw/results.md" "$raw/lookup4.md" >"$out/results.md"
 {
 	echo
 	echo "## Plots"

@@ -2,7 +2,8 @@
 builds the references, loads every forwarder, checks that all three
 redirect every sampled packet to the right gateway, and writes its
 results, including the per-check costs (variants of the xdpfwd object
-without one check each).  No timing is asserted: benchmarks report,
+without one check each) and the lookup structures alone (lookup4: a
+Poptrie and DIR-24-8, both checked against the oracle first).  No timing is asserted: benchmarks report,
 tests decide.
 """
 import json
@@ -38,3 +39,16 @@ def test_bench_smoke_runs_and_reports():
                     "trace"):
             assert isinstance(c[f"{key}_ns"], (int, float)), c
         assert c["variant_mismatches"] == 0, c
+    # lookup4 ran both table sizes of a smoke run (it exits non-zero, and
+    # run.sh with it, when a structure disagrees with the oracle)
+    lookups = data["v4_lookup"]
+    assert set(lookups) == {"1000", "10000"}, lookups
+    for routes, row in lookups.items():
+        for key in ("dir248", "poptrie", "poptrie_inline"):
+            assert row[f"{key}_dep_ns"] > 0 and row[f"{key}_ind_ns"] > 0, row
+        # the structures' map bytes: DIR-24-8's tbl24 alone is 32 MiB,
+        # a Poptrie's direct table 1 MiB
+        assert row["dir248_bytes_per_route"] * int(routes) >= 1 << 25, row
+        assert row["poptrie_bytes_per_route"] * int(routes) >= 1 << 20, row
+    results = (REPO / "bench/results/tmp/smoke/results.md").read_text()
+    assert "## IPv4 lookup structures alone (lookup4)" in results
