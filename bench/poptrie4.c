@@ -226,12 +226,12 @@ struct pt4_node_inline poptrie4_inline(const struct poptrie4 *pt, size_t i,
 				       bool *ext)
 {
 	const struct pt4_node *n = &pt->node[i];
-	struct pt4_node_inline x = { n->vec, n->leafvec, n->base1, n->base0 };
+	struct pt4_node_inline x = { .node = *n };
 	int cnt = __builtin_popcountll(n->leafvec);
 
 	*ext = cnt > PT4_INLINE;
 	if (!*ext) {
-		x.base0 = PT4_BASE0_INLINE;
+		x.node.base0 = PT4_BASE0_INLINE;
 		memcpy(x.leaf, &pt->leaf[n->base0], cnt * sizeof(x.leaf[0]));
 	}
 	return x;

@@ -8,6 +8,7 @@
  * independent (consecutive lookups overlap in the CPU: throughput).
  * check_* count lookups that disagree with DIR-24-8 over the whole pool.
  */
+#include <stdbool.h>
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 
@@ -129,9 +130,14 @@ static __always_inline __u32 pt4_leaf(__u32 i)
 		(upto) = (2ULL << (c)) - 1;                                    \
 	} while (0)
 
-static __always_inline __u32 lookup_poptrie(__u32 a)
+/*
+ * @nodes holds struct pt4_node or, @inline_leaves, struct pt4_node_inline
+ * (which starts with a struct pt4_node)
+ */
+static __always_inline __u32 poptrie_walk(__u32 a, void *nodes,
+					  bool inline_leaves)
 {
-	__u32 e, idx, off = PT4_DIR_BITS, c;
+	__u32 e, idx, off = PT4_DIR_BITS, c, i;
 	struct pt4_node *n;
 	__u64 upto;
 
@@ -142,46 +148,33 @@ static __always_inline __u32 lookup_poptrie(__u32 a)
 	idx = e;
 #pragma unroll
 	for (int lv = 0; lv < 3; lv++) {
-		n = bpf_map_lookup_elem(&pt_node, &idx);
+		n = bpf_map_lookup_elem(nodes, &idx);
 		if (!n)
 			return 0;
 		PT4_CHILD(a, off, lv, c, upto);
-		if (!((n->vec >> c) & 1))
-			return pt4_leaf(n->base0 +
-					popcount64(n->leafvec & upto) - 1);
-		idx = n->base1 + popcount64(n->vec & upto) - 1;
-		off += 6;
+		if ((n->vec >> c) & 1) {
+			idx = n->base1 + popcount64(n->vec & upto) - 1;
+			off += 6;
+			continue;
+		}
+		i = popcount64(n->leafvec & upto) - 1;
+		if (inline_leaves && n->base0 == PT4_BASE0_INLINE)
+			return i < PT4_INLINE
+				       ? ((struct pt4_node_inline *)n)->leaf[i]
+				       : 0;
+		return pt4_leaf(n->base0 + i);
 	}
 	return 0;
 }
 
+static __always_inline __u32 lookup_poptrie(__u32 a)
+{
+	return poptrie_walk(a, &pt_node, false);
+}
+
 static __always_inline __u32 lookup_poptrie_inline(__u32 a)
 {
-	__u32 e, idx, off = PT4_DIR_BITS, c, i;
-	struct pt4_node_inline *n;
-	__u64 upto;
-
-	if (pt4_dir(a, &e))
-		return 0;
-	if (e & PT4_DIR_LEAF)
-		return e & 0xffff;
-	idx = e;
-#pragma unroll
-	for (int lv = 0; lv < 3; lv++) {
-		n = bpf_map_lookup_elem(&pt_node_inline, &idx);
-		if (!n)
-			return 0;
-		PT4_CHILD(a, off, lv, c, upto);
-		if (!((n->vec >> c) & 1)) {
-			i = popcount64(n->leafvec & upto) - 1;
-			if (n->base0 != PT4_BASE0_INLINE)
-				return pt4_leaf(n->base0 + i);
-			return i < PT4_INLINE ? n->leaf[i] : 0;
-		}
-		idx = n->base1 + popcount64(n->vec & upto) - 1;
-		off += 6;
-	}
-	return 0;
+	return poptrie_walk(a, &pt_node_inline, true);
 }
 
 /*

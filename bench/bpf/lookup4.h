@@ -36,18 +36,16 @@ struct pt4_node {
 };
 
 /*
- * One cache line (64 bytes, 64-aligned in the map): up to PT4_INLINE
- * leaves in the node itself, so that a lookup ending in a /18's node
- * reads two lines (direct entry, node) instead of three.  base0 is
+ * One cache line (64 bytes, 64-aligned in the map): the same node and up
+ * to PT4_INLINE leaves in it, so that a lookup ending in a /18's node
+ * reads two lines (direct entry, node) instead of three.  node.base0 is
  * PT4_BASE0_INLINE then, else the leaves are in the leaf array.
  */
 struct pt4_node_inline {
-	__u64 vec;
-	__u64 leafvec;
-	__u32 base1;
-	__u32 base0;
+	struct pt4_node node;
 	__u16 leaf[PT4_INLINE];
 };
+_Static_assert(sizeof(struct pt4_node_inline) == 64, "one cache line");
 
 struct pt4_dir_block {
 	__u32 entry[PT4_DIR_BLOCK];
