@@ -10,8 +10,8 @@
  *
  *   lookup4 [--smoke] [--out DIR] [--seed N] [--rounds N] [--cpu N]
  *
- * Writes DIR/lookup4.md (a results.md section) and DIR/lookup4.json
- * (merged into latest.json by run.sh).  Exit 1 on any mismatch or error.
+ * Writes DIR/lookup4.md (a results.md section), DIR/lookup4.json
+ * (merged into latest.json by run.sh) and DIR/lookup4.tsv (plot.gp).  Exit 1 on any mismatch or error.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -294,7 +294,24 @@ static FILE *open_out(const char *name)
 static void report(const struct row *rows, size_t nrows)
 {
 	FILE *md = open_out("lookup4.md"), *js = open_out("lookup4.json");
+	FILE *tsv = open_out("lookup4.tsv");
 	size_t i, k;
+
+	/* for plot.gp: dependent, then independent, per structure */
+	fprintf(tsv, "# routes");
+	for (k = 0; k < N_STRUCT; k++)
+		fprintf(tsv, "\t%s_dep", json_name[k]);
+	for (k = 0; k < N_STRUCT; k++)
+		fprintf(tsv, "\t%s_ind", json_name[k]);
+	fprintf(tsv, "\n");
+	for (i = 0; i < nrows; i++) {
+		fprintf(tsv, "%zu", rows[i].routes);
+		for (k = 0; k < N_STRUCT; k++)
+			fprintf(tsv, "\t%.1f", rows[i].dep_ns[k]);
+		for (k = 0; k < N_STRUCT; k++)
+			fprintf(tsv, "\t%.1f", rows[i].ind_ns[k]);
+		fprintf(tsv, "\n");
+	}
 
 	fprintf(md,
 		"\n## IPv4 lookup structures alone (lookup4)\n\n"
@@ -339,7 +356,8 @@ static void report(const struct row *rows, size_t nrows)
 			rows[i].routes, rows[i].nodes, rows[i].leaves,
 			rows[i].ext_nodes, rows[i].tbl8);
 	fprintf(md, ".\n");
-	if (fclose(md) || fclose(js))
+	/* | not ||: every file is closed */
+	if (fclose(md) | fclose(js) | fclose(tsv))
 		die("writing results: %s", strerror(errno));
 }
 

@@ -1,12 +1,15 @@
 # Plots of a bench/run.sh result: gnuplot -e "dir='DIR'" bench/plot.gp
 # reads DIR/cost_v4.tsv, DIR/cost_v6.tsv, DIR/tput.tsv (written by
-# xdpbench) and writes DIR/cost_v4.png, DIR/cost_v6.png, DIR/throughput.png.
-# (run.sh sets do_v4/do_v6/do_tput to 0 for tables the run did not measure)
+# xdpbench) and DIR/lookup4.tsv (lookup4), and writes DIR/cost_v4.png,
+# DIR/cost_v6.png, DIR/lookup4.png, DIR/throughput.png.
+# (run.sh sets do_v4/do_v6/do_lookup/do_tput to 0 for tables the run did
+# not measure)
 if (!exists("dir")) dir = "bench/results"
 if (!exists("out")) out = dir
 if (!exists("do_v4")) do_v4 = 1
 if (!exists("do_v6")) do_v6 = 1
 if (!exists("do_tput")) do_tput = 1
+if (!exists("do_lookup")) do_lookup = 1
 
 set terminal pngcairo size 900,560 font "sans,11"
 set datafile separator "\t"
@@ -33,6 +36,19 @@ set title "IPv6: cost of the whole XDP program, random destinations"
 plot dir."/cost_v6.tsv" using 1:2 with linespoints lw 2 pt 7 lc rgb "#1b9e77" title "xdpfwd (range tables, plugin/lib/fib6.c)", \
      ""                 using 1:3 with linespoints lw 2 pt 5 lc rgb "#d95f02" title "bpf\\_fib\\_lookup ref (kernel FIB)", \
      ""                 using 1:4 with linespoints lw 2 pt 9 lc rgb "#7570b3" title "LPM trie + hash ref (= old xdpfwd IPv6 FIB)"
+}
+
+if (do_lookup) {
+set output out."/lookup4.png"
+set title "IPv4 lookup structures alone (lookup4): DIR-24-8 against Poptrie"
+set ylabel "ns per lookup"
+plot dir."/lookup4.tsv" using 1:2 with linespoints lw 2 pt 7 lc rgb "#1b9e77" title "DIR-24-8 (xdpfwd), dependent", \
+     ""                 using 1:3 with linespoints lw 2 pt 5 lc rgb "#d95f02" title "Poptrie, 24-byte nodes, dependent", \
+     ""                 using 1:4 with linespoints lw 2 pt 9 lc rgb "#7570b3" title "Poptrie, inline leaves, dependent", \
+     ""                 using 1:5 with linespoints lw 1 dt 2 pt 7 lc rgb "#1b9e77" title "DIR-24-8, independent", \
+     ""                 using 1:6 with linespoints lw 1 dt 2 pt 5 lc rgb "#d95f02" title "Poptrie, 24-byte nodes, independent", \
+     ""                 using 1:7 with linespoints lw 1 dt 2 pt 9 lc rgb "#7570b3" title "Poptrie, inline leaves, independent"
+set ylabel "ns per packet, harness subtracted"
 }
 
 if (do_tput) {

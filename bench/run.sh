@@ -11,7 +11,7 @@
 #   results.md     tables, goals, machine details
 #   latest.json    headline figures, merged into an existing file so
 #                  that keys written by other benchmarks are kept
-#   cost_v4.png, cost_v6.png, throughput.png
+#   cost_v4.png, cost_v6.png, lookup4.png, throughput.png
 # Exit status: 0, or non-zero when the build or the run failed, or when a
 # forwarder did not forward a sampled packet as expected or a lookup
 # structure disagreed with the longest-prefix-match oracle (figures
@@ -92,11 +92,12 @@ mv "$json.tmp" "$json"
 
 # plots, for the tables this run measured
 has_rows() { grep -qv '^#' "$1" 2>/dev/null; }
-v4=0; v6=0; tp=0
+v4=0; v6=0; tp=0; lk=0
 has_rows "$raw/cost_v4.tsv" && v4=1
 has_rows "$raw/cost_v6.tsv" && v6=1
 has_rows "$raw/tput.tsv" && tp=1
-gnuplot -e "dir='$raw'; out='$out'; do_v4=$v4; do_v6=$v6; do_tput=$tp" \
+has_rows "$raw/lookup4.tsv" && lk=1
+gnuplot -e "dir='$raw'; out='$out'; do_v4=$v4; do_v6=$v6; do_tput=$tp; do_lookup=$lk" \
 	"$here/plot.gp" 2>"$raw/gnuplot.log" ||
 	echo "bench/run.sh: gnuplot failed, see $raw/gnuplot.log" >&2
 
@@ -107,6 +108,7 @@ cat "$raw/results.md" "$raw/lookup4.md" >"$out/results.md"
 	echo
 	[ "$v4" = 1 ] && echo "![IPv4 cost per packet](cost_v4.png)"
 	[ "$v6" = 1 ] && echo "![IPv6 cost per packet](cost_v6.png)"
+	[ "$lk" = 1 ] && echo "![IPv4 lookup structures alone](lookup4.png)"
 	[ "$tp" = 1 ] && echo "![IPv4 throughput](throughput.png)"
 	true
 } >>"$out/results.md"
