@@ -323,7 +323,7 @@ static void report(const struct row *rows, size_t nrows)
 		"latency. *Independent*: consecutive lookups overlap in the "
 		"CPU. Poptrie: 2^%d direct table, nodes of stride 6 (24-byte "
 		"nodes and a leaf array; or 64-byte nodes holding up to %d "
-		"leaves), popcount in 12 BPF instructions. Bytes: the "
+		"leaves), popcount in 19 BPF instructions. Bytes: the "
 		"structure's map bytes per route.\n\n",
 		LOOKUPS, opt.rounds, PT4_NDST, PT4_DIR_BITS, PT4_INLINE);
 	fprintf(md, "| routes | structure | dependent ns | independent ns | "

@@ -72,7 +72,9 @@ __u32 pos;      /* where in the pool the next run starts */
 __u64 sink;     /* results, so that no lookup is optimised away */
 __u64 mismatch; /* check_*: lookups that disagree with DIR-24-8 */
 
-/* BPF has no popcount instruction: SWAR, 12 instructions */
+/* BPF has no popcount instruction: SWAR, 19 instructions (4 of them
+ * 64-bit constant loads, which the compiler may share between calls)
+ */
 static __always_inline __u32 popcount64(__u64 x)
 {
 	x = x - ((x >> 1) & 0x5555555555555555ULL);
